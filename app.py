@@ -1,0 +1,14 @@
+"""Streamlit entry point: routes to the pages, nothing else."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Personal Gradient Ascent", page_icon="⛰️", layout="wide")
+router = st.navigation(
+    [
+        st.Page("app_pages/data.py", title="Data", icon="📥", default=True),
+        st.Page("app_pages/behaviours.py", title="Behaviours", icon="🍷"),
+        st.Page("app_pages/goals.py", title="Goals", icon="🎯"),
+        st.Page("app_pages/gradient.py", title="Personal gradient", icon="⛰️"),
+    ]
+)
+router.run()

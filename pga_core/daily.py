@@ -1,0 +1,158 @@
+"""DailyData: the one day-indexed table every reader produces and every analysis reads.
+
+One row per local calendar day (a ``DatetimeIndex`` named ``date``, midnight, sorted, unique), one
+``float64`` column per variable. Yes/no behaviours are stored as 1.0 (yes), 0.0 (no) and NaN
+(not logged). Each column is described by a :class:`Variable` in the registry.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["AGGREGATIONS", "KINDS", "DailyData", "Variable", "slugify"]
+
+Kind = Literal["metric", "behaviour", "habit"]
+KINDS: tuple[str, ...] = ("metric", "behaviour", "habit")
+#: How several values of one variable on one day become the day's value.
+AGGREGATIONS: tuple[str, ...] = ("mean", "sum", "last", "max", "min", "any")
+
+
+def slugify(text: str) -> str:
+    """Turn a label such as ``"Have any alcoholic drinks? "`` into ``have_any_alcoholic_drinks``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_text.strip().lower()).strip("_")
+    if not slug:
+        raise ValueError(f"cannot make a column name from {text!r}: it has no letters or digits")
+    return f"v_{slug}" if slug[0].isdigit() else slug
+
+
+@dataclass(frozen=True)
+class Variable:
+    """Registry entry for one daily column.
+
+    Attributes
+    ----------
+    name : canonical snake_case column name, units not included (``resting_hr``).
+    label : what a person reads (``Resting heart rate``, or a journal question verbatim).
+    unit : unit of the daily value (``bpm``, ``min``, ``%``); ``""`` for yes/no behaviours.
+    kind : ``metric`` (measured state), ``behaviour`` (yes/no, controllable) or ``habit``
+        (numeric, controllable).
+    source : the format it came from (``whoop``, ``apple_health``, ``oura``, ``csv``).
+    higher_is_better : True, False, or None when unknown.
+    components : names of variables this one is computed from (flags circular pairs).
+    aggregation : how several readings on one day combine; one of :data:`AGGREGATIONS`.
+    """
+
+    name: str
+    label: str
+    unit: str = ""
+    kind: Kind = "metric"
+    source: str = ""
+    higher_is_better: bool | None = None
+    components: tuple[str, ...] = ()
+    aggregation: str = "mean"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(
+                f"variable {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}"
+            )
+        if self.aggregation not in AGGREGATIONS:
+            raise ValueError(
+                f"variable {self.name!r}: aggregation must be one of {AGGREGATIONS}, "
+                f"got {self.aggregation!r}"
+            )
+
+    @property
+    def controllable(self) -> bool:
+        """Whether a person can change it directly (behaviours and habits)."""
+        return self.kind in ("behaviour", "habit")
+
+
+@dataclass
+class DailyData:
+    """A day-indexed table of variables with its column registry.
+
+    Parameters
+    ----------
+    table : DataFrame, shape (n_days, n_variables)
+        Index: unique, sorted ``DatetimeIndex`` named ``date`` at midnight (local calendar days).
+        Columns: ``float64``; behaviours hold 1.0 / 0.0 / NaN.
+    registry : dict mapping every column name to its :class:`Variable`.
+    warnings : plain-language notes about the data (quirks met, conflicts resolved).
+    """
+
+    table: pd.DataFrame
+    registry: dict[str, Variable]
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.table = _normalise_table(self.table)
+        missing = [c for c in self.table.columns if c not in self.registry]
+        if missing:
+            raise ValueError(f"columns without a registry entry: {', '.join(missing)}")
+        self.registry = {c: self.registry[c] for c in self.table.columns}
+
+    @classmethod
+    def empty(cls) -> DailyData:
+        """A table with no days and no variables."""
+        return cls(pd.DataFrame(index=pd.DatetimeIndex([], name="date")), {})
+
+    @property
+    def days(self) -> int:
+        """Number of days (rows)."""
+        return len(self.table)
+
+    def names(self, kind: str | None = None) -> list[str]:
+        """Column names, optionally only those of one kind (metric, behaviour or habit)."""
+        return [n for n, v in self.registry.items() if kind is None or v.kind == kind]
+
+    def with_kind(self, name: str, kind: Kind) -> DailyData:
+        """A copy where ``name`` is re-classified (a user marking a metric as controllable)."""
+        if name not in self.registry:
+            raise ValueError(f"no variable named {name!r}")
+        registry = dict(self.registry)
+        registry[name] = replace(registry[name], kind=kind)
+        return DailyData(self.table.copy(), registry, list(self.warnings))
+
+    def coverage(self) -> pd.DataFrame:
+        """Per variable: label, kind, source, unit, first and last day, days with a value."""
+        rows = []
+        for name, var in self.registry.items():
+            present = self.table[name].dropna()
+            rows.append(
+                {
+                    "variable": name,
+                    "label": var.label,
+                    "kind": var.kind,
+                    "source": var.source,
+                    "unit": var.unit,
+                    "first_day": present.index.min() if len(present) else pd.NaT,
+                    "last_day": present.index.max() if len(present) else pd.NaT,
+                    "days": int(present.size),
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def _normalise_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Check and coerce the table to the DailyData shape (float columns, midnight daily index)."""
+    if not isinstance(table.index, pd.DatetimeIndex):
+        raise TypeError("DailyData.table must have a DatetimeIndex of days")
+    index = table.index
+    if index.tz is not None:
+        raise ValueError("DailyData.table must use local calendar days without a time zone")
+    if (index != index.normalize()).any():
+        raise ValueError("DailyData.table index must be calendar days at midnight")
+    if index.has_duplicates:
+        dupes = index[index.duplicated()].strftime("%Y-%m-%d").unique()[:5]
+        raise ValueError(f"DailyData.table has duplicate days: {', '.join(dupes)}")
+    out = table.sort_index().astype(np.float64)
+    out.index = pd.DatetimeIndex(out.index, name="date")
+    return out

@@ -1,0 +1,1 @@
+"""Readers for wearable and habit exports; each turns files into DailyData."""
