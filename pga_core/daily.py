@@ -15,12 +15,25 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["AGGREGATIONS", "KINDS", "DailyData", "Variable", "slugify"]
+__all__ = [
+    "AGGREGATIONS",
+    "KINDS",
+    "SOURCE_PRIORITY",
+    "DailyData",
+    "Variable",
+    "merge_daily",
+    "slugify",
+]
 
 Kind = Literal["metric", "behaviour", "habit"]
 KINDS: tuple[str, ...] = ("metric", "behaviour", "habit")
 #: How several values of one variable on one day become the day's value.
 AGGREGATIONS: tuple[str, ...] = ("mean", "sum", "last", "max", "min", "any")
+#: When two sources measure the same variable on the same day, the one listed first wins:
+#: dedicated wearables before the phone, the phone before hand-kept spreadsheets.
+SOURCE_PRIORITY: tuple[str, ...] = ("whoop", "oura", "apple_health", "csv")
+#: Two values closer than this (relative to the larger) are the same reading, not a conflict.
+SAME_VALUE_RTOL = 1e-6
 
 
 def slugify(text: str) -> str:
@@ -156,3 +169,52 @@ def _normalise_table(table: pd.DataFrame) -> pd.DataFrame:
     out = table.sort_index().astype(np.float64)
     out.index = pd.DatetimeIndex(out.index, name="date")
     return out
+
+
+def merge_daily(parts: list[DailyData]) -> DailyData:
+    """Merge several tables into one; where two give a value for the same day, the first wins.
+
+    Parameters
+    ----------
+    parts : tables in order of preference. Callers order them by :data:`SOURCE_PRIORITY`
+        and, within one source, newest export first.
+
+    Returns
+    -------
+    DailyData
+        The union of days and variables. Each variable takes its registry entry from the first part
+        that has it. Every pair of parts that disagrees on some days adds one warning naming the
+        variable, both sources, the number of days and the median difference.
+    """
+    if not parts:
+        return DailyData.empty()
+    table = parts[0].table
+    registry = dict(parts[0].registry)
+    warnings = list(parts[0].warnings)
+    for part in parts[1:]:
+        warnings.extend(w for w in part.warnings if w not in warnings)
+        warnings.extend(_conflicts(table, registry, part))
+        for name, var in part.registry.items():
+            registry.setdefault(name, var)
+        table = table.combine_first(part.table)
+    return DailyData(table, registry, warnings)
+
+
+def _conflicts(kept: pd.DataFrame, registry: dict[str, Variable], part: DailyData) -> list[str]:
+    """Plain-language notes on the days where ``part`` disagrees with what is kept."""
+    notes = []
+    for name in part.table.columns.intersection(kept.columns):
+        first, second = kept[name].align(part.table[name], join="inner")
+        both = first.notna() & second.notna()
+        diff = (first[both] - second[both]).abs()
+        scale = np.maximum(first[both].abs(), second[both].abs())
+        differing = diff[diff > SAME_VALUE_RTOL * scale]
+        if differing.empty:
+            continue
+        kept_from, other = registry[name].source, part.registry[name].source
+        unit = f" {registry[name].unit}" if registry[name].unit else ""
+        notes.append(
+            f"{name}: {kept_from} and {other} disagree on {len(differing)} day(s) "
+            f"(median difference {differing.median():.3g}{unit}); kept {kept_from}'s values"
+        )
+    return notes
