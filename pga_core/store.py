@@ -44,6 +44,7 @@ SCHEMA_VERSION = 1
 #: How long a writer waits for another writer to finish before giving up (seconds).
 BUSY_TIMEOUT_S = 30.0
 HASH_CHUNK_BYTES = 1 << 20
+PRIVATE_FILE_MODE = 0o600
 _DAY_FORMAT = "%Y-%m-%d"
 
 _SCHEMA = """
@@ -239,6 +240,7 @@ class Workspace:
                     if statement.strip():
                         connection.execute(statement)
                 connection.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            self.path.chmod(PRIVATE_FILE_MODE)  # health data: readable by its owner only
             return
         if version is None:
             raise ValueError(
@@ -286,6 +288,11 @@ class Workspace:
                 raise TypeError(
                     f"import_results: item {position} is a {type(result).__name__}, "
                     "expected a ReadResult"
+                )
+            if not result.files:
+                raise ValueError(
+                    f"import_results: item {position} ({result.format}) names no files; "
+                    "an import records the files it came from"
                 )
         hashes = [[_hash_file(f) for f in result.files] for result in results]
         when = (imported_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")

@@ -83,6 +83,7 @@ def export_b(tmp_path):
 def test_new_workspace_is_empty_and_creates_its_folder(tmp_path):
     workspace = Workspace(tmp_path / "a" / "b" / "workspace.sqlite")
     assert workspace.path.is_file()
+    assert workspace.path.stat().st_mode & 0o077 == 0  # health data: owner only
     assert workspace.is_empty
     assert workspace.daily().days == 0
     assert list(workspace.imports().columns) == [
@@ -301,9 +302,12 @@ def test_import_sources_reads_every_file_before_writing(workspace, export_a, mon
     assert summary.days_added == 10
 
 
-def test_items_that_are_not_read_results_are_refused(workspace):
+def test_items_that_are_not_read_results_are_refused(workspace, export_a):
     with pytest.raises(TypeError, match="item 0 is a dict, expected a ReadResult"):
         workspace.import_results([{"format": "whoop"}])
+    with pytest.raises(ValueError, match=r"item 1 \(csv\) names no files"):
+        workspace.import_results([export_a, ReadResult("csv", (), export_a.daily)])
+    assert workspace.is_empty
 
 
 # --- several processes and readers ---------------------------------------------------------------
