@@ -390,15 +390,17 @@ def generate_person(
         ) from error
     days = int(days)
     questions = QUESTIONS[: int(journal_questions)]
-    rng = np.random.default_rng(seed)
+    # One stream per part, so that e.g. fewer journal questions change only the journal.
+    streams = np.random.default_rng(seed).spawn(6)
     dates = pd.date_range(first_day, periods=days, freq="D", name="date")
 
-    latent = _simulate_latent(rng, dates, questions, 1.0 + float(alcohol_pct_change) / 100.0)
-    cycles, sleeps = _whoop_cycles(rng, latent)
-    workouts, apple_workouts = _workouts(rng, latent, cycles)
-    journal = _journal(rng, latent, cycles, questions)
-    apple_records = _apple_records(rng, latent)
-    habits = _habit_rows(rng, latent)
+    factor = 1.0 + float(alcohol_pct_change) / 100.0
+    latent = _simulate_latent(streams[0], dates, factor)
+    cycles, sleeps = _whoop_cycles(streams[1], latent)
+    workouts, apple_workouts = _workouts(streams[2], latent, cycles)
+    journal = _journal(streams[3], latent, cycles, questions)
+    apple_records = _apple_records(streams[4], latent)
+    habits = _habit_rows(streams[5], latent)
 
     sources = {
         "whoop": _whoop_daily(cycles, workouts, journal, questions),
@@ -459,16 +461,16 @@ def _gaps(rng: np.random.Generator, n: int, runs_per_day: float, mean_days: floa
 
 
 def _simulate_latent(
-    rng: np.random.Generator,
-    dates: pd.DatetimeIndex,
-    questions: tuple[Question, ...],
-    alcohol_factor: float,
+    rng: np.random.Generator, dates: pd.DatetimeIndex, alcohol_factor: float
 ) -> pd.DataFrame:
-    """Every latent daily value, simulated with a burn-in so that the first day is settled."""
+    """Every latent daily value, simulated with a burn-in so that the first day is settled.
+
+    Every behaviour of :data:`QUESTIONS` is simulated, asked or not.
+    """
     days = len(dates)
     n = days + BURN_IN_DAYS
     first = BURN_IN_DAYS
-    behaviour = {q.name: _runs(rng, n, q.yes_share, q.mean_yes_run_days) for q in questions}
+    behaviour = {q.name: _runs(rng, n, q.yes_share, q.mean_yes_run_days) for q in QUESTIONS}
 
     strap_off = _gaps(rng, n, STRAP_OFF_RUNS_PER_DAY, STRAP_OFF_MEAN_DAYS)
     strap_off[: first + SEED_DAYS_WITHOUT_WORKOUT + 1] = False
@@ -870,6 +872,7 @@ def _journal(
             )
         )
     journal = pd.concat(parts).sort_values(["Cycle start time", "position"], kind="stable")
+    journal["Notes"] = journal["Notes"].astype(str)
     return journal.drop(columns="position").reset_index(drop=True)
 
 

@@ -166,7 +166,7 @@ def _assert_same_table(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 
 def _days(index: pd.Index) -> pd.DatetimeIndex:
-    return pd.DatetimeIndex(index, name="date").as_unit("s")
+    return pd.DatetimeIndex(index, name="date", freq=None).as_unit("s")
 
 
 def test_whoop_daily_is_what_the_dating_rules_give(short_person, written):
@@ -362,7 +362,7 @@ def test_apple_zip_member_is_the_export(written):
     assert data == (outdir / "apple_health" / "export.xml").read_bytes()
 
 
-def test_habits_csv_is_a_plain_daily_sheet(written):
+def test_habits_csv_is_a_plain_daily_sheet(written, person):
     outdir, _ = written
     text = (outdir / "habits.csv").read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -370,9 +370,8 @@ def test_habits_csv_is_a_plain_daily_sheet(written):
     rows = list(csv.reader(io.StringIO(text)))[1:]
     assert {r[3] for r in rows} <= {"yes", "no", ""}
     assert {"no", ""} <= {r[3] for r in rows}
-    dates = pd.to_datetime([r[0] for r in rows])
-    assert dates.is_monotonic_increasing
-    assert (dates[1:] - dates[:-1]).max() > pd.Timedelta(days=1)  # days not logged at all
+    assert pd.to_datetime([r[0] for r in rows]).is_monotonic_increasing
+    assert person.habits["date"].diff().max() > pd.Timedelta(days=1)  # days not logged at all
 
 
 # --- determinism and the shipped sample -----------------------------------------------------------
@@ -476,6 +475,33 @@ def test_without_a_planted_alcohol_effect_there_is_none():
     assert person.truth["have_any_alcoholic_drinks_pct_change_recovery"] == 0.0
     estimate = _pct_change_next_morning(person.daily.table, "have_any_alcoholic_drinks")
     assert estimate == pytest.approx(0.0, abs=1.5)
+
+
+def test_alcohol_multiplies_the_next_mornings_recovery_and_nothing_else():
+    planted = generate_person(150, seed=9)
+    none = generate_person(150, seed=9, alcohol_pct_change=0.0)
+    drank = planted.latent["drank_day_before"]
+    assert 20 < drank.sum() < 100
+    expected = none.latent["recovery_expected"]
+    pd.testing.assert_series_equal(planted.latent["recovery_expected"], expected)
+    pd.testing.assert_series_equal(
+        planted.latent["recovery_score"][drank],
+        np.maximum(np.round(expected * 0.76), 1)[drank],
+        check_names=False,
+    )
+    pd.testing.assert_series_equal(
+        planted.latent["recovery_score"][~drank], none.latent["recovery_score"][~drank]
+    )
+    pd.testing.assert_frame_equal(planted.workouts, none.workouts)
+
+
+def test_asking_fewer_questions_changes_only_the_journal():
+    full = generate_person(60, seed=4)
+    fewer = generate_person(60, seed=4, journal_questions=3)
+    pd.testing.assert_frame_equal(full.cycles, fewer.cycles)
+    pd.testing.assert_frame_equal(full.apple_records, fewer.apple_records)
+    asked = full.journal["Question text"].isin(fewer.questions)
+    pd.testing.assert_frame_equal(fewer.journal, full.journal[asked].reset_index(drop=True))
 
 
 def test_zone5_minutes_over_28_days_set_vo2_max(long_person):
