@@ -198,11 +198,14 @@ JOURNAL_COLUMNS = (
     "Cycle start time", "Cycle end time", "Cycle timezone", "Question text", "Answered yes",
     "Notes",
 )  # fmt: skip
+#: Decimals written per column (whole numbers otherwise); in workouts.csv energy is a float
+#: such as ``272.0``, in physiological_cycles.csv a whole number.
 _DECIMALS = {
     "Skin temp (celsius)": 1, "Blood oxygen %": 2, "Day Strain": 1, "Respiratory rate (rpm)": 1,
-    "Activity Strain": 1, "Energy burned (cal)": None, "Distance (meters)": 1,
-    "Altitude gain (meters)": 1, "Altitude change (meters)": 1,
+    "Activity Strain": 1, "Distance (meters)": 1, "Altitude gain (meters)": 1,
+    "Altitude change (meters)": 1,
 }  # fmt: skip
+_WORKOUT_DECIMALS = _DECIMALS | {"Energy burned (cal)": 1}
 WHOOP_FILES = {
     "physiological_cycles.csv": CYCLE_COLUMNS,
     "sleeps.csv": SLEEP_COLUMNS,
@@ -1161,7 +1164,7 @@ def write_sample(person: SamplePerson, outdir: str | Path) -> dict[str, Path]:
     return written
 
 
-def _format_cell(column: str, value: object) -> str:
+def _format_cell(value: object, decimals: int) -> str:
     """One WHOOP cell as the export writes it."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
@@ -1171,11 +1174,7 @@ def _format_cell(column: str, value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    decimals = _DECIMALS.get(column, 0)
-    number = float(value)  # type: ignore[arg-type]
-    if decimals is None:  # workouts write energy as a float such as 272.0
-        return repr(round(number, 1))
-    return f"{number:.{decimals}f}"
+    return f"{float(value):.{decimals}f}"  # type: ignore[arg-type]
 
 
 def _whoop_csv(table: pd.DataFrame, columns: tuple[str, ...]) -> bytes:
@@ -1183,15 +1182,10 @@ def _whoop_csv(table: pd.DataFrame, columns: tuple[str, ...]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    energy_as_int = columns is CYCLE_COLUMNS
+    decimals = _WORKOUT_DECIMALS if columns == WORKOUT_COLUMNS else _DECIMALS
+    places = [decimals.get(column, 0) for column in columns]
     for row in table[list(columns)].itertuples(index=False, name=None):
-        cells = []
-        for column, value in zip(columns, row, strict=True):
-            if energy_as_int and column == "Energy burned (cal)":
-                cells.append("" if pd.isna(value) else f"{float(value):.0f}")
-            else:
-                cells.append(_format_cell(column, value))
-        writer.writerow(cells)
+        writer.writerow([_format_cell(v, p) for v, p in zip(row, places, strict=True)])
     return buffer.getvalue().encode("utf-8")
 
 
