@@ -889,7 +889,15 @@ def _apple_records(rng: np.random.Generator, latent: pd.DataFrame) -> pd.DataFra
     n = len(days)
     parts = []
 
-    def add(mask, kind, source, values, start_min, length_min) -> None:
+    def add(
+        mask: np.ndarray,
+        kind: str,
+        source: str,
+        values: list[str],
+        start_min: np.ndarray,
+        length_min: np.ndarray,
+    ) -> None:
+        """Records of one type on the days in ``mask``, starting ``start_min`` after midnight."""
         index = np.flatnonzero(mask)
         start = days[index] + _minutes(np.asarray(start_min)[index] + _seconds(rng, len(index)))
         end = start + _minutes(np.asarray(length_min)[index] + _seconds(rng, len(index)))
@@ -935,9 +943,9 @@ def _apple_records(rng: np.random.Generator, latent: pd.DataFrame) -> pd.DataFra
     )
     add(watch, "ActiveEnergyBurned", "watch", [f"{v:.3f}" for v in energy],
         6 * 60 + rng.integers(0, 30, n), np.full(n, 15 * 60))  # fmt: skip
-    outdoor = lat["workout"].to_numpy() & watch & (rng.random(n) < VO2_MEASURED_CHANCE)
+    estimated = lat["workout"].to_numpy() & watch & (rng.random(n) < VO2_MEASURED_CHANCE)
     vo2 = lat["vo2_max"].to_numpy() + rng.normal(0, VO2_MEASUREMENT_SD, n)
-    add(outdoor, "VO2Max", "watch", [f"{v:.2f}" for v in vo2],
+    add(estimated, "VO2Max", "watch", [f"{v:.2f}" for v in vo2],
         19 * 60 + 30 + rng.integers(0, 60, n), np.zeros(n))  # fmt: skip
     weigh_in = rng.random(n) < WEIGH_IN_CHANCE
     body_fat = np.clip(np.round(lat["body_fat_pct"].to_numpy() + rng.normal(0, 0.3, n), 1), 12, 25)
