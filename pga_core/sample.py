@@ -278,7 +278,7 @@ class SamplePerson:
         written), ``start, end, created`` (local) and ``utc_offset_min``.
     apple_workouts : one row per Apple Health ``Workout``.
     habits : the habit spreadsheet, one row per logged day (NaN = empty cell).
-    questions : the journal questions asked, verbatim.
+    questions : the journal questions asked at least once, verbatim, in the order added.
     """
 
     start: pd.Timestamp
@@ -402,6 +402,8 @@ def generate_person(
     cycles, sleeps = _whoop_cycles(streams[1], latent)
     workouts, apple_workouts = _workouts(streams[2], latent, cycles)
     journal = _journal(streams[3], latent, cycles, questions)
+    asked = set(journal["Question text"])
+    questions = tuple(q for q in questions if q.text in asked)  # added after the last day: none
     apple_records = _apple_records(streams[4], latent)
     habits = _habit_rows(streams[5], latent)
 
@@ -856,27 +858,27 @@ def _journal(
     notes[has_note] = np.asarray(NOTES, dtype=object)[rng.integers(0, len(NOTES), len(has_note))]
     notes[np.flatnonzero(answered)[len(np.flatnonzero(answered)) // 3]] = NOTES[0]
     offset = (behaviour_day - first_day).dt.days.to_numpy()
-    parts = []
+    rows, positions = [], []
     for position, question in enumerate(questions):
         asked = answered & (offset >= question.first_day)
         asked &= rng.random(len(cycles)) >= QUESTION_SKIPPED_CHANCE
-        rows = cycles.loc[asked, ["Cycle start time", "Cycle end time", "Cycle timezone"]]
-        day = behaviour_day[asked]
-        parts.append(
-            rows.assign(
-                **{
-                    "Question text": question.text,
-                    "Answered yes": latent[question.name].reindex(day).to_numpy(),
-                    "Notes": notes[asked],
-                    "day": day.to_numpy(),
-                    "utc_offset_min": cycles.loc[asked, "utc_offset_min"].to_numpy(),
-                    "position": position,
-                }
-            )
-        )
-    journal = pd.concat(parts).sort_values(["Cycle start time", "position"], kind="stable")
-    journal["Notes"] = journal["Notes"].astype(str)
-    return journal.drop(columns="position").reset_index(drop=True)
+        rows.append(np.flatnonzero(asked))
+        positions.append(np.full(len(rows[-1]), position))
+    row, position = np.concatenate(rows), np.concatenate(positions)
+    order = np.lexsort((position, row))  # cycle by cycle (oldest first), questions in order
+    row, position = row[order], position[order]
+    day = behaviour_day.to_numpy()[row]
+    behaviours = latent[[q.name for q in questions]].to_numpy()
+    return pd.DataFrame(
+        {
+            **{c: cycles[c].to_numpy()[row] for c in JOURNAL_COLUMNS[:3]},
+            "Question text": np.asarray([q.text for q in questions], dtype=object)[position],
+            "Answered yes": behaviours[latent.index.get_indexer(day), position].astype(bool),
+            "Notes": notes[row].astype(str),
+            "day": day,
+            "utc_offset_min": cycles["utc_offset_min"].to_numpy()[row],
+        }
+    )
 
 
 # --- Apple Health records -------------------------------------------------------------------------
@@ -1069,23 +1071,26 @@ def _whoop_daily(
     registry = {v.name: v for v in WHOOP_VARIABLES.values()}
     zone5 = workouts["Duration (min)"] * workouts["HR Zone 5 %"] / 100
     zone5 = zone5.groupby(workouts["Workout start time"].dt.normalize()).sum()
-    span = pd.date_range(zone5.index.min(), day.max(), freq="D")
+    span = pd.date_range(zone5.index.min(), day.max(), freq="D") if len(zone5) else []
     table = table.reindex(table.index.union(span))
     table["zone5_min"] = zone5.reindex(span, fill_value=0.0).reindex(table.index)
     registry["zone5_min"] = ZONE5_VARIABLE
     behaviour_day = journal["Cycle start time"].map(
         dict(zip(cycles["Cycle start time"], day, strict=True))
     ) - pd.Timedelta(days=1)
-    answers = journal.assign(date=behaviour_day.to_numpy())
-    answers["value"] = answers["Answered yes"].astype(float)
+    answers = pd.DataFrame(
+        {
+            "date": behaviour_day.to_numpy(),
+            "name": journal["Question text"].map({q.text: q.name for q in questions}).to_numpy(),
+            "value": journal["Answered yes"].to_numpy(dtype=float),
+        }
+    ).pivot_table(index="date", columns="name", values="value", aggfunc="first")
+    table = table.reindex(table.index.union(answers.index))
     for question in questions:
-        rows = answers.loc[answers["Question text"] == question.text]
-        series = pd.Series(rows["value"].to_numpy(), index=pd.DatetimeIndex(rows["date"]))
-        table = table.reindex(table.index.union(series.index))
-        table[question.name] = series.reindex(table.index)
-        registry[question.name] = _var(
-            question.name, question.text.strip(), "", "whoop", kind="behaviour", aggregation="any"
-        )
+        if question.name in answers.columns:  # a question never asked has no column
+            table[question.name] = answers[question.name].reindex(table.index)
+            registry[question.name] = _var(question.name, question.text.strip(), "", "whoop",
+                                           kind="behaviour", aggregation="any")  # fmt: skip
     return DailyData(table, registry)
 
 

@@ -576,6 +576,16 @@ def test_bad_arguments_say_what_was_expected(kwargs, message):
         generate_person(**kwargs)
 
 
+def test_questions_added_after_the_last_day_are_not_in_the_data():
+    person = generate_person(60, seed=4)
+    assert len(person.questions) == 6  # the seventh is added on day 63
+    names = [slugify(q) for q in person.questions]
+    assert person.sources["whoop"].names("behaviour") == names
+    assert sorted(k for k in person.truth if k.endswith("_pct_change_recovery")) == sorted(
+        f"{n}_pct_change_recovery" for n in names
+    )
+
+
 def test_fewer_questions_give_fewer_behaviour_columns():
     person = generate_person(60, seed=4, journal_questions=3)
     assert person.questions == ("Have any alcoholic drinks?", "Have any caffeine? ", "Meditate? ")
