@@ -151,7 +151,6 @@ WORKOUT_VARIABLES = (
     _variable("workout_count", "Workouts", "workouts", "sum", kind="habit"),
     _variable("workout_energy", "Workout energy", "kcal", "sum"),
 )
-_SUM_VARIABLES = {q.name for q in _QUANTITIES.values() if q.variable.aggregation == "sum"}
 
 # A start tag's attributes: runs of non-quote text and quoted values, so a ``>`` inside a value
 # does not end the tag. One branch per character keeps backtracking linear.
