@@ -194,12 +194,13 @@ def _offset(day: date, seconds: int = 12 * 3600) -> str:
 
 
 def _stamp(day: date, seconds: int) -> str:
-    """``2019-05-14 19:05:29 -0400``, ``seconds`` after midnight of ``day`` (may pass midnight)."""
+    """``2019-05-14 19:05:29 -0400``, ``seconds`` of real time after midnight of ``day``."""
+    base = _offset(day, 0)
     moment = day + timedelta(days=seconds // 86_400)
-    clock = seconds % 86_400
-    if (moment.month, moment.day) == (3, 10) and 2 * 3600 <= clock < 3 * 3600:
-        clock += 3600  # clocks jump from 02:00 to 03:00: that hour does not exist
-    return f"{moment.isoformat()} {HMS[clock]} {_offset(moment, clock)}"
+    offset = _offset(moment, seconds % 86_400)
+    seconds += (int(offset[:3]) - int(base[:3])) * 3600  # the clock jumps at a change of offset
+    moment = day + timedelta(days=seconds // 86_400)
+    return f"{moment.isoformat()} {HMS[seconds % 86_400]} {offset}"
 
 
 def _quantity(source: tuple, kind: str, unit: str, seconds: list[int], values: list) -> list[str]:
