@@ -35,6 +35,7 @@ FIRST_DAY = date(2019, 1, 1)
 TARGET_RATIO = 5.0
 TARGET_PEAK_MB = 300.0
 WRITE_BLOCK_DAYS = 20
+LAST_START_S = 82_200
 
 DTD = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE HealthData [
@@ -221,8 +222,9 @@ def _quantity(source: tuple, kind: str, unit: str, seconds: list[int], values: l
 DAY = [FIRST_DAY]  # the day being written, shared by the helpers below
 
 
-def _times(rng: np.random.Generator, n: int, low: int = 0, high: int = 86_000) -> list[int]:
-    return np.sort(rng.integers(low, high, n)).tolist()
+def _times(rng: np.random.Generator, n: int) -> list[int]:
+    """Sorted start times in seconds; before 22:50 so a spring-forward day keeps them that day."""
+    return np.sort(rng.integers(0, LAST_START_S, n)).tolist()
 
 
 def _heart_rate(rng: np.random.Generator, expected: dict) -> list[str]:
