@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pga_core.daily import SOURCE_PRIORITY, DailyData, merge_daily
-from pga_core.sources import whoop
+from pga_core.sources import generic_csv, whoop
 from pga_core.sources.base import Reader, ReadResult
 from pga_core.sources.files import ExportFile, collect_files, head_text, looks_binary
 
@@ -29,6 +29,7 @@ __all__ = [
 #: Reader modules in the order they are asked to claim a file; the generic CSV comes last.
 READERS: list[Reader] = [
     whoop,
+    generic_csv,
 ]
 
 #: What each format is, in a person's words (for messages about files nobody reads).
