@@ -10,26 +10,29 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections.abc import Iterable
+from importlib import import_module
 from pathlib import Path
+from typing import cast
 
 from pga_core.daily import SOURCE_PRIORITY, DailyData, merge_daily
-from pga_core.sources import generic_csv, whoop
 from pga_core.sources.base import Reader, ReadResult
 from pga_core.sources.files import ExportFile, collect_files, head_text, looks_binary
 
 __all__ = [
     "FORMAT_DESCRIPTIONS",
     "READERS",
+    "READER_MODULES",
     "ReadResult",
     "detect_format",
     "read_exports",
     "read_sources",
 ]
 
-#: Reader modules in the order they are asked to claim a file; the generic CSV comes last.
+#: Reader modules (in ``pga_core.sources``) in the order they are asked to claim a file. The
+#: generic daily CSV claims any table with a date column, so it must stay last.
+READER_MODULES: tuple[str, ...] = ("whoop", "generic_csv")
 READERS: list[Reader] = [
-    whoop,
-    generic_csv,
+    cast("Reader", import_module(f"{__name__}.{name}")) for name in READER_MODULES
 ]
 
 #: What each format is, in a person's words (for messages about files nobody reads).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -142,17 +143,39 @@ def _zip_members(zip_name: str, open_zip: Callable[[], zipfile.ZipFile]) -> list
     _check_zip_safety(zip_name, infos)
     if not infos:
         raise ValueError(f"{zip_name}: the zip archive holds no files")
-    return [_zip_member(zip_name, open_zip, info) for info in infos]
+    shared = _SharedArchive(open_zip)
+    return [_zip_member(zip_name, shared, info) for info in infos]
 
 
-def _zip_member(
-    zip_name: str, open_zip: Callable[[], zipfile.ZipFile], info: zipfile.ZipInfo
-) -> ExportFile:
+def _zip_member(zip_name: str, shared: _SharedArchive, info: zipfile.ZipInfo) -> ExportFile:
     def opener() -> BinaryIO:
-        archive = open_zip()
-        return _ClosingMember(archive, archive.open(info))
+        return shared.open(info)
 
     return ExportFile(f"{zip_name}/{info.filename}", info.file_size, opener)
+
+
+class _SharedArchive:
+    """One open archive serving all its members' streams.
+
+    Opening a zip parses its whole directory; doing that once per member made exports with
+    thousands of files (Apple Health's workout routes) quadratic. The archive is opened on first
+    use and closed when its last member file is garbage-collected.
+    """
+
+    def __init__(self, open_zip: Callable[[], zipfile.ZipFile]) -> None:
+        self._open_zip = open_zip
+        self._archive: zipfile.ZipFile | None = None
+        self._lock = threading.Lock()
+
+    def open(self, info: zipfile.ZipInfo) -> BinaryIO:
+        with self._lock:
+            if self._archive is None:
+                self._archive = self._open_zip()
+            return self._archive.open(info)  # type: ignore[return-value]
+
+    def __del__(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
 
 
 def _check_zip_safety(zip_name: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -184,35 +207,6 @@ def _check_zip_safety(zip_name: str, infos: list[zipfile.ZipInfo]) -> None:
 def _is_junk(name: str) -> bool:
     parts = PurePosixPath(name.replace("\\", "/")).parts
     return any(p in _JUNK_PARTS or p.startswith("._") for p in parts)
-
-
-class _ClosingMember(io.BufferedIOBase):
-    """A zip member stream that also closes its archive when closed."""
-
-    def __init__(self, archive: zipfile.ZipFile, member: BinaryIO) -> None:
-        super().__init__()
-        self._archive = archive
-        self._member = member
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        return self._member.read(-1 if size is None else size)
-
-    def read1(self, size: int = -1) -> bytes:
-        return self._member.read(size)
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._member.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._member.close()
-            self._archive.close()
-        super().close()
 
 
 def looks_binary(head: bytes) -> bool:

@@ -10,8 +10,11 @@ Dating rules (see the README's "Data formats" section):
   its cycle minus one day. A day without a row for a question is missing, never "no".
 - Naps never replace the main sleep; their minutes are summed into ``nap_min``.
 - Workouts count on the local date of ``Workout start time``; minutes in zone k are
-  ``Duration × zone k % / 100``. Workout minutes are 0 on the export's days without a workout from
-  the first workout day on, and missing before it.
+  ``Duration × zone k % / 100``, summed per day. From the first workout day on, a day the export
+  covers without a workout has 0 workout and zone minutes; before it they are missing. The days an
+  export covers are the days of its cycles (the strap was worn), up to the last one; with no
+  ``physiological_cycles.csv``, every day up to the last day any file reaches. ``workout_strain``
+  (the day's hardest workout) is missing on days without a workout.
 
 Files are recognised by their header row, matched leniently (case, spacing, punctuation, units,
 snake_case re-saves), not by their names.
@@ -724,7 +727,10 @@ def _last_days(tables: dict[str, pd.DataFrame], cycles: pd.DataFrame | None) -> 
 def _workout_days(
     workouts: pd.DataFrame, covered: pd.DatetimeIndex | None, last_day: pd.Timestamp
 ) -> pd.DataFrame:
-    """Workout and zone minutes per day, 0 on covered days without a workout after the first."""
+    """Workout and zone minutes per day, 0 on covered days without a workout after the first.
+
+    ``covered`` is the days of the export's cycles; None means every day up to ``last_day``.
+    """
     day = workouts["workout_start"].dt.normalize()
     minutes = pd.DataFrame({"workout_min": workouts["duration"]})
     for k in HR_ZONES:

@@ -234,3 +234,19 @@ def test_too_many_columns_are_refused() -> None:
     header = ",".join(f"c{i}" for i in range(files.MAX_COLUMNS + 1))
     with pytest.raises(ValueError, match=r"w\.csv: the header row has 2,001 columns"):
         read_csv_rows("w.csv", header + "\n")
+
+
+def test_a_zip_is_opened_once_for_all_its_members(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = []
+    real_zipfile = zipfile.ZipFile
+
+    def counting_zipfile(*args: object, **kwargs: object) -> zipfile.ZipFile:
+        opened.append(1)
+        return real_zipfile(*args, **kwargs)  # type: ignore[arg-type]
+
+    data = _zip_bytes({f"route_{i}.gpx": b"<gpx/>" for i in range(50)})
+    monkeypatch.setattr(files.zipfile, "ZipFile", counting_zipfile)
+    members = collect_files([("export.zip", data)])
+    heads = [member.head() for member in members]
+    assert heads == [b"<gpx/>"] * 50
+    assert len(opened) == 2  # once to list the members, once to read them
