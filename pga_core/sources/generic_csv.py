@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -113,8 +114,9 @@ _MONTHS_IN_YEAR = 12
 def claims(file: ExportFile, head: bytes) -> bool:
     """Whether ``file`` looks like a daily table: a header row and a date column.
 
-    The date column is recognised by its name or, failing that, by the first rows holding plain
-    dates (no times of day) in some column.
+    The date column is one named like a date (``date``, ``Datum`` …) whose first value is a date,
+    or else any column whose first values are all plain dates (no times of day). A header alone
+    with a date-named column is claimed too, so that it is reported as having no data rows.
     """
     text = head_text(file, head)
     if text is None:
@@ -124,20 +126,24 @@ def claims(file: ExportFile, head: bytes) -> bool:
         return False
     sep = sniff_separator(lines[0])
     try:
-        rows = list(csv.reader(lines, delimiter=sep))
+        header, *body = csv.reader(lines, delimiter=sep)
     except csv.Error:
         return False
-    header = rows[0]
+    body = [row for row in body if len(row) == len(header)]
     if len(header) < MIN_COLUMNS:
         return False
-    if any(_is_date_name(h) for h in header):
+    named = [i for i, h in enumerate(header) if _is_date_name(h)]
+    if named and (not body or any(_is_date(body[0][i]) for i in named)):
         return True
-    body = [r for r in rows[1:] if len(r) == len(header)]
     return bool(body) and any(
-        all(_YEAR_FIRST.match(r[i].strip()) or _YEAR_LAST.match(r[i].strip()) for r in body)
-        and not any(_HAS_TIME.search(r[i]) for r in body)
+        all(_is_date(row[i]) and not _HAS_TIME.search(row[i]) for row in body)
         for i in range(len(header))
     )
+
+
+def _is_date(cell: str) -> bool:
+    cell = cell.strip()
+    return bool(_YEAR_FIRST.match(cell) or _YEAR_LAST.match(cell))
 
 
 def _is_date_name(header: str) -> bool:
@@ -185,16 +191,7 @@ def read(files: list[ExportFile]) -> DailyData:
 
 
 def _with_source(variable: Variable, source: str) -> Variable:
-    return Variable(
-        variable.name,
-        variable.label,
-        variable.unit,
-        variable.kind,
-        source,
-        variable.higher_is_better,
-        variable.components,
-        variable.aggregation,
-    )
+    return replace(variable, source=source)
 
 
 def read_file(file: ExportFile) -> DailyData:

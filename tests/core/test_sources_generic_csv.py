@@ -229,6 +229,9 @@ def test_undecodable_bytes_are_refused() -> None:
         ("date,steps\n2024-03-04,1\n", True),
         ("Datum;Schritte\n04.03.2024;1\n", True),
         ("when,steps\n2024-03-04,1\n2024-03-05,2\n", True),
+        ("Day,Date,steps\nMon,2024-03-04,1\n", True),
+        ("date,steps\n", True),  # claimed, to be reported as having no data rows
+        ("Date, time and place\nWe met at noon, in the park\n", False),
         ("start,steps\n2024-03-04 08:00:00,1\n", False),  # times without a date name
         ("steps,mood\n1,2\n", False),
         ('<?xml version="1.0"?>\n<HealthData>\n', False),
