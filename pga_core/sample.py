@@ -1059,7 +1059,8 @@ def _whoop_daily(
     questions: tuple[Question, ...],
 ) -> DailyData:
     """The WHOOP reader's rules: cycles by wake date (or start + 12 h), journal on wake date − 1,
-    zone-5 minutes by workout start date (0 without a workout after the first, missing before)."""
+    zone-5 minutes by workout start date (0 on days the strap was worn without a workout after
+    the first workout; missing before it and on days without a cycle)."""
     wake = cycles["Wake onset"]
     day = wake.dt.normalize().where(
         wake.notna(), (cycles["Cycle start time"] + pd.Timedelta(hours=12)).dt.normalize()
@@ -1071,7 +1072,8 @@ def _whoop_daily(
     registry = {v.name: v for v in WHOOP_VARIABLES.values()}
     zone5 = workouts["Duration (min)"] * workouts["HR Zone 5 %"] / 100
     zone5 = zone5.groupby(workouts["Workout start time"].dt.normalize()).sum()
-    span = pd.date_range(zone5.index.min(), day.max(), freq="D") if len(zone5) else []
+    worn = pd.DatetimeIndex(day.unique())
+    span = worn[worn >= zone5.index.min()].union(zone5.index) if len(zone5) else worn[:0]
     table = table.reindex(table.index.union(span))
     table["zone5_min"] = zone5.reindex(span, fill_value=0.0).reindex(table.index)
     registry["zone5_min"] = ZONE5_VARIABLE

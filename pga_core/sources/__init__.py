@@ -30,7 +30,7 @@ __all__ = [
 
 #: Reader modules (in ``pga_core.sources``) in the order they are asked to claim a file. The
 #: generic daily CSV claims any table with a date column, so it must stay last.
-READER_MODULES: tuple[str, ...] = ("whoop", "generic_csv")
+READER_MODULES: tuple[str, ...] = ("whoop", "apple_health", "oura", "generic_csv")
 READERS: list[Reader] = [
     cast("Reader", import_module(f"{__name__}.{name}")) for name in READER_MODULES
 ]

@@ -94,9 +94,8 @@ def _read_whoop(folder: Path) -> pd.DataFrame:
     minutes = workouts["Duration (min)"].astype(float) * workouts["HR Zone 5 %"].astype(float)
     zone5 = (minutes / 100).groupby(pd.to_datetime(workouts["Workout start time"]).dt.normalize())
     zone5 = zone5.sum()
-    span = pd.date_range(zone5.index.min(), day.max())
-    table = table.reindex(table.index.union(span))
-    table["zone5_min"] = zone5.reindex(span, fill_value=0.0)
+    worn = table.index[table.index >= zone5.index.min()]  # days with a cycle after the first workout
+    table["zone5_min"] = zone5.reindex(worn.union(zone5.index), fill_value=0.0)
 
     journal = pd.read_csv(folder / "journal_entries.csv", dtype=str, keep_default_na=False)
     cycle_day = dict(zip(cycles["Cycle start time"], day, strict=True))
@@ -288,13 +287,16 @@ def test_workout_zones_add_up_and_belong_to_their_cycle(written):
                                                    ".8", ".9"))  # fmt: skip
 
 
-def test_zone5_is_missing_before_the_first_workout_and_zero_after(short_person):
-    zone5 = short_person.sources["whoop"].table["zone5_min"]
+def test_zone5_is_missing_before_the_first_workout_and_off_the_wrist(short_person):
+    whoop = short_person.sources["whoop"].table
+    zone5 = whoop["zone5_min"]
     first_workout = pd.to_datetime(short_person.workouts["Workout start time"]).min().normalize()
     assert zone5[zone5.index < first_workout].isna().all()
-    after = zone5[zone5.index >= first_workout]
+    worn = whoop["day_strain"].notna() | whoop["recovery_score"].notna()
+    after = zone5[(zone5.index >= first_workout) & worn]
     assert after.notna().all()
     assert (after == 0).any()
+    assert zone5[~worn & zone5.notna()].gt(0).all()  # a value off the wrist is a workout's
     assert zone5.index[-1] == short_person.export_day
 
 
