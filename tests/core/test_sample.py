@@ -94,7 +94,7 @@ def _read_whoop(folder: Path) -> pd.DataFrame:
     minutes = workouts["Duration (min)"].astype(float) * workouts["HR Zone 5 %"].astype(float)
     zone5 = (minutes / 100).groupby(pd.to_datetime(workouts["Workout start time"]).dt.normalize())
     zone5 = zone5.sum()
-    worn = table.index[table.index >= zone5.index.min()]  # days with a cycle after the first workout
+    worn = table.index[table.index >= zone5.index.min()]  # days with a cycle from the first workout
     table["zone5_min"] = zone5.reindex(worn.union(zone5.index), fill_value=0.0)
 
     journal = pd.read_csv(folder / "journal_entries.csv", dtype=str, keep_default_na=False)
