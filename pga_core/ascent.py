@@ -7,8 +7,7 @@ Three step rules share one loop:
   preconditioner ``P`` (an approximation of the inverse negative Hessian);
 * **Newton-type** (``accelerate=False``): steps ``P g`` tried at full length first, with an Armijo
   backtracking line search. ``P`` is fixed, or a callable ``P(x)`` (e.g. the exact inverse
-  negative Hessian) that is re-evaluated only while it pays: when a step shrinks the estimated
-  gap less than ``REFRESH_CONTRACTION`` times, the curvature is recomputed at the new iterate;
+  negative Hessian) evaluated at every new iterate;
 * **quasi-Newton** (``memory > 0``): the inverse curvature is built from the last ``memory`` steps
   and gradient changes (the L-BFGS two-loop recursion), with the same Armijo line search.
 
@@ -38,9 +37,6 @@ ARMIJO_ACCELERATED = 0.5
 MAX_BACKTRACKS = 60
 #: After a successful accelerated step the next first try is this much longer.
 STEP_GROWTH = 1.25
-#: A callable preconditioner is re-evaluated after a step that shrank the estimated gap less than
-#: this many times (a fresh Newton step near the optimum shrinks it far more).
-REFRESH_CONTRACTION = 8.0
 #: A fixed step that lowers the objective this many iterations running is diverging.
 DIVERGENCE_PATIENCE = 10
 #: Iterates larger than this are treated as divergence before they overflow.
@@ -309,16 +305,12 @@ class _Ascent:
         self.momentum_k = np.where(accept, self.momentum_k + 1, 0.0)
         self.x_prev = np.where((active & ~accept)[:, None], self.x, self.x_prev)
         self.n_iter += active
-        previous_gap = self.gap
+        if callable(self.precondition):
+            self.P = np.where(
+                accept[:, None, None], self._precondition_at(self.x), self._expand(self.P)
+            )
         # A search that cannot improve on the objective at machine precision has converged.
         self.converged |= active & (exhausted | self._gap_small())
-        if callable(self.precondition):
-            stale = active & ~self.converged & (self.gap * REFRESH_CONTRACTION > previous_gap)
-            if stale.any():
-                self.P = np.where(
-                    stale[:, None, None], self._precondition_at(self.x), self._expand(self.P)
-                )
-                self.converged |= active & self._gap_small()
 
     def _expand(self, P: NDArray[np.float64] | None) -> NDArray[np.float64] | None:
         if P is None or P.ndim == 3:
@@ -347,7 +339,7 @@ class _Ascent:
         predicted_gain = self.t * slope
         for _ in range(MAX_BACKTRACKS):
             trial = y + self.t[:, None] * direction
-            if (np.abs(trial) > MAX_ABS_X).any(axis=1)[pending].any():
+            if np.abs(trial[pending]).max(initial=0.0) > MAX_ABS_X:
                 self._diverged("the iterates grew beyond 1e150")
             f_t, g_t = self._evaluate(trial)
             finite = np.isfinite(f_t) & np.isfinite(g_t).all(axis=1)

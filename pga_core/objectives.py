@@ -176,10 +176,13 @@ def make_logistic(X: Array, y: Array, sample_weight: Array, l2: float) -> Object
         t = np.atleast_2d(theta)
         w, b = t[:, :-1], t[:, -1]
         z = (X @ w.T).T + b[:, None]
-        loglik = y * z - np.logaddexp(0.0, z)
+        # One exponential serves both log(1 + e^z) and the sigmoid, stably for either sign of z.
+        tail = np.exp(-np.abs(z))
+        loglik = y * z - np.maximum(z, 0.0) - np.log1p(tail)
         value = np.einsum("bn,bn->b", weights, loglik) / total
         value -= 0.5 * l2 * np.einsum("bi,bi->b", w, w)
-        weighted = weights * (y - expit(z))
+        sigmoid = np.where(z >= 0, 1.0, tail) / (1.0 + tail)
+        weighted = weights * (y - sigmoid)
         grad = np.empty_like(t)
         grad[:, :-1] = weighted @ X / total[:, None] - l2 * w
         grad[:, -1] = weighted.sum(axis=1) / total
