@@ -46,6 +46,7 @@ from pga_core.features import (
     Feature,
     calendar_table,
     feature_frame,
+    max_lag_window,
     parse_feature,
 )
 from pga_core.models import (
@@ -306,13 +307,17 @@ class GoalTree:
         node, columns the data lacks, a yes/no model on a target that is not yes/no, inputs
         that never change, and too few complete days.
         """
+        return self._check(daily)[0]
+
+    def _check(self, daily: DailyData) -> tuple[list[Problem], pd.DataFrame | None]:
+        """The problems, and the features on the calendar (None when the tree itself is wrong)."""
         problems = self._structure_problems()
         if any(p.blocks_tree for p in problems):
-            return problems
+            return problems, None
         frame = _frame(self, daily)
         for node in self.root.walk():
             problems.extend(_data_problems(node, daily, frame))
-        return problems
+        return problems, frame
 
     def _structure_problems(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -474,10 +479,8 @@ _ESTIMATORS = {
 
 
 def _make_estimator(model: str, classify: bool, l2: float | None, random_state: int | None):
-    key = (model, classify)
-    if key not in _ESTIMATORS:  # "linear" on a yes/no target: a linear probability model
-        key = (model, False)
-    estimator = _ESTIMATORS[key]()
+    """A fresh goal model; a linear model on a yes/no target is a linear probability model."""
+    estimator = _ESTIMATORS[model, classify]()
     if model == "perceptron":
         estimator.set_params(random_state=random_state, l2=PERCEPTRON_L2)
     if l2 is not None:
@@ -538,9 +541,7 @@ class NodeFit:
         """Predictions (the chance of a yes for a yes/no target), shape (n,), for inputs (n, d)
         in their own units."""
         standardised = (np.asarray(X, dtype=np.float64) - self.mean) / self.scale
-        if self.classify:
-            return self.estimator.predict_proba(standardised)[:, 1]
-        return self.estimator.predict(standardised)
+        return _prediction(self.estimator, standardised, self.classify)
 
     def input_gradient(self, X: Array) -> Array:
         """∂prediction/∂input per unit of each input, shape (n, d)."""
@@ -727,23 +728,13 @@ def _fit_node(
     estimator = _make_estimator(model, classify, node.l2, random_state)
     scaler = StandardScaler().fit(X)
     standardised = scaler.transform(X)
-    notes: list[str] = []
+    gap = max_lag_window(node.inputs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         estimator.fit(standardised, y)
         draws_sd = _bootstrap_effects(estimator, standardised, y, counts[:, complete], classify)
-        gap = max((f.reach for f in features), default=0)
         oos, score, baseline, n_splits = _walk_forward(estimator, X, y, gap, classify)
-    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
-        notes.append(
-            f"The gradient ascent of {node.name!r} did not fully converge on every fit; its "
-            "weights may be slightly off."
-        )
     scale = scaler.scale_
-    gradient = estimator.input_gradient(standardised)
-    predicted = (
-        estimator.predict_proba(standardised)[:, 1] if classify else estimator.predict(standardised)
-    )
     return NodeFit(
         name=node.name,
         target=node.target,
@@ -756,17 +747,37 @@ def _fit_node(
         mean=scaler.mean_,
         scale=scale,
         estimator=estimator,
-        effect=gradient.mean(axis=0) / scale,
+        effect=estimator.input_gradient(standardised).mean(axis=0) / scale,
         effect_draws=draws_sd / scale,
-        predicted=predicted,
+        predicted=_prediction(estimator, standardised, classify),
         predicted_oos=oos,
         score_name="log_loss" if classify else "r2",
         score_oos=score,
         score_baseline=baseline,
         gap=gap,
         n_splits=n_splits,
-        notes=notes,
+        notes=_convergence_notes(node.name, caught),
     )
+
+
+def _prediction(estimator: Any, standardised: Array, classify: bool) -> Array:
+    """What a goal model predicts: the value, or the chance of a yes. Shape (n,)."""
+    if classify:
+        return estimator.predict_proba(standardised)[:, 1]
+    return estimator.predict(standardised)
+
+
+def _convergence_notes(name: str, caught: list[warnings.WarningMessage]) -> list[str]:
+    """A plain note when some fit did not converge; any other warning is passed on."""
+    for each in caught:
+        if not issubclass(each.category, ConvergenceWarning):
+            warnings.warn_explicit(each.message, each.category, each.filename, each.lineno)
+    if not any(issubclass(each.category, ConvergenceWarning) for each in caught):
+        return []
+    return [
+        f"The gradient ascent of {name!r} did not fully converge on every fit; its weights may "
+        "be slightly off."
+    ]
 
 
 def _bootstrap_effects(
@@ -832,8 +843,7 @@ def _walk_forward(
             continue
         scaler = StandardScaler().fit(X[train])
         fold = clone(estimator).fit(scaler.transform(X[train]), y[train])
-        test_X = scaler.transform(X[test])
-        predicted[test] = fold.predict_proba(test_X)[:, 1] if classify else fold.predict(test_X)
+        predicted[test] = _prediction(fold, scaler.transform(X[test]), classify)
         baseline[test] = y[train].mean()
     tested = ~np.isnan(predicted)
     if not tested.any():
@@ -1042,18 +1052,10 @@ def fit_tree(
         raise ValueError(f"n_boot must be ≥ 0 and block ≥ 1, got n_boot={n_boot}, block={block}")
     report = progress or (lambda fraction, message: None)
     report(0.0, "checking the goals against the data")
-    problems = tree._structure_problems()
-    if any(p.blocks_tree for p in problems):
-        raise ValueError(_first_problem(problems))
-    frame = _frame(tree, daily)
-    blocked = {}
-    for node in tree.nodes:
-        found = _data_problems(node, daily, frame)
-        problems.extend(found)
-        if found:
-            blocked[node.name] = found
+    problems, frame = tree._check(daily)
+    blocked = {p.node for p in problems}
     fittable = [n for n in tree.nodes if n.name not in blocked]
-    if not fittable:
+    if frame is None or not fittable:
         raise ValueError(_first_problem(problems))
     counts = (
         block_bootstrap_counts(len(frame), int(n_boot), int(block), random_state)
@@ -1207,8 +1209,8 @@ def leverage(tree_fit: TreeFit, *, controllable: Mapping[str, bool] | None = Non
 
 
 def _lever_sentence(row: dict[str, Any], root: dict[str, Any], root_fit: NodeFit) -> str:
-    """The lever in plain words, e.g. ``“Have any alcoholic drinks?”: yes on one fewer day a
-    week → +2.1 points of Recovery score on average (95 % CI +0.8 to +3.3)``."""
+    """The lever in plain words, e.g. ``Have any alcoholic drinks?: yes on one fewer day a week
+    → +2.1 points of Recovery score on average (95 % CI +1.6 to +2.4)``."""
     per_unit, low, high = row["per_unit"], row["unit_ci_low"], row["unit_ci_high"]
     good = -1.0 if root.get("higher_is_better") is False else 1.0
     more = per_unit * good >= 0

@@ -286,6 +286,7 @@ def test_a_perceptron_goals_leverage_is_the_numerical_derivative_averaged_over_i
         step[j] = 1e-4 * node.scale[j]
         slope = (node.predict(node.X + step) - node.predict(node.X - step)) / (2 * step[j])
         assert levers.loc[column, "per_unit"] == pytest.approx(slope.mean(), rel=1e-5)
+        np.testing.assert_allclose(node.input_gradient(node.X)[:, j], slope, rtol=1e-4)
     restored = TreeFit.from_json(json.loads(json.dumps(fit.to_json())))
     np.testing.assert_allclose(restored.fits["Recovery"].predict(node.X), node.predict(node.X))
 
