@@ -27,18 +27,16 @@ UP_COLOUR = "#1b7837"
 DOWN_COLOUR = "#b2182b"
 NEUTRAL_COLOUR = "#777777"
 GOAL_COLOUR = "#2166ac"
-#: Pixels per row of a horizontal bar or interval chart, and the smallest chart height.
+#: Pixels per row of a horizontal bar or interval chart; the widest row label; the smallest
+#: height of the goal tree.
 ROW_HEIGHT = 26
+LABEL_LIMIT = 320
 MIN_HEIGHT = 120
 #: Goal-tree layout: pixels per level (left to right) and per leaf (top to bottom).
 LEVEL_WIDTH = 230
 LEAF_HEIGHT = 34
 WIDTH = 520
 _SIGN_SCALE = alt.Scale(domain=["raises", "lowers"], range=[UP_COLOUR, DOWN_COLOUR])
-
-
-def _height(rows: int) -> int:
-    return max(MIN_HEIGHT, ROW_HEIGHT * rows)
 
 
 def _direction(values: pd.Series) -> pd.Series:
@@ -121,21 +119,25 @@ def goal_tree_chart(tree: GoalTree | TreeFit) -> alt.LayerChart:
         if fitted else alt.value(1.5),
         tooltip=["goal:N", "input:N", alt.Tooltip("weight_sd:Q", format="+.3g")],
     ).transform_calculate(abs_weight="abs(datum.weight_sd)")  # fmt: skip
-    points = alt.Chart(nodes).mark_circle(size=90).encode(
+    points = alt.Chart(nodes).mark_circle(size=90, opacity=1).encode(
         x=x, y=y,
-        color=alt.Color("kind:N", scale=alt.Scale(domain=["goal", "input"],
-                                                  range=[GOAL_COLOUR, NEUTRAL_COLOUR]),
-                        legend=None),
+        color=alt.condition(alt.datum.kind == "goal", alt.value(GOAL_COLOUR),
+                            alt.value(NEUTRAL_COLOUR)),
         tooltip=["label:N", "detail:N", "verdict:N"],
     )  # fmt: skip
-    goal_labels, input_labels = (
+    # goal names sit on the edges: a white outline under the text keeps them readable
+    halo, goal_labels, input_labels = (
         alt.Chart(nodes)
         .transform_filter(alt.datum.kind == kind)
-        .mark_text(align="left", dx=9, dy=dy, fontSize=12, fontWeight=weight)
+        .mark_text(align="left", dx=9, dy=dy, fontSize=12, fontWeight=weight, **outline)
         .encode(x=x, y=y, text="label:N")
-        for kind, weight, dy in (("goal", "bold", -10), ("input", "normal", 0))
+        for kind, weight, dy, outline in (
+            ("goal", "bold", -11, {"stroke": "white", "strokeWidth": 4}),
+            ("goal", "bold", -11, {}),
+            ("input", "normal", 0, {}),
+        )
     )
-    return (rule + points + goal_labels + input_labels).properties(
+    return (rule + points + halo + goal_labels + input_labels).properties(
         width=LEVEL_WIDTH * levels, height=max(MIN_HEIGHT, LEAF_HEIGHT * leaves), title="Goal tree"
     )
 
@@ -153,7 +155,7 @@ def weights_chart(weights: pd.DataFrame) -> alt.LayerChart:
     several = "node" in data and len(set(data["node"])) > 1
     data["row"] = data["node"] + " · " + data["input"] if several else data["input"]
     data["direction"] = _direction(data["weight_sd"])
-    y = alt.Y("row:N", sort=None, title=None)
+    y = alt.Y("row:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     base = alt.Chart(data)
     whiskers = base.mark_rule(strokeWidth=2).encode(
         y=y,
@@ -177,7 +179,7 @@ def weights_chart(weights: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=NEUTRAL_COLOUR).encode(x="zero:Q")
     )
     return (zero + whiskers + points).properties(
-        width=WIDTH, height=_height(len(data)), title="Weights"
+        width=WIDTH, height=alt.Step(ROW_HEIGHT), title="Weights"
     )
 
 
@@ -192,10 +194,12 @@ def climb_chart(history: pd.DataFrame) -> alt.Chart:
         alt.Chart(history)
         .mark_line(point=True, color=GOAL_COLOUR)
         .encode(
-            x=alt.X("iteration:Q", title="iteration", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y(
-                "objective:Q", title="objective (higher is better)", scale=alt.Scale(zero=False)
+            x=alt.X(
+                "iteration:Q",
+                title="iteration of the gradient ascent (it climbs: higher is better)",
+                axis=alt.Axis(tickMinStep=1),
             ),
+            y=alt.Y("objective:Q", title="objective", scale=alt.Scale(zero=False)),
             tooltip=["iteration:Q", alt.Tooltip("objective:Q", format=".6g")],
         )
         .properties(width=WIDTH, height=220, title="The climb")
@@ -245,7 +249,7 @@ def levers_chart(levers: pd.DataFrame) -> alt.LayerChart:
     """
     data = levers.copy()
     data["who"] = data["controllable"].map({True: "you control it", False: "not directly"})
-    y = alt.Y("label:N", sort=None, title=None)
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     colour = alt.Color(
         "who:N",
         scale=alt.Scale(domain=["you control it", "not directly"],
@@ -275,7 +279,7 @@ def levers_chart(levers: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=NEUTRAL_COLOUR).encode(x="zero:Q")
     )
     return (zero + whiskers + points).properties(
-        width=WIDTH, height=_height(len(data)), title="Levers"
+        width=WIDTH, height=alt.Step(ROW_HEIGHT), title="Levers"
     )
 
 
@@ -292,7 +296,7 @@ def what_if_chart(changes: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("node:N", sort=None, title=None),
+            y=alt.Y("node:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("change:Q", title="predicted change (in each goal's own unit)"),
             color=alt.Color("direction:N", scale=_SIGN_SCALE, legend=None),
             tooltip=[
@@ -304,5 +308,5 @@ def what_if_chart(changes: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("change:Q", format="+.3g"),
             ],
         )
-        .properties(width=WIDTH, height=_height(len(data)), title="What if")
+        .properties(width=WIDTH, height=alt.Step(ROW_HEIGHT), title="What if")
     )
