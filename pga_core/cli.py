@@ -152,6 +152,8 @@ def _register_fit(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_fit(args: argparse.Namespace) -> int:
+    if args.boot < 0:
+        raise ValueError(f"--boot: expected a number of resamples, 0 or more, got {args.boot}")
     tree = _read_goals(Path(args.goals))
     if args.paths:
         daily, workspace = read_exports(args.paths), None

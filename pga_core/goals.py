@@ -182,8 +182,10 @@ class GoalNode:
         name, target, inputs = document["name"], document["target"], document["inputs"]
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"{where}: 'name' must be a non-empty text, got {name!r}")
-        if not isinstance(target, str) or not target.strip():
-            raise ValueError(f"{label}: 'target' must be a column name, got {target!r}")
+        if not isinstance(target, str) or not target.strip() or "@" in target:
+            raise ValueError(
+                f"{label}: 'target' must be a column name (no @transform), got {target!r}"
+            )
         if (
             not isinstance(inputs, list)
             or not inputs
@@ -192,6 +194,9 @@ class GoalNode:
             raise ValueError(
                 f"{label}: 'inputs' must be a non-empty list of feature expressions, got {inputs!r}"
             )
+        twice = next((i for i in inputs if inputs.count(i) > 1), None)
+        if twice is not None:
+            raise ValueError(f"{label}: the input {twice!r} is listed twice")
         model = document.get("model")
         if model is not None and model not in MODELS:
             raise ValueError(f"{label}: 'model' must be one of {', '.join(MODELS)}, got {model!r}")

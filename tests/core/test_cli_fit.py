@@ -122,6 +122,14 @@ def test_bad_goals_are_one_line_naming_the_file_and_status_2(
     assert err.count("\n") == 1
 
 
+def test_a_negative_number_of_resamples_is_refused(exports, capsys):
+    status, _, err = run(["fit", *exports, "--goals", str(GOALS), "--boot", "-1"], capsys)
+    assert (status, err) == (
+        2,
+        "error: --boot: expected a number of resamples, 0 or more, got -1\n",
+    )
+
+
 def test_an_empty_workspace_says_to_import_first(tmp_path, capsys):
     status, _, err = run(
         ["fit", "--goals", str(GOALS), "--workspace", str(tmp_path / "ws.sqlite")], capsys
