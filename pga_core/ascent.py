@@ -5,8 +5,10 @@ Three step rules share one loop:
 * **accelerated** (default): Nesterov momentum with a monotone safeguard and function-value
   restarts, steps from a backtracking estimate of the curvature, optionally in the metric of a fixed
   preconditioner ``P`` (an approximation of the inverse negative Hessian);
-* **Newton-type**: ``precondition`` is a callable returning ``P(x)`` at every iterate (e.g. the
-  exact inverse negative Hessian), with an Armijo backtracking line search and no momentum;
+* **Newton-type** (``accelerate=False``): steps ``P g`` tried at full length first, with an Armijo
+  backtracking line search. ``P`` is fixed, or a callable ``P(x)`` (e.g. the exact inverse
+  negative Hessian) that is re-evaluated only while it pays: when a step shrinks the estimated
+  gap less than ``REFRESH_CONTRACTION`` times, the curvature is recomputed at the new iterate;
 * **quasi-Newton** (``memory > 0``): the inverse curvature is built from the last ``memory`` steps
   and gradient changes (the L-BFGS two-loop recursion), with the same Armijo line search.
 
@@ -36,6 +38,9 @@ ARMIJO_ACCELERATED = 0.5
 MAX_BACKTRACKS = 60
 #: After a successful accelerated step the next first try is this much longer.
 STEP_GROWTH = 1.25
+#: A callable preconditioner is re-evaluated after a step that shrank the estimated gap less than
+#: this many times (a fresh Newton step near the optimum shrinks it far more).
+REFRESH_CONTRACTION = 8.0
 #: A fixed step that lowers the objective this many iterations running is diverging.
 DIVERGENCE_PATIENCE = 10
 #: Iterates larger than this are treated as divergence before they overflow.
@@ -106,8 +111,9 @@ def gradient_ascent(
     step : float, optional
         A fixed step length (no line search). Left as None, the step is found by backtracking.
     accelerate : bool, optional
-        Nesterov momentum. Defaults to True unless ``precondition`` is a callable or ``memory``
-        is set.
+        Nesterov momentum with curvature-estimating steps (True), or Newton-type full steps with
+        an Armijo line search (False). Defaults to True unless ``precondition`` or ``memory``
+        is given.
     memory : int
         If positive, take quasi-Newton steps from the curvature of the last ``memory`` iterations
         (cannot be combined with ``precondition``).
@@ -198,10 +204,12 @@ class _Ascent:
     ) -> None:
         self.fun = fun
         self.memory = memory
-        self.newton = callable(precondition) or memory is not None
         self.precondition = precondition
         self.fixed_step = step
-        self.accelerate = (not self.newton) if accelerate is None else accelerate
+        if accelerate is None:
+            accelerate = precondition is None and memory is None
+        self.accelerate = accelerate
+        self.newton = not accelerate
         self.tol = tol
         self.x = x0
         self.f, self.g = self._evaluate(x0)
@@ -251,10 +259,10 @@ class _Ascent:
     def _gap_small(self) -> NDArray[np.bool_]:
         """Whether each problem's estimated gap is within tolerance; keeps the direction at x."""
         self.direction = self._direction(self.g, self.P)
-        gap = 0.5 * np.einsum("bi,bi->b", self.g, self.direction)
+        self.gap = 0.5 * np.einsum("bi,bi->b", self.g, self.direction)
         if self.P is None and self.memory is None:
-            gap *= self.t
-        return gap <= self.tol * np.maximum(np.abs(self.f), self.scale_floor)
+            self.gap *= self.t
+        return self.gap <= self.tol * np.maximum(np.abs(self.f), self.scale_floor)
 
     def run(self, max_iter: int) -> None:
         for _ in range(max_iter):
@@ -301,12 +309,16 @@ class _Ascent:
         self.momentum_k = np.where(accept, self.momentum_k + 1, 0.0)
         self.x_prev = np.where((active & ~accept)[:, None], self.x, self.x_prev)
         self.n_iter += active
-        if callable(self.precondition):
-            self.P = np.where(
-                accept[:, None, None], self._precondition_at(self.x), self._expand(self.P)
-            )
+        previous_gap = self.gap
         # A search that cannot improve on the objective at machine precision has converged.
         self.converged |= active & (exhausted | self._gap_small())
+        if callable(self.precondition):
+            stale = active & ~self.converged & (self.gap * REFRESH_CONTRACTION > previous_gap)
+            if stale.any():
+                self.P = np.where(
+                    stale[:, None, None], self._precondition_at(self.x), self._expand(self.P)
+                )
+                self.converged |= active & self._gap_small()
 
     def _expand(self, P: NDArray[np.float64] | None) -> NDArray[np.float64] | None:
         if P is None or P.ndim == 3:

@@ -26,10 +26,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from pga_core.ascent import AscentResult, gradient_ascent
 from pga_core.objectives import (
     MLPShapes,
-    logistic_neg_hessian,
     make_logistic,
+    make_logistic_curvature,
     make_mlp,
-    make_ridge,
     make_ridge_gram,
     mlp_forward,
     mlp_input_gradient,
@@ -156,13 +155,19 @@ class _TwoClasses:
                 f"{type(self).__name__} needs two classes in y, got {len(self.classes_)}: "
                 f"{list(self.classes_)[:5]}"
             )
-        weighted = np.unique(y[weights > 0])
-        if len(weighted) < 2:
+        if len(self.classes_) < 2:
             raise ValueError(
-                f"{type(self).__name__} needs two classes in y, but only one class "
-                f"({weighted[0]!r}) has rows with positive weight"
+                f"{type(self).__name__} needs two classes in y, got only one class: "
+                f"{self.classes_[0]!r}"
             )
-        return (y == self.classes_[1]).astype(np.float64)
+        positive = (y == self.classes_[1]).astype(np.float64)
+        for label, in_class in ((self.classes_[0], 1.0 - positive), (self.classes_[1], positive)):
+            if weights @ in_class == 0:
+                raise ValueError(
+                    f"{type(self).__name__} needs two classes in y, but only one class has rows "
+                    f"with positive weight ({label!r} has none)"
+                )
+        return positive
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -218,8 +223,8 @@ class LinearGoalModel(RegressorMixin, _GoalModel):
 
     Maximises ``J(w, b) = −(1/(2S)) Σ sᵢ (yᵢ − xᵢ·w − b)² − (l2/2) ‖w‖²`` (b not penalised): the
     optimum of ``sklearn.linear_model.Ridge(alpha=S·l2)`` with the same sample weights. The
-    intercept is solved in closed form; a single fit works on the d×d Gram matrix with a Newton
-    preconditioner, bootstrap refits on the rows with the full-data curvature as preconditioner.
+    intercept is solved in closed form; fits work on the d×d Gram matrix (bootstrap refits get
+    theirs from one matrix product) with each problem's exact Newton preconditioner.
 
     Parameters
     ----------
@@ -234,24 +239,15 @@ class LinearGoalModel(RegressorMixin, _GoalModel):
         self.tol = tol
 
     def _solve(self, X: Array, y: Array, weights: Array, start: Array | None) -> AscentResult:
+        stats = ridge_gram(X, y, weights)
         d = X.shape[1]
-        if len(weights) == 1:
-            stats = ridge_gram(X, y, weights[0])
-            P = _inverse_spd(stats.gram + self.l2 * np.eye(d))
-            return gradient_ascent(
-                make_ridge_gram(stats, self.l2),
-                np.zeros((1, d)),
-                precondition=lambda _: P,
-                max_iter=self.max_iter,
-                tol=self.tol,
-            )
-        full = ridge_gram(X, y, np.ones(len(X)))
-        P = _inverse_spd(full.gram + self.l2 * np.eye(d))
+        P = _inverse_spd_batch(stats.gram + self.l2 * np.eye(d))
         x0 = np.zeros((len(weights), d)) if start is None else np.tile(start, (len(weights), 1))
         return gradient_ascent(
-            make_ridge(X, y, weights, self.l2),
+            make_ridge_gram(stats, self.l2),
             x0,
             precondition=P,
+            accelerate=False,
             max_iter=self.max_iter,
             tol=self.tol,
         )
@@ -301,17 +297,19 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
             start[-1] = logit(rate)
         x0 = np.tile(start, (len(weights), 1))
         if len(weights) == 1:
+            curvature = make_logistic_curvature(X, weights, self.l2)
             return gradient_ascent(
                 fun,
                 x0,
-                precondition=lambda theta: _inverse_spd_batch(
-                    logistic_neg_hessian(theta, X, weights, self.l2)
-                ),
+                precondition=lambda theta: _inverse_spd_batch(curvature(theta)),
                 max_iter=self.max_iter,
                 tol=self.tol,
             )
-        P = _inverse_spd(logistic_neg_hessian(start, X, np.ones(len(X)), self.l2)[0])
-        return gradient_ascent(fun, x0, precondition=P, max_iter=self.max_iter, tol=self.tol)
+        # Resamples' optima lie near the full-data optimum: its curvature serves them all.
+        P = _inverse_spd(make_logistic_curvature(X, np.ones(len(X)), self.l2)(start)[0])
+        return gradient_ascent(
+            fun, x0, precondition=P, accelerate=False, max_iter=self.max_iter, tol=self.tol
+        )
 
     def _set_params_from(self, theta: Array, X: Array, y: Array, weights: Array) -> None:
         self.coef_ = theta[:-1].copy()

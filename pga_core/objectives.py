@@ -18,8 +18,8 @@ from scipy.special import expit
 __all__ = [
     "MLPShapes",
     "RidgeGram",
-    "logistic_neg_hessian",
     "make_logistic",
+    "make_logistic_curvature",
     "make_mlp",
     "make_ridge",
     "make_ridge_gram",
@@ -73,48 +73,92 @@ def make_ridge(X: Array, y: Array, sample_weight: Array, l2: float) -> Objective
 
 @dataclass(frozen=True)
 class RidgeGram:
-    """Weighted, centred sufficient statistics of a ridge problem (all divided by S).
+    """Weighted, centred sufficient statistics of B ridge problems (all divided by S).
 
-    ``gram`` (d, d) = Xcᵀ diag(s) Xc / S, ``cross`` (d,) = Xcᵀ (s ∘ yc) / S and
-    ``y_var`` = Σ sᵢ ycᵢ² / S, centred on the weighted means ``x_mean`` (d,) and ``y_mean``.
+    ``gram`` (B, d, d) = Xcᵀ diag(s) Xc / S, ``cross`` (B, d) = Xcᵀ (s ∘ yc) / S and
+    ``y_var`` (B,) = Σ sᵢ ycᵢ² / S, centred on the weighted means ``x_mean`` (B, d) and
+    ``y_mean`` (B,).
     """
 
     gram: Array
     cross: Array
-    y_var: float
+    y_var: Array
     x_mean: Array
-    y_mean: float
+    y_mean: Array
 
 
 def ridge_gram(X: Array, y: Array, sample_weight: Array) -> RidgeGram:
-    """The centred Gram statistics of one weighted problem (one pass over the data)."""
-    total = sample_weight.sum()
-    x_mean = sample_weight @ X / total
-    y_mean = float(sample_weight @ y / total)
-    Xc = X - x_mean
-    yc = y - y_mean
-    weighted = Xc * sample_weight[:, None]
+    """The centred Gram statistics of one weighted problem (n,) or of one per weight row (B, n).
+
+    One problem is centred exactly in two passes. For many weight rows (bootstrap resamples) the
+    data are first centred on their plain means, then all rows' moments come from one matrix
+    product of the weights with the products of every pair of columns (the upper triangle only).
+    """
+    weights, total = _weight_rows(sample_weight)
+    if len(weights) == 1:
+        x_mean = weights[0] @ X / total[0]
+        y_mean = weights[0] @ y / total[0]
+        Xc, yc = X - x_mean, y - y_mean
+        weighted = Xc * (weights[0] / total[0])[:, None]
+        return RidgeGram(
+            gram=(weighted.T @ Xc)[None],
+            cross=(weighted.T @ yc)[None],
+            y_var=np.array([weights[0] @ (yc * yc) / total[0]]),
+            x_mean=x_mean[None],
+            y_mean=np.array([y_mean]),
+        )
+    d = X.shape[1]
+    x_shift, y_shift = X.mean(axis=0), y.mean()
+    moments = weights @ _pair_products(X - x_shift, y - y_shift) / total[:, None]
+    n_upper = d * (d + 1) // 2
+    upper_i, upper_j = np.triu_indices(d)
+    x_first = moments[:, n_upper + d : n_upper + 2 * d]
+    y_first, y_second = moments[:, -2], moments[:, -1]
+    gram = np.empty((len(weights), d, d))
+    gram[:, upper_i, upper_j] = moments[:, :n_upper]
+    gram[:, upper_j, upper_i] = moments[:, :n_upper]
+    gram -= x_first[:, :, None] * x_first[:, None, :]
     return RidgeGram(
-        gram=weighted.T @ Xc / total,
-        cross=weighted.T @ yc / total,
-        y_var=float(sample_weight @ (yc * yc) / total),
-        x_mean=x_mean,
-        y_mean=y_mean,
+        gram=gram,
+        cross=moments[:, n_upper : n_upper + d] - x_first * y_first[:, None],
+        y_var=y_second - y_first**2,
+        x_mean=x_first + x_shift,
+        y_mean=y_first + y_shift,
     )
+
+
+def _pair_products(Xc: Array, yc: Array) -> Array:
+    """Per row: xᵢxⱼ for i ≤ j (row-major upper triangle), xᵢy, xᵢ, y and y², shape (n, T).
+
+    Built column by column in Fortran order, where each column is one contiguous write.
+    """
+    n, d = Xc.shape
+    n_upper = d * (d + 1) // 2
+    out = np.empty((n, n_upper + 2 * d + 2), order="F")
+    columns = np.asfortranarray(Xc)
+    start = 0
+    for i in range(d):
+        np.multiply(columns[:, i:], columns[:, i : i + 1], out=out[:, start : start + d - i])
+        start += d - i
+    np.multiply(columns, yc[:, None], out=out[:, start : start + d])
+    out[:, start + d : start + 2 * d] = columns
+    out[:, -2] = yc
+    out[:, -1] = yc * yc
+    return out
 
 
 def make_ridge_gram(stats: RidgeGram, l2: float) -> Objective:
     """The ridge objective computed from the d×d Gram statistics alone (no pass over the rows).
 
     ``J(w) = −½ (y_var − 2 crossᵀw + wᵀ gram w) − (l2/2) ‖w‖²``; the negative Hessian is the
-    constant ``gram + l2·I``.
+    constant ``gram + l2·I``. One set of statistics serves any number of ``w``; B sets take B.
     """
 
     def fun(theta: Array) -> tuple[Array, Array]:
         w = np.atleast_2d(theta)
-        gw = w @ stats.gram
-        value = -0.5 * (stats.y_var - 2 * w @ stats.cross + np.einsum("bi,bi->b", w, gw))
-        value -= 0.5 * l2 * np.einsum("bi,bi->b", w, w)
+        gw = (stats.gram @ w[:, :, None])[:, :, 0]
+        value = -0.5 * (stats.y_var - 2 * (w * stats.cross).sum(axis=1) + (w * gw).sum(axis=1))
+        value -= 0.5 * l2 * (w * w).sum(axis=1)
         grad = stats.cross - gw - l2 * w
         return _squeeze(value, grad, theta)
 
@@ -131,7 +175,7 @@ def make_logistic(X: Array, y: Array, sample_weight: Array, l2: float) -> Object
     def fun(theta: Array) -> tuple[Array, Array]:
         t = np.atleast_2d(theta)
         w, b = t[:, :-1], t[:, -1]
-        z = w @ X.T + b[:, None]
+        z = (X @ w.T).T + b[:, None]
         loglik = y * z - np.logaddexp(0.0, z)
         value = np.einsum("bn,bn->b", weights, loglik) / total
         value -= 0.5 * l2 * np.einsum("bi,bi->b", w, w)
@@ -144,18 +188,23 @@ def make_logistic(X: Array, y: Array, sample_weight: Array, l2: float) -> Object
     return fun
 
 
-def logistic_neg_hessian(theta: Array, X: Array, sample_weight: Array, l2: float) -> Array:
-    """Negative Hessian of :func:`make_logistic`'s objective, shape (B, d+1, d+1)."""
-    t = np.atleast_2d(theta)
+def make_logistic_curvature(X: Array, sample_weight: Array, l2: float) -> Callable[[Array], Array]:
+    """Negative Hessian of :func:`make_logistic`'s objective: ``theta`` (B, d+1) → (B, d+1, d+1).
+
+    ``(1/S) X₁ᵀ diag(sᵢ pᵢ (1 − pᵢ)) X₁ + l2`` on the weights' diagonal, X₁ = [X, 1].
+    """
     weights, total = _weight_rows(sample_weight)
-    z = t[:, :-1] @ X.T + t[:, -1:]
-    p = expit(z)
-    curvature = weights * p * (1.0 - p) / total[:, None]
     X1 = np.hstack([X, np.ones((len(X), 1))])
-    H = (X1.T[None, :, :] * curvature[:, None, :]) @ X1
-    d = X.shape[1]
-    H[:, np.arange(d), np.arange(d)] += l2
-    return H
+    penalty = np.diag(np.r_[np.full(X.shape[1], l2), 0.0])
+
+    def curvature(theta: Array) -> Array:
+        t = np.atleast_2d(theta)
+        p = expit(t @ X1.T)
+        scale = np.sqrt(np.broadcast_to(weights, p.shape) * p * (1.0 - p) / total[:, None])
+        rows = [X1 * row[:, None] for row in scale]
+        return np.stack([Z.T @ Z for Z in rows]) + penalty  # Zᵀ Z: numpy computes one triangle
+
+    return curvature
 
 
 # --- One-hidden-layer perceptron: tanh hidden units, linear (or sigmoid) output ----------------

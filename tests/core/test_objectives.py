@@ -6,8 +6,8 @@ import pytest
 from pga_core.ascent import check_gradient
 from pga_core.objectives import (
     MLPShapes,
-    logistic_neg_hessian,
     make_logistic,
+    make_logistic_curvature,
     make_mlp,
     make_ridge,
     make_ridge_gram,
@@ -57,6 +57,20 @@ def test_gram_form_equals_the_row_form_of_ridge():
     by_gram = make_ridge_gram(ridge_gram(X, Y_REAL, WEIGHTS), 0.3)(w)
     np.testing.assert_allclose(by_rows[0], by_gram[0], rtol=1e-12)
     np.testing.assert_allclose(by_rows[1], by_gram[1], rtol=1e-10, atol=1e-12)
+
+
+def test_gram_statistics_of_many_weight_rows_equal_one_row_at_a_time():
+    rows = np.random.default_rng(12).integers(0, 4, size=(6, N)).astype(float)
+    rows[:, 0] += 1
+    shifted = X + 50.0  # far from zero, as raw inputs can be
+    batch = ridge_gram(shifted, Y_REAL, rows)
+    assert batch.gram.shape == (6, D, D)
+    for b, row in enumerate(rows):
+        alone = ridge_gram(shifted, Y_REAL, row)
+        for field in ("gram", "cross", "y_var", "x_mean", "y_mean"):
+            np.testing.assert_allclose(
+                getattr(batch, field)[b], getattr(alone, field)[0], rtol=1e-9, atol=1e-10
+            )
 
 
 def test_ridge_value_is_the_documented_formula_with_the_best_intercept():
@@ -115,5 +129,5 @@ def test_logistic_hessian_matches_differences_of_the_gradient():
         shift = np.zeros(D + 1)
         shift[i] = eps
         numeric[:, i] = -(fun(theta + shift)[1] - fun(theta - shift)[1]) / (2 * eps)
-    analytic = logistic_neg_hessian(theta, X, WEIGHTS, 0.3)[0]
+    analytic = make_logistic_curvature(X, WEIGHTS, 0.3)(theta)[0]
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)
