@@ -247,8 +247,9 @@ def test_a_yes_no_goal_is_logistic_with_average_marginal_effects(short_person):
     reference = LogisticRegression(C=1 / (len(y) * L2), tol=1e-12, max_iter=1000).fit(Z, y)
     p = reference.predict_proba(Z)[:, 1]
     average_effect = np.mean(p * (1 - p)) * reference.coef_[0]
-    np.testing.assert_allclose(node.weight_sd, average_effect, rtol=1e-5)
-    np.testing.assert_allclose(node.effect, average_effect / scaler.scale_, rtol=1e-5)
+    # the ascent stops at a relative objective gap of 1e-10: weights agree to ~1e-5
+    np.testing.assert_allclose(node.weight_sd, average_effect, rtol=1e-4)
+    np.testing.assert_allclose(node.effect, average_effect / scaler.scale_, rtol=1e-4)
     # a bootstrap draw: the refit on resample weights, its average marginal effect weighted alike
     counts = block_bootstrap_counts(len(days), 20, 7, 0)[:, days.index.get_indexer(node.dates)]
     refit = LogisticRegression(C=1 / (counts[3].sum() * L2), tol=1e-12, max_iter=1000)
