@@ -506,12 +506,9 @@ class NodeFit:
     X : array (n, d) — the inputs on those days, in their own units; y : array (n,).
     mean, scale : arrays (d,) — the standardisation (``StandardScaler``) of the inputs.
     estimator : the fitted goal model (on standardised inputs).
-    effect : array (d,) — average change in the prediction per unit of each input (the weight
-        for linear nodes, the mean input gradient otherwise).
-    effect_draws : array (B, d) — ``effect`` refitted on each bootstrap resample (NaN for a
-        resample that leaves the node too few days).
-    predicted : array (n,) — in-sample predictions; predicted_oos : array (n,) — walk-forward
-        predictions (NaN on days never in a test block).
+    effect_draws : array (B, d) — :attr:`effect` refitted on each bootstrap resample (NaN for
+        a resample that leaves the node too few days).
+    predicted_oos : array (n,) — walk-forward predictions (NaN on days never in a test block).
     score_name : ``r2`` (higher is better) or ``log_loss`` (lower is better).
     score_oos, score_baseline : the walk-forward score and that of predicting the training
         mean (the share of yes days for a yes/no target); None when the days are too few.
@@ -530,9 +527,7 @@ class NodeFit:
     mean: Array
     scale: Array
     estimator: Any
-    effect: Array
     effect_draws: Array
-    predicted: Array
     predicted_oos: Array
     score_name: str
     score_oos: float | None
@@ -557,6 +552,17 @@ class NodeFit:
         """Average of f(x + Δ) − f(x) over the node's days; ``delta`` is (d,) or (n, d)."""
         moved = self.X + np.broadcast_to(delta, self.X.shape)
         return float(np.mean(self.predict(moved) - self.predict(self.X)))
+
+    @property
+    def effect(self) -> Array:
+        """Average change in the prediction per unit of each input, (d,): the weight of a linear
+        node, the mean input gradient over the node's days otherwise."""
+        return self.input_gradient(self.X).mean(axis=0)
+
+    @property
+    def predicted(self) -> Array:
+        """In-sample predictions on the node's days, (n,)."""
+        return self.predict(self.X)
 
     # -- what the pages show -----------------------------------------------------------------------
     @property
@@ -673,9 +679,7 @@ class NodeFit:
                 "y": _numbers(self.y),
                 "mean": _numbers(self.mean),
                 "scale": _numbers(self.scale),
-                "effect": _numbers(self.effect),
                 "effect_draws": _numbers(self.effect_draws),
-                "predicted": _numbers(self.predicted),
                 "predicted_oos": _numbers(self.predicted_oos),
                 "estimator": _estimator_state(self.estimator),
             }
@@ -703,9 +707,7 @@ class NodeFit:
             mean=_array(state["mean"]),
             scale=_array(state["scale"]),
             estimator=_restore_estimator(document["model"], state),
-            effect=_array(state["effect"]),
             effect_draws=_array(state["effect_draws"]).reshape(-1, d),
-            predicted=_array(state["predicted"]),
             predicted_oos=_array(state["predicted_oos"]),
             score_name=document["score_name"],
             score_oos=document["score_oos"],
@@ -724,7 +726,6 @@ def _fit_node(
     random_state: int | None,
 ) -> NodeFit:
     """Fit one node on its complete days, with bootstrap draws and a walk-forward check."""
-    features = node.features()
     data = frame[[node.target, *node.inputs]]
     complete = data.notna().all(axis=1).to_numpy()
     X = data.loc[complete, list(node.inputs)].to_numpy(dtype=np.float64)
@@ -739,22 +740,19 @@ def _fit_node(
         estimator.fit(standardised, y)
         draws_sd = _bootstrap_effects(estimator, standardised, y, counts[:, complete], classify)
         oos, score, baseline, n_splits = _walk_forward(estimator, X, y, gap, classify)
-    scale = scaler.scale_
     return NodeFit(
         name=node.name,
         target=node.target,
         model=model,
-        features=features,
+        features=node.features(),
         classify=classify,
         dates=pd.DatetimeIndex(frame.index[complete], name="date"),
         X=X,
         y=y,
         mean=scaler.mean_,
-        scale=scale,
+        scale=scaler.scale_,
         estimator=estimator,
-        effect=estimator.input_gradient(standardised).mean(axis=0) / scale,
-        effect_draws=draws_sd / scale,
-        predicted=_prediction(estimator, standardised, classify),
+        effect_draws=draws_sd / scaler.scale_,
         predicted_oos=oos,
         score_name="log_loss" if classify else "r2",
         score_oos=score,
