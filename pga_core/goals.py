@@ -935,8 +935,7 @@ class TreeFit:
     def weights_table(self, node: str | None = None) -> pd.DataFrame:
         """Per-input weights with intervals for one goal, or all fitted goals (column ``node``)."""
         fits = [self._fit(node)] if node is not None else list(self.fits.values())
-        tables = [f.weights_table() for f in fits]
-        return pd.concat(tables, ignore_index=True) if tables else _empty_weights()
+        return pd.concat([f.weights_table() for f in fits], ignore_index=True)
 
     def predictions_table(self, node: str) -> pd.DataFrame:
         """Actual vs in-sample and walk-forward predictions of one goal, day by day."""
@@ -1003,13 +1002,6 @@ class TreeFit:
 
 
 _STAT_KEYS = ("mean", "sd", "min", "max")
-
-
-def _empty_weights() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["node", "input", "weight_sd", "weight_unit", "ci_low", "ci_high",
-                 "unit_ci_low", "unit_ci_high"]
-    )  # fmt: skip
 
 
 def fit_tree(
