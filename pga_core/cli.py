@@ -6,12 +6,17 @@ Every command reports bad input as one plain line on stderr and exits with statu
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
+from pga_core.daily import DailyData
+from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage
 from pga_core.sample import generate_person, write_sample
+from pga_core.sources import read_exports
 from pga_core.store import Workspace
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
@@ -124,3 +129,129 @@ def _run_sample(args: argparse.Namespace) -> int:
 
 
 _COMMANDS.extend([_register_import, _register_sample])
+
+
+# --- fit ------------------------------------------------------------------------------------------
+def _register_fit(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "fit",
+        help="fit a goal tree, print weights and leverage",
+        description="Fit a goal tree (JSON, see data/goals.json) to exports given as PATHs, or to "
+        "the workspace's data when none are given (the fit is then saved in the workspace under "
+        "the goal file's name). Prints each goal's weights with 95 %% intervals and its "
+        "walk-forward check, then the levers ranked by their effect on the top goal.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="export file, folder or zip")
+    parser.add_argument("--goals", required=True, metavar="FILE", help="goal tree (JSON file)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument(
+        "--boot", type=int, default=200, metavar="N", help="bootstrap resamples (default 200)"
+    )
+    add_workspace_argument(parser)
+    parser.set_defaults(run=_run_fit)
+
+
+def _run_fit(args: argparse.Namespace) -> int:
+    if args.boot < 0:
+        raise ValueError(f"--boot: expected a number of resamples, 0 or more, got {args.boot}")
+    tree = _read_goals(Path(args.goals))
+    if args.paths:
+        daily, workspace = read_exports(args.paths), None
+        where = ", ".join(args.paths)
+    else:
+        workspace = open_workspace(args)
+        daily, where = workspace.daily(), str(workspace.path)
+    if daily.days == 0:
+        raise ValueError(
+            f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
+            "or name them after fit"
+        )
+    try:
+        result = fit_tree(tree, daily, n_boot=args.boot)
+    except ValueError as error:
+        raise ValueError(f"{args.goals}: {error}") from error
+    if workspace is not None:
+        name = Path(args.goals).stem
+        workspace.save_goals(name, tree.to_json())
+        workspace.save_fit(name, result.to_json())
+    if args.json:
+        print(json.dumps(result.to_json(include_state=False), ensure_ascii=False, allow_nan=False))
+        return 0
+    for line in _fit_report(result, daily):
+        print(line)
+    if workspace is not None:
+        print(f"saved as {Path(args.goals).stem!r} in the workspace {workspace.path}")
+    return 0
+
+
+def _read_goals(path: Path) -> GoalTree:
+    """The goal tree in a JSON file; ValueError naming the file and what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise ValueError(f"{path}: no such goal file") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot be read as a text file ({error})") from error
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from error
+    try:
+        return GoalTree.from_json(document)
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from error
+
+
+def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
+    """The fit as plain-text tables: each goal's weights and check, then the ranked levers."""
+    first, last = daily.table.index.min(), daily.table.index.max()
+    lines = [
+        f"goal tree {result.tree.root.name!r}: {len(result.fits)} of {len(result.tree.nodes)} "
+        f"goals fitted on {daily.days:,} days ({first:%Y-%m-%d} to {last:%Y-%m-%d}); "
+        f"95 % intervals from {result.settings['n_boot']} block-bootstrap resamples"
+    ]
+    for fit in result.fits.values():
+        lines.extend(["", *_node_report(fit)])
+    if result.problems:
+        lines.extend(["", "not fitted:", *(f"  {p.message}" for p in result.problems)])
+    levers = leverage(result)
+    root = result.tree.root
+    lines.append("")
+    if levers.empty:
+        lines.append(f"no levers: the top goal {root.name!r} could not be fitted")
+        return lines
+    lines.append(
+        f"levers on {root.target} ({root.name}), ranked by the effect of a sustained change of "
+        "one standard deviation (the same change on every day):"
+    )
+    width = max(len(i) for i in levers["input"])
+    for rank, row in enumerate(levers.itertuples(index=False), start=1):
+        who = "you control it" if row.controllable else "not directly controllable"
+        lines.append(
+            f"{rank:>3}. {row.input:<{width}}  per SD {row.per_sd:+9.3g} "
+            f"({row.ci_low:+.3g} to {row.ci_high:+.3g})  per unit {row.per_unit:+.3g}  {who}"
+        )
+        lines.append(f"     {row.sentence}")
+    return lines
+
+
+def _node_report(fit: NodeFit) -> list[str]:
+    """One goal: what it predicts, its walk-forward check and its weights table."""
+    weights = fit.weights_table()
+    width = max(len("input"), *(len(i) for i in weights["input"]))
+    lines = [
+        f"{fit.name} — predicts {fit.target} ({fit.model} model, {fit.n_rows:,} days)",
+        f"  {fit.verdict}",
+        *(f"  note: {n}" for n in fit.notes),
+        f"  {'input':<{width}}  {'per SD':>9}  {'95 % CI':^21}  {'per unit':>10}",
+    ]
+    for row in weights.itertuples(index=False):
+        interval = f"({row.ci_low:+.3g} to {row.ci_high:+.3g})"
+        per_sd, per_unit = f"{row.weight_sd:+9.3g}", f"{row.weight_unit:+10.3g}"
+        lines.append(f"  {row.input:<{width}}  {per_sd}  {interval:^21}  {per_unit}")
+    return lines
+
+
+_COMMANDS.append(_register_fit)
