@@ -305,11 +305,10 @@ def test_import_sources_reads_every_file_before_writing(workspace, export_a, mon
 
 
 def test_import_progress_runs_through_reading_then_saving(workspace, tmp_path):
-    for name in ("physiological_cycles.csv", "sleeps.csv", "workouts.csv", "journal_entries.csv"):
-        (tmp_path / name).write_bytes((REPO / "tests/fixtures/whoop-golden" / name).read_bytes())
+    golden = REPO / "tests" / "fixtures" / "whoop-golden"
     heard: list[tuple[float, str]] = []
     workspace.import_sources(
-        [tmp_path / "physiological_cycles.csv", tmp_path / "sleeps.csv"],
+        [golden / "physiological_cycles.csv", golden / "sleeps.csv"],
         progress=lambda fraction, message: heard.append((fraction, message)),
     )
     assert heard == [
