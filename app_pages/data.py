@@ -54,7 +54,7 @@ def _last_import() -> None:
     if report is None:
         return
     st.success(escape_markdown(report.headline), icon=":material/check_circle:")
-    st.dataframe(report.table, hide_index=True, key="data_import_table")
+    st.dataframe(report.table, hide_index=True)
     for warning in report.warnings:
         st.warning(escape_markdown(warning), icon=":material/warning:")
 
@@ -88,7 +88,6 @@ def _overview(active: dashboard.ActiveData) -> None:
     st.dataframe(
         dashboard.variables_table(active.daily),
         hide_index=True,
-        key="data_variables_table",
         column_config={"Days": st.column_config.NumberColumn(format="%d")},
     )
 
@@ -118,7 +117,7 @@ def _import_log() -> None:
     if log.empty:
         st.info("No imports yet.")
         return
-    st.dataframe(dashboard.import_log_table(log), hide_index=True, key="data_import_log")
+    st.dataframe(dashboard.import_log_table(log), hide_index=True)
     options = dashboard.removal_options(log)
     choice = st.selectbox(
         "Import to remove", list(options), format_func=options.get, key="data_remove_choice"
