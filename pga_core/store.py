@@ -11,6 +11,7 @@ to open.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -543,14 +544,19 @@ def _insert_values(connection: sqlite3.Connection, import_id: int, table: pd.Dat
     """The import's days, and its non-missing values as (name, day, value) rows."""
     days = table.index.strftime(_DAY_FORMAT).tolist()
     connection.executemany("INSERT INTO import_days VALUES (?, ?)", [(import_id, d) for d in days])
-    values = table.to_numpy(dtype=np.float64)
-    rows, cols = np.nonzero(~np.isnan(values))
-    names = table.columns.tolist()
+    # Column by column, so rows arrive in primary-key order (name, day): SQLite inserts faster.
+    values = table.to_numpy(dtype=np.float64).T
+    present = ~np.isnan(values)
+    cols, rows = np.nonzero(present)
+    names = np.asarray(table.columns, dtype=object)[cols].tolist()
     connection.executemany(
         "INSERT INTO daily_values VALUES (?, ?, ?, ?)",
-        (
-            (import_id, names[c], days[r], float(values[r, c]))
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+        zip(
+            itertools.repeat(import_id, len(names)),
+            names,
+            np.asarray(days, dtype=object)[rows].tolist(),
+            values[present].tolist(),
+            strict=True,
         ),
     )
 
