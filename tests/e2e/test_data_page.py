@@ -24,6 +24,13 @@ def test_the_sample_is_labelled_and_an_upload_is_imported(empty_workspace, dashb
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
     dashboard.screenshot("data-imported")
 
+    dashboard.click("Remove this import…")
+    page.get_by_text("Remove import #1 · WHOOP · 4 files").wait_for()
+    dashboard.screenshot("data-remove-confirm")
+    dashboard.click("Yes, remove it")
+    page.get_by_text("Removed import #1.").wait_for()
+    page.get_by_text("You are looking at a sample person who does not exist").wait_for()
+
 
 def test_a_file_named_like_markdown_is_shown_literally(empty_workspace, dashboard) -> None:
     page = dashboard.page
