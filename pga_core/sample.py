@@ -34,6 +34,7 @@ import pandas as pd
 from pga_core.daily import SOURCE_PRIORITY, DailyData, Variable, merge_daily, slugify
 
 __all__ = [
+    "DEFAULT_JOURNAL_QUESTIONS",
     "QUESTIONS",
     "Question",
     "SamplePerson",
@@ -159,7 +160,28 @@ QUESTIONS: tuple[Question, ...] = (
     Question("Take prescription sleep medication?", 0.04, 2.0, first_day=126),
     Question("Hydrated sufficiently?", 0.65, 4.0, first_day=147),
     Question("Did Zone 2 cardio?", 0.30, 2.0, first_day=168),
+    # Questions of a long-kept journal (large synthetic exports ask for up to all of them).
+    Question("Feeling sick or ill?", 0.05, 4.0, first_day=189),
+    Question("Have an injury or wound", 0.05, 10.0, first_day=210),
+    Question("Experiencing a fever", 0.01, 2.0, first_day=231),
+    Question("Do you feel recovered today?", 0.60, 2.0, first_day=252),
+    Question("Eat any food close to bedtime?", 0.35, 2.0, first_day=273),
+    Question("Take magnesium?", 0.50, 20.0, first_day=294),
+    Question("Take melatonin?", 0.10, 3.0, first_day=315),
+    Question("Use a sauna?", 0.15, 1.5, first_day=336),
+    Question("Take a cold shower or ice bath?", 0.20, 2.0, first_day=357),
+    Question("Stretch? ", 0.40, 3.0, first_day=378),
+    Question("Spend time outdoors?", 0.60, 3.0, first_day=399),
+    Question("Practice breathwork?", 0.20, 3.0, first_day=420),
+    Question("Have any added sugar?", 0.50, 2.0, first_day=441),
+    Question("Work late?", 0.20, 2.0, first_day=462),
+    Question("Feel stressed?", 0.30, 3.0, first_day=483),
+    Question("Take vitamin D?", 0.55, 30.0, first_day=504),
+    Question("Wear blue light blocking glasses?", 0.25, 8.0, first_day=525),
+    Question("Have sexual activity?", 0.25, 1.5, first_day=546),
 )
+#: How many of :data:`QUESTIONS` the person answers unless told otherwise (the shipped sample).
+DEFAULT_JOURNAL_QUESTIONS = 12
 
 #: Per-cycle notes (repeated on each journal row of the cycle); the first has a quoted newline.
 NOTES = (
@@ -354,7 +376,7 @@ def generate_person(
     *,
     seed: int = 0,
     start: str = "2023-01-02",
-    journal_questions: int = 12,
+    journal_questions: int = DEFAULT_JOURNAL_QUESTIONS,
     alcohol_pct_change: float = ALCOHOL_PCT_CHANGE,
 ) -> SamplePerson:
     """Simulate one person's wearable and habit data with planted, documented effects.
@@ -364,8 +386,9 @@ def generate_person(
     days : number of days, at least 28 (two years by default).
     seed : random seed; the same arguments always give the same person.
     start : first day (ISO date).
-    journal_questions : how many of :data:`QUESTIONS` the person answers (1–12, in order; the
-        first, alcohol, is always asked).
+    journal_questions : how many of :data:`QUESTIONS` the person answers (1–30, the first ones
+        in order; the first, alcohol, is always asked). Questions are added to the journal over
+        the first 18 months (see ``Question.first_day``).
     alcohol_pct_change : planted change in next-morning recovery after drinking, in percent
         (−24.0 means 24 % lower); 0 plants no effect at all.
 
@@ -475,7 +498,10 @@ def _simulate_latent(
     days = len(dates)
     n = days + BURN_IN_DAYS
     first = BURN_IN_DAYS
-    behaviour = {q.name: _runs(rng, n, q.yes_share, q.mean_yes_run_days) for q in QUESTIONS}
+    behaviour = {
+        q.name: _runs(rng, n, q.yes_share, q.mean_yes_run_days)
+        for q in QUESTIONS[:DEFAULT_JOURNAL_QUESTIONS]
+    }
 
     strap_off = _gaps(rng, n, STRAP_OFF_RUNS_PER_DAY, STRAP_OFF_MEAN_DAYS)
     strap_off[: first + SEED_DAYS_WITHOUT_WORKOUT + 1] = False
@@ -576,6 +602,12 @@ def _simulate_latent(
         "watch_off": _gaps(rng, n, WATCH_OFF_RUNS_PER_DAY, WATCH_OFF_MEAN_DAYS),
         "phone_carried": rng.random(n) < PHONE_CARRIED_CHANCE,
     } | behaviour
+    # The long journal's questions are drawn after everything else, so that they leave every
+    # other draw, and so the default person and the shipped sample, unchanged.
+    columns |= {
+        q.name: _runs(rng, n, q.yes_share, q.mean_yes_run_days)
+        for q in QUESTIONS[DEFAULT_JOURNAL_QUESTIONS:]
+    }
     latent = pd.DataFrame({k: v[first:] for k, v in columns.items()}, index=dates)
     latent.loc[latent.index[0], "night_recorded"] = False  # the strap was put on that day
     latent.loc[latent.index[-1], "night_recorded"] = True

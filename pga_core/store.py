@@ -11,10 +11,11 @@ to open.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +46,8 @@ SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
 HASH_CHUNK_BYTES = 1 << 20
 PRIVATE_FILE_MODE = 0o600
+#: Share of an import's progress bar given to reading the files (the rest is saving them).
+READ_SHARE = 0.8
 _DAY_FORMAT = "%Y-%m-%d"
 
 _SCHEMA = """
@@ -255,19 +258,36 @@ class Workspace:
 
     # --- imports ----------------------------------------------------------------------------------
     def import_sources(
-        self, sources: Iterable[Source], *, imported_at: datetime | None = None
+        self,
+        sources: Iterable[Source],
+        *,
+        imported_at: datetime | None = None,
+        progress: Callable[[float, str], None] | None = None,
     ) -> ImportSummary:
         """Read exports (paths, folders, zips, ``(name, bytes)`` uploads) and import them.
 
         Every file is read and checked before anything is written: one bad file among several
-        raises ValueError and leaves the workspace unchanged.
+        raises ValueError and leaves the workspace unchanged. ``progress(fraction, message)``,
+        if given, hears how far the import is (reading, then saving), ending at 1.0.
         """
         from pga_core.sources import read_sources  # the readers depend on nothing in here
 
-        return self.import_results(read_sources(list(sources)), imported_at=imported_at)
+        report = progress or _no_progress
+        results = read_sources(
+            list(sources), progress=lambda fraction, text: report(READ_SHARE * fraction, text)
+        )
+        return self.import_results(
+            results,
+            imported_at=imported_at,
+            progress=lambda fraction, text: report(READ_SHARE + (1 - READ_SHARE) * fraction, text),
+        )
 
     def import_results(
-        self, results: Sequence[ReadResult], *, imported_at: datetime | None = None
+        self,
+        results: Sequence[ReadResult],
+        *,
+        imported_at: datetime | None = None,
+        progress: Callable[[float, str], None] | None = None,
     ) -> ImportSummary:
         """Record what readers produced, in one transaction.
 
@@ -275,6 +295,8 @@ class Workspace:
         ----------
         results : one :class:`ReadResult` per format (its files and daily table).
         imported_at : when (default now); stored in UTC.
+        progress : called as ``progress(fraction, message)`` before saving each format and
+            with 1.0 once everything is committed.
 
         Returns
         -------
@@ -296,10 +318,13 @@ class Workspace:
                 )
         hashes = [[_hash_file(f) for f in result.files] for result in results]
         when = (imported_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+        report = progress or _no_progress
         outcomes = []
         with self._transaction(write=True) as connection:
-            for result, file_hashes in zip(results, hashes, strict=True):
+            for step, (result, file_hashes) in enumerate(zip(results, hashes, strict=True)):
+                report(step / len(results), f"Saving the {result.format} import")
                 outcomes.append(_record_import(connection, result, file_hashes, when))
+        report(1.0, "Saved")
         return ImportSummary(tuple(outcomes))
 
     def remove_import(self, import_id: int) -> None:
@@ -426,6 +451,10 @@ class Workspace:
 
 
 # --- import internals -----------------------------------------------------------------------------
+def _no_progress(fraction: float, message: str) -> None:
+    """Progress reports nobody listens to."""
+
+
 def _hash_file(file: ExportFile) -> tuple[str, str, int]:
     """(name, sha256, size) of one file, streamed."""
     digest = hashlib.sha256()
@@ -515,14 +544,19 @@ def _insert_values(connection: sqlite3.Connection, import_id: int, table: pd.Dat
     """The import's days, and its non-missing values as (name, day, value) rows."""
     days = table.index.strftime(_DAY_FORMAT).tolist()
     connection.executemany("INSERT INTO import_days VALUES (?, ?)", [(import_id, d) for d in days])
-    values = table.to_numpy(dtype=np.float64)
-    rows, cols = np.nonzero(~np.isnan(values))
-    names = table.columns.tolist()
+    # Column by column, so rows arrive in primary-key order (name, day): SQLite inserts faster.
+    values = table.to_numpy(dtype=np.float64).T
+    present = ~np.isnan(values)
+    cols, rows = np.nonzero(present)
+    names = np.asarray(table.columns, dtype=object)[cols].tolist()
     connection.executemany(
         "INSERT INTO daily_values VALUES (?, ?, ?, ?)",
-        (
-            (import_id, names[c], days[r], float(values[r, c]))
-            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+        zip(
+            itertools.repeat(import_id, len(names)),
+            names,
+            np.asarray(days, dtype=object)[rows].tolist(),
+            values[present].tolist(),
+            strict=True,
         ),
     )
 

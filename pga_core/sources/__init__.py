@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 from typing import cast
@@ -20,8 +20,10 @@ from pga_core.sources.files import ExportFile, collect_files, head_text, looks_b
 
 __all__ = [
     "FORMAT_DESCRIPTIONS",
+    "FORMAT_NAMES",
     "READERS",
     "READER_MODULES",
+    "Progress",
     "ReadResult",
     "detect_format",
     "read_exports",
@@ -42,6 +44,15 @@ FORMAT_DESCRIPTIONS: dict[str, str] = {
     "oura": "Oura exports (trends CSV or the App Data zip)",
     "csv": "a daily CSV log with a date column and one row per day",
 }
+#: Each format's name as people know it (for tables and progress messages).
+FORMAT_NAMES: dict[str, str] = {
+    "whoop": "WHOOP",
+    "apple_health": "Apple Health",
+    "oura": "Oura",
+    "csv": "Daily CSV",
+}
+#: Told how far a long job is: ``progress(fraction, message)`` with a fraction from 0 to 1.
+Progress = Callable[[float, str], None]
 #: How many skipped files a warning names before saying "and N more".
 MAX_SKIPPED_NAMED = 5
 #: Errors that reading a damaged or unusual zip member can raise.
@@ -63,12 +74,16 @@ def detect_format(file: ExportFile) -> str:
     return reader.FORMAT
 
 
-def read_sources(sources: Iterable[str | Path | tuple[str, bytes]]) -> list[ReadResult]:
+def read_sources(
+    sources: Iterable[str | Path | tuple[str, bytes]], *, progress: Progress | None = None
+) -> list[ReadResult]:
     """Read everything handed over, one result per format found.
 
     Parameters
     ----------
     sources : paths (files, folders, zips) and ``(name, bytes)`` uploads.
+    progress : called as ``progress(fraction, message)`` before each step (recognising the
+        files, then reading each format) and with 1.0 at the end.
 
     Returns
     -------
@@ -83,6 +98,8 @@ def read_sources(sources: Iterable[str | Path | tuple[str, bytes]]) -> list[Read
         reader claims, a zip or folder in which nothing is recognised, or any file that fails to
         read. Nothing is returned then, so an import can stay all-or-nothing.
     """
+    report = progress or _no_progress
+    report(0.0, "Recognising the files")
     groups: dict[str, list[ExportFile]] = {}
     skipped_by_container: list[tuple[str, list[ExportFile], set[str]]] = []
     for source in sources:
@@ -105,14 +122,18 @@ def read_sources(sources: Iterable[str | Path | tuple[str, bytes]]) -> list[Read
             raise ValueError(_nothing_recognised(str(name), files))
         if skipped:
             skipped_by_container.append((str(name), skipped, formats))
-    results = [
-        ReadResult(r.FORMAT, tuple(groups[r.FORMAT]), _read_group(r, groups[r.FORMAT]))
-        for r in READERS
-        if r.FORMAT in groups
-    ]
+    found = [r for r in READERS if r.FORMAT in groups]
+    results = []
+    for step, reader in enumerate(found):
+        files = groups[reader.FORMAT]
+        count = f"{len(files)} file{'s' if len(files) != 1 else ''}"
+        name = FORMAT_NAMES.get(reader.FORMAT, reader.FORMAT)
+        report((step + 1) / (len(found) + 1), f"Reading {name} ({count})")
+        results.append(ReadResult(reader.FORMAT, tuple(files), _read_group(reader, files)))
     for container, skipped, formats in skipped_by_container:
         result = next(r for r in results if r.format in formats)
         result.daily.warnings.append(_skipped_note(container, skipped))
+    report(1.0, "Read")
     return results
 
 
@@ -139,6 +160,10 @@ def read_exports(sources: Iterable[str | Path | tuple[str, bytes]]) -> DailyData
     rank = {name: i for i, name in enumerate(SOURCE_PRIORITY)}
     ordered = sorted(results, key=lambda r: rank.get(r.format, len(rank)))
     return merge_daily([r.daily for r in ordered])
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    """Progress reports nobody listens to."""
 
 
 def _head(file: ExportFile) -> bytes:

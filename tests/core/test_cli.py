@@ -35,7 +35,7 @@ def sample_dir(person, tmp_path):
 def readers(person, monkeypatch):
     """Stand-in readers: recognise the sample's WHOOP CSVs and habit sheet, refuse the rest."""
 
-    def read_sources(sources):
+    def read_sources(sources, progress=None):
         by_format: dict[str, list] = {}
         for file in collect_files(sources):
             if file.basename in WHOOP_FILES:

@@ -567,8 +567,8 @@ def test_strain_follows_workouts(long_person):
     ("kwargs", "message"),
     [
         ({"days": 10}, "days: expected at least 28"),
-        ({"journal_questions": 0}, "journal_questions: expected 1 to 12"),
-        ({"journal_questions": 13}, "journal_questions: expected 1 to 12"),
+        ({"journal_questions": 0}, "journal_questions: expected 1 to 30"),
+        ({"journal_questions": 31}, "journal_questions: expected 1 to 30"),
         ({"start": "next tuesday"}, "start: expected an ISO date"),
         ({"alcohol_pct_change": 10.0}, "alcohol_pct_change"),
     ],
@@ -586,6 +586,22 @@ def test_questions_added_after_the_last_day_are_not_in_the_data():
     assert sorted(k for k in person.truth if k.endswith("_pct_change_recovery")) == sorted(
         f"{n}_pct_change_recovery" for n in names
     )
+
+
+def test_a_long_journal_adds_questions_and_changes_nothing_else():
+    default = generate_person(600, seed=4)
+    long = generate_person(600, seed=4, journal_questions=30)
+    assert len(long.questions) == 30
+    assert long.questions[:12] == default.questions
+    assert len({slugify(q) for q in long.questions}) == 30
+    assert long.sources["whoop"].names("behaviour") == [slugify(q) for q in long.questions]
+    pd.testing.assert_frame_equal(long.cycles, default.cycles)
+    pd.testing.assert_frame_equal(long.workouts, default.workouts)
+    pd.testing.assert_frame_equal(long.latent[default.latent.columns], default.latent)
+    asked = long.journal["Question text"].isin(default.questions)
+    assert (~asked).sum() > 0
+    first_day = long.journal.loc[long.journal["Question text"] == "Have sexual activity?", "day"]
+    assert first_day.min() >= long.start + pd.Timedelta(days=546)
 
 
 def test_fewer_questions_give_fewer_behaviour_columns():

@@ -128,6 +128,22 @@ def test_formats_are_read_separately_and_merged_by_priority(tmp_path: Path) -> N
     ) in merged.warnings
 
 
+def test_progress_is_reported_per_format_from_0_to_1(tmp_path: Path) -> None:
+    habits = tmp_path / "habits.csv"
+    habits.write_bytes(HABITS)
+    heard: list[tuple[float, str]] = []
+    read_sources(
+        [habits, ("whoop.zip", _zip(_whoop_members()))],
+        progress=lambda fraction, message: heard.append((fraction, message)),
+    )
+    assert heard == [
+        (0.0, "Recognising the files"),
+        (1 / 3, "Reading WHOOP (4 files)"),
+        (2 / 3, "Reading Daily CSV (1 file)"),
+        (1.0, "Read"),
+    ]
+
+
 def test_a_folder_is_read_like_a_zip(tmp_path: Path) -> None:
     for name, data in _whoop_members().items():
         (tmp_path / name).write_bytes(data)

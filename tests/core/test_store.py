@@ -288,7 +288,7 @@ def test_an_unreadable_file_stops_the_import_before_anything_is_written(workspac
 
 
 def test_import_sources_reads_every_file_before_writing(workspace, export_a, monkeypatch):
-    def refuse(sources):
+    def refuse(sources, progress=None):
         raise ValueError("bad.csv: row 3, column date: expected a date, got 'soon'")
 
     monkeypatch.setattr(pga_core.sources, "read_sources", refuse, raising=False)
@@ -297,9 +297,28 @@ def test_import_sources_reads_every_file_before_writing(workspace, export_a, mon
         workspace.import_sources(["good.csv", "bad.csv"])
     assert workspace.path.read_bytes() == before
 
-    monkeypatch.setattr(pga_core.sources, "read_sources", lambda sources: [export_a], raising=False)
+    monkeypatch.setattr(
+        pga_core.sources, "read_sources", lambda sources, progress=None: [export_a], raising=False
+    )
     summary = workspace.import_sources(["good.csv"])
     assert summary.days_added == 10
+
+
+def test_import_progress_runs_through_reading_then_saving(workspace, tmp_path):
+    golden = REPO / "tests" / "fixtures" / "whoop-golden"
+    heard: list[tuple[float, str]] = []
+    workspace.import_sources(
+        [golden / "physiological_cycles.csv", golden / "sleeps.csv"],
+        progress=lambda fraction, message: heard.append((fraction, message)),
+    )
+    assert heard == [
+        (0.0, "Recognising the files"),
+        (pytest.approx(0.4), "Reading WHOOP (2 files)"),
+        (pytest.approx(0.8), "Read"),
+        (pytest.approx(0.8), "Saving the whoop import"),
+        (1.0, "Saved"),
+    ]
+    assert not workspace.is_empty
 
 
 def test_items_that_are_not_read_results_are_refused(workspace, export_a):

@@ -1,0 +1,168 @@
+"""The Data page: the labelled sample, imports, bad files, removal, and user text kept literal."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pga_core import dashboard
+from pga_core.dashboard import escape_markdown
+from pga_core.store import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+WHOOP_ZIP = SAMPLE / "whoop_export.zip"
+DATA_PAGE = "app_pages/data.py"
+TRICKY = "**bold** <b>x</b> [link](http://x)"
+
+
+def _upload(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    """Choose files in the uploader, then press Import."""
+    uploads = [(name, data, "application/octet-stream") for name, data in files]
+    app.file_uploader[0].set_value(uploads).run()
+    app.button(key="data_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _table(app: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page that has ``column`` (each of the page's tables has its own)."""
+    return next(t.value for t in app.dataframe if column in t.value.columns)
+
+
+def _shown(markdown: str) -> str:
+    """What CommonMark shows for backslash-escaped text (an independent reference)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
+def test_an_empty_workspace_shows_the_sample_person_labelled(open_page, workspace) -> None:
+    app = open_page(DATA_PAGE)
+    assert app.info[0].value == dashboard.SAMPLE_NOTICE
+    assert app.info[0].value.startswith("You are looking at a sample person who does not exist")
+    assert "What is in the sample" in [h.value for h in app.header]
+    assert [m.value for m in app.metric] == ["730", "2023-01-02", "2024-12-31", "51"]
+    variables = _table(app, "Label")
+    pd.testing.assert_frame_equal(
+        variables, dashboard.variables_table(dashboard.load_sample()), check_dtype=False
+    )
+    assert "No imports yet." in [i.value for i in app.info]
+    assert workspace.is_empty
+
+
+def test_uploading_the_whoop_zip_imports_it_and_shows_what_was_recognised(
+    open_page, workspace
+) -> None:
+    app = _upload(open_page(DATA_PAGE), ("whoop_export.zip", WHOOP_ZIP.read_bytes()))
+    log = workspace.imports()
+    assert log["format"].tolist() == ["whoop"]
+    days = int(log.loc[0, "days"])
+    assert app.success[0].value == escape_markdown(
+        f"Imported from WHOOP: {days} new days, 0 updated."
+    )
+    summary = _table(app, "Result")
+    assert summary["Source"].tolist() == ["WHOOP"]
+    assert summary["Days"].tolist() == [days]
+    assert summary["Variables"].tolist() == [len(workspace.daily().registry)]
+    assert summary["Files"].tolist() == [4]
+    assert dashboard.SAMPLE_NOTICE not in [i.value for i in app.info]
+    assert "What is in your data" in [h.value for h in app.header]
+    assert app.metric[0].value == f"{workspace.daily().days}"
+    assert _table(app, "Imported")["Import"].tolist() == [1]
+
+
+def test_the_same_files_again_are_already_imported(open_page, workspace) -> None:
+    workspace.import_sources([("whoop_export.zip", WHOOP_ZIP.read_bytes())])
+    before = workspace.path.read_bytes()
+    app = _upload(open_page(DATA_PAGE), ("whoop_export.zip", WHOOP_ZIP.read_bytes()))
+    today = datetime.now(UTC).astimezone().date().isoformat()
+    assert _shown(app.success[0].value) == (
+        f"Nothing new: these files were already imported on {today}."
+    )
+    result = _table(app, "Result")["Result"].tolist()
+    assert result == [f"already imported on {today}; nothing changed"]
+    assert workspace.path.read_bytes() == before
+
+
+def test_a_bad_file_shows_the_readers_message_and_imports_nothing(open_page, workspace) -> None:
+    workspace.import_sources([SAMPLE / "habits.csv"])
+    before = workspace.path.read_bytes()
+    ragged = b"date,steps\n2024-01-01,1\n2024-01-02,1,2\n"
+    app = _upload(
+        open_page(DATA_PAGE),
+        ("whoop_export.zip", WHOOP_ZIP.read_bytes()),
+        ("log.csv", ragged),
+    )
+    message = "log.csv: row 3 has 3 values but the header has 2; check the separator and quoting"
+    assert [e.value for e in app.error] == [escape_markdown(message)]
+    assert _shown(app.error[0].value) == message
+    assert any(c.value.startswith("Nothing was imported") for c in app.caption)
+    assert workspace.path.read_bytes() == before
+    assert workspace.imports()["format"].tolist() == ["csv"]
+
+
+def test_removing_an_import_asks_first(open_page, workspace) -> None:
+    workspace.import_sources([("whoop_export.zip", WHOOP_ZIP.read_bytes())])
+    workspace.import_sources([SAMPLE / "habits.csv"])
+    app = open_page(DATA_PAGE)
+    app.selectbox(key="data_remove_choice").set_value(2).run()
+    app.button(key="data_remove_ask").click().run()
+    question = dashboard.removal_question(workspace.imports(), 2)
+    assert question in [w.value for w in app.warning]
+    app.button(key="data_remove_cancel").click().run()
+    assert question not in [w.value for w in app.warning]
+    assert workspace.imports()["import_id"].tolist() == [1, 2]
+
+    app.button(key="data_remove_ask").click().run()
+    app.button(key="data_remove_confirm").click().run()
+    assert not app.exception
+    assert workspace.imports()["import_id"].tolist() == [1]
+    assert "Removed import #2." in [s.value for s in app.success]
+    assert _table(app, "Imported")["Import"].tolist() == [1]
+    assert "hydration_l" not in _table(app, "Label")["Name"].tolist()
+
+
+def _zip_of(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        (f"{TRICKY}.csv", b"hello world\n", f"{TRICKY}.csv: not a format we recognise"),
+        (
+            f"{TRICKY}.zip",
+            _zip_of(f"{TRICKY}.txt", b"hello world\n"),
+            f"{TRICKY}.zip: no file we recognise inside ({TRICKY}.txt)",
+        ),
+    ],
+)
+def test_a_file_named_like_markdown_is_shown_literally(
+    open_page, workspace, name: str, data: bytes, says: str
+) -> None:
+    app = _upload(open_page(DATA_PAGE), (name, data))
+    (error,) = app.error
+    assert _shown(error.value).startswith(says)
+    assert not re.search(r"(?<!\\)[*<>\[\]()]", error.value)  # nothing Markdown could use
+    assert workspace.is_empty
+
+
+def test_a_column_named_like_markdown_is_shown_literally(open_page, workspace) -> None:
+    log = f"date,{TRICKY}\n2024-01-01,yes\n2024-01-02,no\n2024-01-03,yes\n".encode()
+    app = _upload(open_page(DATA_PAGE), (f"{TRICKY}.csv", log))
+    variables = _table(app, "Label")
+    assert variables["Label"].tolist() == [TRICKY]
+    summary = _table(app, "Result")
+    assert summary["File names"].tolist() == [f"{TRICKY}.csv"]
+    for element in (*app.warning, *app.success, *app.error, *app.info, *app.caption):
+        assert TRICKY not in element.value, element.value
+    assert Workspace(workspace.path).daily().registry["bold_b_x_b_link_http_x"].label == TRICKY
