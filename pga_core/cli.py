@@ -36,7 +36,10 @@ class _UsageError(Exception):
 
 
 def _build_parser() -> _Parser:
-    parser = _Parser(prog="python -m pga_core", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="python -m pga_core",
+        description="Personal Gradient Ascent: import exports, weigh behaviours, fit goal trees.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for register in _COMMANDS:
         register(commands)
