@@ -12,7 +12,7 @@ Prints both times, their ratio (target ≤ 5×), the reader's peak memory (targe
 ``getrusage(RUSAGE_CHILDREN)`` after the child exits) and checks the daily steps and active
 energy against the totals the generator wrote.
 
-    python bench/bench_apple_import.py --size-mb 100
+    python -m bench.bench_apple_import --size-mb 100
 """
 
 from __future__ import annotations

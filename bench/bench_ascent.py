@@ -6,22 +6,18 @@ For each size it prints the median time of
 - 200 moving-block bootstrap refits, batched, vs a Python loop of scikit-learn fits,
 with the ratio (ours / reference; targets 1.0, 0.5, 0.25 and 0.5) and the gap ours reached.
 
-    python bench/bench_ascent.py [--repeats 7] [--boot 200]
+    python -m bench.bench_ascent [--repeats 7] [--boot 200]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression, Ridge
 from threadpoolctl import threadpool_limits
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pga_core.models import (
     LinearGoalModel,

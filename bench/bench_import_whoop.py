@@ -15,7 +15,7 @@ Prints the wall-clock medians and minimums, the median CPU time (below the wall 
 programs share the processor), the ratio to pandas (target: import median < 1 s), and checks
 the imported daily table against the one the generator says a correct reader produces.
 
-    python bench/bench_import_whoop.py
+    python -m bench.bench_import_whoop
 """
 
 from __future__ import annotations
@@ -31,12 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from anywhere, without installing the package
-
-from pga_core.sample import SamplePerson, generate_person, write_sample  # noqa: E402
-from pga_core.sources import read_sources  # noqa: E402
-from pga_core.store import Workspace  # noqa: E402
+from pga_core.sample import SamplePerson, generate_person, write_sample
+from pga_core.sources import read_sources
+from pga_core.store import Workspace
 
 WHOOP_FILES = ("physiological_cycles.csv", "sleeps.csv", "workouts.csv", "journal_entries.csv")
 TARGET_MEDIAN_S = 1.0
@@ -132,7 +129,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    command = "python bench/bench_import_whoop.py " + " ".join(sys.argv[1:])
+    command = "python -m bench.bench_import_whoop " + " ".join(sys.argv[1:])
     person = generate_person(args.days, seed=args.seed, journal_questions=args.questions)
     person = add_sessions(person, args.workouts, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
