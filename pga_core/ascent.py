@@ -9,7 +9,8 @@ Three step rules share one loop:
   backtracking line search. ``P`` is fixed, or a callable ``P(x)`` (e.g. the exact inverse
   negative Hessian) evaluated at every new iterate;
 * **quasi-Newton** (``memory > 0``): the inverse curvature is built from the last ``memory`` steps
-  and gradient changes (the L-BFGS two-loop recursion), with the same Armijo line search.
+  and gradient changes (the L-BFGS two-loop recursion) on top of a fixed preconditioner if one is
+  given, with the same Armijo line search.
 
 A batch of independent problems (``x0`` of shape ``(B, d)``) advances together with array
 operations: each problem keeps its own step size, momentum and stopping state, and a problem that
@@ -111,8 +112,8 @@ def gradient_ascent(
         an Armijo line search (False). Defaults to True unless ``precondition`` or ``memory``
         is given.
     memory : int
-        If positive, take quasi-Newton steps from the curvature of the last ``memory`` iterations
-        (cannot be combined with ``precondition``).
+        If positive, take quasi-Newton steps from the curvature of the last ``memory`` iterations,
+        starting from a fixed ``precondition`` matrix if one is given (not a callable).
     max_iter : int
         Iteration budget per problem.
     tol : float
@@ -138,8 +139,8 @@ def gradient_ascent(
         raise ValueError(f"x0 must have shape (d,) or (B, d) with d ≥ 1, got {x0.shape}")
     if max_iter < 1:
         raise ValueError(f"max_iter must be at least 1, got {max_iter}")
-    if memory and precondition is not None:
-        raise ValueError("use either a preconditioner or quasi-Newton memory, not both")
+    if memory and callable(precondition):
+        raise ValueError("quasi-Newton memory starts from a fixed preconditioner, not a callable")
     single = x0.ndim == 1
     state = _Ascent(
         _batched(fun, single),
@@ -236,7 +237,7 @@ class _Ascent:
 
     def _direction(self, g: NDArray[np.float64], P: NDArray[np.float64] | None) -> NDArray:
         if self.memory is not None:
-            return self.memory.apply(g)
+            return self.memory.apply(g, P)
         if P is None:
             return g
         if P.ndim == 2:
@@ -269,18 +270,10 @@ class _Ascent:
 
     def _iterate(self) -> None:
         active = ~self.converged
-        beta = np.where(self.accelerate, self.momentum_k / (self.momentum_k + 3.0), 0.0)
-        has_momentum = active & (beta > 0)
-        y = self.x + (beta * has_momentum)[:, None] * (self.x - self.x_prev)
-        if has_momentum.any():
-            f_y, g_y = self._evaluate(y)
-            bad = has_momentum & ~(np.isfinite(f_y) & np.isfinite(g_y).all(axis=1))
-            y[bad], f_y[bad], g_y[bad] = self.x[bad], self.f[bad], self.g[bad]
-            keep = ~has_momentum
-            f_y[keep], g_y[keep] = self.f[keep], self.g[keep]
-            direction = self._direction(g_y, self.P)
+        if self.accelerate:
+            y, f_y, g_y, direction = self._momentum_point(active)
         else:
-            f_y, g_y, direction = self.f, self.g, self.direction
+            y, f_y, g_y, direction = self.x, self.f, self.g, self.direction
         x_new, f_new, g_new, exhausted = self._line_search(y, f_y, g_y, direction, active)
 
         improved = f_new >= self.f
@@ -298,19 +291,41 @@ class _Ascent:
                 )
         if self.memory is not None:
             self.memory.record(x_new - self.x, self.g - g_new, accept)
-        self.x_prev = np.where(accept[:, None], self.x, self.x_prev)
-        self.x = np.where(accept[:, None], x_new, self.x)
-        self.f = np.where(accept, f_new, self.f)
-        self.g = np.where(accept[:, None], g_new, self.g)
-        self.momentum_k = np.where(accept, self.momentum_k + 1, 0.0)
-        self.x_prev = np.where((active & ~accept)[:, None], self.x, self.x_prev)
+        if self.accelerate:
+            # Momentum continues from where accepted rows came from; rejected rows restart.
+            self.x_prev = self.x
+            self.momentum_k = np.where(accept, self.momentum_k + 1, 0.0)
+        self.x = _pick(accept, x_new, self.x)
+        self.f = _pick(accept, f_new, self.f)
+        self.g = _pick(accept, g_new, self.g)
         self.n_iter += active
-        if callable(self.precondition):
-            self.P = np.where(
-                accept[:, None, None], self._precondition_at(self.x), self._expand(self.P)
-            )
-        # A search that cannot improve on the objective at machine precision has converged.
+        # A search that cannot improve on the objective at machine precision has converged. The
+        # gap is first estimated with the curvature of the previous iterate: near the optimum it
+        # barely changes, and a final, unused curvature evaluation is saved.
         self.converged |= active & (exhausted | self._gap_small())
+        refresh = accept & ~self.converged
+        if callable(self.precondition) and refresh.any():
+            self.P = np.where(
+                refresh[:, None, None], self._precondition_at(self.x), self._expand(self.P)
+            )
+            self.converged |= active & self._gap_small()
+
+    def _momentum_point(
+        self, active: NDArray[np.bool_]
+    ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+        """The extrapolated point y = x + β (x − x_prev), its value, gradient and direction."""
+        beta = np.where(active, self.momentum_k / (self.momentum_k + 3.0), 0.0)
+        if not (beta > 0).any():
+            return self.x, self.f, self.g, self.direction
+        y = self.x + beta[:, None] * (self.x - self.x_prev)
+        f_y, g_y = self._evaluate(y)
+        fall_back = (beta == 0) | ~(np.isfinite(f_y) & np.isfinite(g_y).all(axis=1))
+        y[fall_back], f_y[fall_back], g_y[fall_back] = (
+            self.x[fall_back],
+            self.f[fall_back],
+            self.g[fall_back],
+        )
+        return y, f_y, g_y, self._direction(g_y, self.P)
 
     def _expand(self, P: NDArray[np.float64] | None) -> NDArray[np.float64] | None:
         if P is None or P.ndim == 3:
@@ -334,10 +349,10 @@ class _Ascent:
         if self.newton:
             self.t = np.ones_like(self.t)
         pending = active.copy()
-        x_new, f_new, g_new = y.copy(), f_y.copy(), g_y.copy()
+        x_new, f_new, g_new = y, f_y, g_y
         exhausted = np.zeros_like(active)
         predicted_gain = self.t * slope
-        for _ in range(MAX_BACKTRACKS):
+        for attempt in range(MAX_BACKTRACKS):
             trial = y + self.t[:, None] * direction
             if np.abs(trial[pending]).max(initial=0.0) > MAX_ABS_X:
                 self._diverged("the iterates grew beyond 1e150")
@@ -350,6 +365,13 @@ class _Ascent:
             else:
                 gain = f_t - f_y
                 ok = pending & finite & (gain > 0) & (gain >= c * self.t * slope)
+            if attempt == 0 and ok[pending].all():
+                # The common case: every first try is accepted (rows not searched are ignored).
+                x_new, f_new, g_new = trial, f_t, g_t
+                pending = np.zeros_like(pending)
+                break
+            if attempt == 0:
+                x_new, f_new, g_new = y.copy(), f_y.copy(), g_y.copy()
             x_new[ok], f_new[ok], g_new[ok] = trial[ok], f_t[ok], g_t[ok]
             pending &= ~ok
             if not pending.any():
@@ -407,6 +429,7 @@ class _CurvatureMemory:
         self.rho = np.zeros((size, n_problems))
         self.gamma = np.ones(n_problems)
         self.newest = -1
+        self.stored = 0
 
     def record(self, s: NDArray, y: NDArray, accepted: NDArray[np.bool_]) -> None:
         sy = np.einsum("bi,bi->b", s, y)
@@ -414,21 +437,33 @@ class _CurvatureMemory:
         scale = np.sqrt(np.einsum("bi,bi->b", s, s) * yy)
         keep = accepted & (sy > CURVATURE_MIN_COSINE * scale)
         self.newest = (self.newest + 1) % len(self.S)
+        self.stored = min(self.stored + 1, len(self.S))
         self.S[self.newest] = np.where(keep[:, None], s, 0.0)
         self.Y[self.newest] = np.where(keep[:, None], y, 0.0)
         self.rho[self.newest] = np.where(keep, 1.0 / np.where(keep, sy, 1.0), 0.0)
         self.gamma = np.where(keep, sy / np.where(keep, yy, 1.0), self.gamma)
 
-    def apply(self, g: NDArray) -> NDArray:
-        """The two-loop recursion: an approximation of (−∇²f)⁻¹ g for each problem."""
-        order = [(self.newest - i) % len(self.S) for i in range(len(self.S))]
+    def apply(self, g: NDArray, P: NDArray | None = None) -> NDArray:
+        """The two-loop recursion: an approximation of (−∇²f)⁻¹ g for each problem, starting from
+        ``P`` (a fixed preconditioner) or from the scale of the newest pair."""
+        order = [(self.newest - i) % len(self.S) for i in range(self.stored)]
         q = g.copy()
         alpha = {}
         for i in order:
             alpha[i] = self.rho[i] * np.einsum("bi,bi->b", self.S[i], q)
             q -= alpha[i][:, None] * self.Y[i]
-        r = self.gamma[:, None] * q
+        if P is None:
+            r = self.gamma[:, None] * q
+        else:
+            r = q @ P if P.ndim == 2 else np.einsum("bij,bj->bi", P, q)
         for i in reversed(order):
             beta = self.rho[i] * np.einsum("bi,bi->b", self.Y[i], r)
             r += (alpha[i] - beta)[:, None] * self.S[i]
         return r
+
+
+def _pick(mask: NDArray[np.bool_], new: NDArray, old: NDArray) -> NDArray:
+    """Rows of ``new`` where ``mask`` holds, else of ``old`` (``new`` itself when all hold)."""
+    if mask.all():
+        return new
+    return np.where(mask.reshape(-1, *([1] * (new.ndim - 1))), new, old)

@@ -20,7 +20,6 @@ from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from pga_core.ascent import AscentResult, gradient_ascent
@@ -147,8 +146,12 @@ class _TwoClasses:
 
     def _encode_two_classes(self, y: NDArray, weights: Array) -> Array:
         """Store ``classes_`` and return y as 0.0/1.0; exactly two classes must carry weight."""
-        check_classification_targets(y)
         self.classes_ = np.unique(y)
+        if self.classes_.dtype.kind == "f" and np.any(self.classes_ != np.round(self.classes_)):
+            raise ValueError(
+                "Unknown label type: continuous. A classifier needs class labels in y "
+                "(such as 0/1 or yes/no), not measurements"
+            )
         if len(self.classes_) > 2:
             raise ValueError(
                 "Only binary classification is supported: "
@@ -273,9 +276,9 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
     """Logistic regression (two classes) trained by gradient ascent.
 
     Maximises the weighted mean log-likelihood ``(1/S) Σ sᵢ ℓᵢ − (l2/2) ‖w‖²``: the optimum of
-    ``sklearn.linear_model.LogisticRegression(C=1/(S·l2))``. A single fit takes Newton-type steps
-    (our own Hessian as preconditioner); bootstrap refits start from the full-data optimum with its
-    curvature as a shared preconditioner.
+    ``sklearn.linear_model.LogisticRegression(C=1/(S·l2))``. Steps are quasi-Newton, starting from
+    our own exact Hessian at the starting point; bootstrap refits start from the full-data optimum
+    and share its Hessian.
 
     Parameters
     ----------
@@ -295,20 +298,18 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
             start = np.zeros(X.shape[1] + 1)
             rate = np.clip((weights[0] @ y) / weights[0].sum(), 1e-6, 1 - 1e-6)
             start[-1] = logit(rate)
-        x0 = np.tile(start, (len(weights), 1))
-        if len(weights) == 1:
-            curvature = make_logistic_curvature(X, weights, self.l2)
-            return gradient_ascent(
-                fun,
-                x0,
-                precondition=lambda theta: _inverse_spd_batch(curvature(theta)),
-                max_iter=self.max_iter,
-                tol=self.tol,
-            )
-        # Resamples' optima lie near the full-data optimum: its curvature serves them all.
-        P = _inverse_spd(make_logistic_curvature(X, np.ones(len(X)), self.l2)(start)[0])
+        # One exact curvature at the start, refined by quasi-Newton updates: cheaper than a
+        # Hessian per step. Bootstrap refits start at the full-data optimum, whose curvature
+        # serves every resample.
+        reference = weights if len(weights) == 1 else np.ones((1, len(X)))
+        P = _inverse_spd(make_logistic_curvature(X, reference, self.l2)(start)[0])
         return gradient_ascent(
-            fun, x0, precondition=P, accelerate=False, max_iter=self.max_iter, tol=self.tol
+            fun,
+            np.tile(start, (len(weights), 1)),
+            precondition=P,
+            memory=CURVATURE_MEMORY,
+            max_iter=self.max_iter,
+            tol=self.tol,
         )
 
     def _set_params_from(self, theta: Array, X: Array, y: Array, weights: Array) -> None:

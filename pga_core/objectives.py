@@ -197,12 +197,13 @@ def make_logistic_curvature(X: Array, sample_weight: Array, l2: float) -> Callab
     ``(1/S) X₁ᵀ diag(sᵢ pᵢ (1 − pᵢ)) X₁ + l2`` on the weights' diagonal, X₁ = [X, 1].
     """
     weights, total = _weight_rows(sample_weight)
-    X1 = np.hstack([X, np.ones((len(X), 1))])
+    X1 = np.ones((len(X), X.shape[1] + 1), order="F")  # column-major: cheap row scaling
+    X1[:, :-1] = X
     penalty = np.diag(np.r_[np.full(X.shape[1], l2), 0.0])
 
     def curvature(theta: Array) -> Array:
         t = np.atleast_2d(theta)
-        p = expit(t @ X1.T)
+        p = expit((X1 @ t.T).T)
         scale = np.sqrt(np.broadcast_to(weights, p.shape) * p * (1.0 - p) / total[:, None])
         rows = [X1 * row[:, None] for row in scale]
         return np.stack([Z.T @ Z for Z in rows]) + penalty  # Zᵀ Z: numpy computes one triangle
