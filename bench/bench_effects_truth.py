@@ -1,0 +1,177 @@
+"""Does behaviour_impact tell the truth? False findings, interval coverage and power, simulated.
+
+Run from the repository root::
+
+    python bench/bench_effects_truth.py            # the full run (about an hour on one core)
+    python bench/bench_effects_truth.py --quick    # a smaller run (a few minutes)
+    python bench/bench_effects_truth.py --only null --people 1000
+
+1. False findings: 20 null habits (persistent Markov chains) against an AR(1) outcome; the share
+   of people with ANY finding at q < 0.10 must be at most 10 %. Beside it: a per-day Welch
+   t-test with Benjamini–Hochberg, on the same data.
+2. Coverage: a planted multiplicative effect; the share of people whose 95 % interval holds the
+   true percent change (target 93–97 %).
+3. Power: the share of people in whom a planted −24 % effect is found, by history length.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.effects_simulation import OUTCOME, simulate_person  # noqa: E402
+from pga_core.effects import DISCOVERY_Q, behaviour_impact  # noqa: E402
+
+PHIS = (0.0, 0.4, 0.6, 0.8)
+N_BEHAVIOURS = 20
+HISTORY_DAYS = 730
+POWER_DAYS = (60, 120, 365, 730)
+POWER_PHI = 0.6
+PLANTED_EFFECT = -0.24
+#: The planted habit in the power study: drinking on 30 % of days, in runs of 2 days on average.
+POWER_SHARE_YES = 0.3
+POWER_MEAN_RUN = 2.0
+SEED = 20240601
+
+
+def naive_any_finding(daily, names: list[str]) -> bool:
+    """Per-day Welch t-test of next-day outcome after yes vs no days, BH over the habits."""
+    table = daily.table
+    later = table[OUTCOME].shift(-1)
+    p_values = []
+    for name in names:
+        paired = pd.DataFrame({"b": table[name], "y": later}).dropna()
+        yes, no = paired.loc[paired.b == 1, "y"], paired.loc[paired.b == 0, "y"]
+        if min(len(yes), len(no)) >= 5:
+            p_values.append(stats.ttest_ind(yes, no, equal_var=False).pvalue)
+    if not p_values:
+        return False
+    return bool((stats.false_discovery_control(p_values) < DISCOVERY_Q).any())
+
+
+def share_with_interval(hits: int, total: int) -> str:
+    """'8.4 % (6.2–11.2)': a share with its 95 % Wilson interval."""
+    z = stats.norm.ppf(0.975)
+    share = hits / total
+    centre = (share + z**2 / (2 * total)) / (1 + z**2 / total)
+    half = z * math.sqrt(share * (1 - share) / total + z**2 / (4 * total**2)) / (1 + z**2 / total)
+    return f"{100 * share:5.1f} % ({100 * (centre - half):.1f}–{100 * (centre + half):.1f})"
+
+
+def null_study(people: int, n_boot: int) -> None:
+    """False findings among null habits, ours beside a naive per-day t-test."""
+    print(f"\n1. False findings: {N_BEHAVIOURS} null habits, {HISTORY_DAYS} days, {people} people")
+    print("   share of people with ANY finding at q < 0.10 (95 % interval); must be ≤ 10 %")
+    print(f"   {'phi':>4}  {'behaviour_impact':>26}  {'naive Welch t + BH':>26}  seconds")
+    rng = np.random.default_rng(SEED)
+    for phi in PHIS:
+        ours = naive = 0
+        start = time.perf_counter()
+        for _ in range(people):
+            person = simulate_person(HISTORY_DAYS, phi=phi, n_behaviours=N_BEHAVIOURS, rng=rng)
+            table = behaviour_impact(
+                person.daily, OUTCOME, n_boot=n_boot, random_state=int(rng.integers(2**31))
+            )
+            ours += bool((table["q_value"] < DISCOVERY_Q).any())
+            naive += naive_any_finding(person.daily, list(table["behaviour"]))
+        seconds = time.perf_counter() - start
+        print(
+            f"   {phi:>4}  {share_with_interval(ours, people):>26}  "
+            f"{share_with_interval(naive, people):>26}  {seconds:7.0f}"
+        )
+
+
+def coverage_study(people: int, n_boot: int) -> None:
+    """Share of people whose interval holds the planted effect."""
+    print(f"\n2. Coverage of the 95 % interval, planted {100 * PLANTED_EFFECT:+.0f} %, {people} people")
+    print("   habit share of yes days and mean run drawn at random; target 93–97 %")
+    print(f"   {'days':>5} {'phi':>4}  {'pct_change':>24}  {'difference':>24}  {'median block':>12}")
+    rng = np.random.default_rng(SEED + 1)
+    for n_days in (365, HISTORY_DAYS):
+        for phi in (0.0, 0.4, 0.8):
+            pct_hits = diff_hits = total = 0
+            blocks = []
+            for _ in range(people):
+                person = simulate_person(
+                    n_days, phi=phi, n_behaviours=1, effect=PLANTED_EFFECT, rng=rng
+                )
+                row = behaviour_impact(
+                    person.daily, OUTCOME, n_boot=n_boot, random_state=int(rng.integers(2**31))
+                ).iloc[0]
+                if not row["enough_data"]:
+                    continue
+                total += 1
+                pct_hits += row["ci_low"] <= person.true_pct_change <= row["ci_high"]
+                diff_hits += row["diff_ci_low"] <= person.true_difference <= row["diff_ci_high"]
+                blocks.append(row["block_days"])
+            print(
+                f"   {n_days:>5} {phi:>4}  {share_with_interval(pct_hits, total):>24}  "
+                f"{share_with_interval(diff_hits, total):>24}  {np.median(blocks):>12.0f}"
+            )
+
+
+def power_study(people: int, n_boot: int) -> None:
+    """Share of people in whom the planted effect is found, by history length."""
+    print(
+        f"\n3. Power: planted {100 * PLANTED_EFFECT:+.0f} % (habit on {POWER_SHARE_YES:.0%} of "
+        f"days, runs of {POWER_MEAN_RUN:g} days), outcome phi = {POWER_PHI}, {people} people"
+    )
+    print("   share found at q < 0.10: tested alone, and among 20 habits (19 null)")
+    print(f"   {'days':>5}  {'alone':>24}  {'among 20':>24}")
+    rng = np.random.default_rng(SEED + 2)
+    for n_days in POWER_DAYS:
+        alone = among = 0
+        for _ in range(people):
+            person = simulate_person(
+                n_days,
+                phi=POWER_PHI,
+                n_behaviours=N_BEHAVIOURS,
+                effect=PLANTED_EFFECT,
+                planted_share=POWER_SHARE_YES,
+                planted_run=POWER_MEAN_RUN,
+                rng=rng,
+            )
+            table = behaviour_impact(
+                person.daily, OUTCOME, n_boot=n_boot, random_state=int(rng.integers(2**31))
+            ).set_index("behaviour")
+            among += bool(table.loc["b01", "q_value"] < DISCOVERY_Q)
+            alone += bool(table.loc["b01", "p_value"] < DISCOVERY_Q)
+        print(
+            f"   {n_days:>5}  {share_with_interval(alone, people):>24}  "
+            f"{share_with_interval(among, people):>24}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer simulated people")
+    parser.add_argument("--people", type=int, help="people per setting (overrides the default)")
+    parser.add_argument("--only", choices=("null", "coverage", "power"), action="append")
+    args = parser.parse_args()
+    studies = args.only or ["null", "coverage", "power"]
+    people = {"null": 500, "coverage": 300, "power": 300}
+    if args.quick:
+        people = {"null": 100, "coverage": 80, "power": 60}
+    if args.people:
+        people = dict.fromkeys(people, args.people)
+    # p-values do not depend on the bootstrap (every rotation is used at 730 days), so the
+    # false-finding study keeps the bootstrap small; intervals get the default 1,000 resamples.
+    if "null" in studies:
+        null_study(people["null"], n_boot=50)
+    if "coverage" in studies:
+        coverage_study(people["coverage"], n_boot=1000)
+    if "power" in studies:
+        power_study(people["power"], n_boot=50)
+
+
+if __name__ == "__main__":
+    main()
