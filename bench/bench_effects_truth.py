@@ -28,8 +28,8 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.effects_simulation import OUTCOME, simulate_person  # noqa: E402
-from pga_core.effects import DISCOVERY_Q, behaviour_impact  # noqa: E402
+from bench.effects_simulation import OUTCOME, simulate_person
+from pga_core.effects import DISCOVERY_Q, behaviour_impact
 
 PHIS = (0.0, 0.4, 0.6, 0.8)
 N_BEHAVIOURS = 20
@@ -92,9 +92,10 @@ def null_study(people: int, n_boot: int) -> None:
 
 def coverage_study(people: int, n_boot: int) -> None:
     """Share of people whose interval holds the planted effect."""
-    print(f"\n2. Coverage of the 95 % interval, planted {100 * PLANTED_EFFECT:+.0f} %, {people} people")
+    planted = f"{100 * PLANTED_EFFECT:+.0f} %"
+    print(f"\n2. Coverage of the 95 % interval, planted {planted}, {people} people")
     print("   habit share of yes days and mean run drawn at random; target 93–97 %")
-    print(f"   {'days':>5} {'phi':>4}  {'pct_change':>24}  {'difference':>24}  {'median block':>12}")
+    print(f"   {'days':>5} {'phi':>4}  {'pct_change':>24}  {'difference':>24}  median block")
     rng = np.random.default_rng(SEED + 1)
     for n_days in (365, HISTORY_DAYS):
         for phi in (0.0, 0.4, 0.8):

@@ -781,19 +781,20 @@ def _bootstrap_effects(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Difference in means and percent change in each moving-block resample, each (n_boot,).
 
-    Resamples lacking yes or no days give NaN. Block sums come from prefix sums, so a resample
-    costs one gather per block rather than one per day.
+    Resamples lacking yes or no days give NaN. Every block's sums are computed once from
+    prefix sums, so a resample costs one look-up per block rather than one per day.
     """
     n_days = days.seen.size
     block = min(block, n_days)
     starts = _bootstrap_starts(n_days, block, n_boot, rng)
     last_length = n_days - (starts.shape[1] - 1) * block
     prefix = np.concatenate([np.zeros((4, 1)), np.cumsum(days.group_sums(), axis=1)], axis=1)
+    block_sums = prefix[:, block:] - prefix[:, : n_days - block + 1]
     full, last = starts[:, :-1], starts[:, -1]
     totals = np.empty((4, n_boot))
     for k in range(4):
-        totals[k] = (prefix[k, full + block] - prefix[k, full]).sum(axis=1)
-        totals[k] += prefix[k, last + last_length] - prefix[k, last]
+        totals[k] = block_sums[k][full].sum(axis=1)
+    totals += prefix[:, last + last_length] - prefix[:, last]
     n_yes, sum_yes, n_no, sum_no = totals
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_yes = np.where(n_yes > 0, sum_yes / n_yes, np.nan)
@@ -820,21 +821,27 @@ def _rotation_shifts(n_days: int, n_perm: int | None, rng: np.random.Generator) 
     return shifts
 
 
-def _circular_cross_sums(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """``out[..., i, j, k] = Σ_t left[i, (t − k) mod n] · right[j, t]`` for every shift k.
+def _circular_cross_sums(
+    left: np.ndarray, right: np.ndarray, pairs: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """``out[p, k] = Σ_t left[i, (t − k) mod n] · right[j, t]`` for each pair p = (i, j).
+
+    Every shift k at once, by FFT: the sums a rotation test needs for all rotations.
 
     Parameters
     ----------
     left : array, shape (a, n); right : array, shape (b, n)
+    pairs : the (row of left, row of right) combinations wanted.
 
     Returns
     -------
-    array, shape (a, b, n)
+    array, shape (len(pairs), n)
     """
     n = left.shape[-1]
-    left_f = fft.rfft(left, axis=-1)
+    first, second = np.array(pairs).T
+    left_f = np.conj(fft.rfft(left, axis=-1))
     right_f = fft.rfft(right, axis=-1)
-    return fft.irfft(np.conj(left_f)[:, None, :] * right_f[None, :, :], n=n, axis=-1)
+    return fft.irfft(left_f[first] * right_f[second], n=n, axis=-1)
 
 
 def _welch_t(
@@ -857,11 +864,12 @@ def _rotation_pvalue(
     n_days = days.seen.size
     seen_values = days.value[days.seen > 0]
     centred = (days.value - seen_values.mean()) * days.seen
-    sums = _circular_cross_sums(
-        np.stack([days.yes, days.no]), np.stack([days.seen, centred, centred**2])
+    n_yes, sum_yes, sq_yes, n_no, sum_no, sq_no = _circular_cross_sums(
+        np.stack([days.yes, days.no]),
+        np.stack([days.seen, centred, centred**2]),
+        [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)],
     )
-    counts = np.rint(sums[:, 0])
-    t = _welch_t(counts[0], sums[0, 1], sums[0, 2], counts[1], sums[1, 1], sums[1, 2])
+    t = _welch_t(np.rint(n_yes), sum_yes, sq_yes, np.rint(n_no), sum_no, sq_no)
     shifts = _rotation_shifts(n_days, n_perm, rng)
     return _rotation_p_from_statistics(t[0], t[shifts])
 
@@ -888,12 +896,12 @@ def _rotation_correlation(
     x_seen, y_seen = ~np.isnan(x), ~np.isnan(y)
     xc = np.where(x_seen, x - np.nanmean(x), 0.0)
     yc = np.where(y_seen, y - np.nanmean(y), 0.0)
-    sums = _circular_cross_sums(
+    n, sx, sxx, sy, syy, sxy = _circular_cross_sums(
         np.stack([x_seen.astype(np.float64), xc, xc**2]),
         np.stack([y_seen.astype(np.float64), yc, yc**2]),
+        [(0, 0), (1, 0), (2, 0), (0, 1), (0, 2), (1, 1)],
     )
-    n = np.rint(sums[0, 0])
-    sx, sxx, sy, syy, sxy = sums[1, 0], sums[2, 0], sums[0, 1], sums[0, 2], sums[1, 1]
+    n = np.rint(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         cov = sxy - sx * sy / n
         var_x = sxx - sx**2 / n
@@ -910,12 +918,14 @@ def _rotation_correlation(
 
 def _matrix(table: pd.DataFrame, names: list[str], column: str, symmetric: bool) -> pd.DataFrame:
     """One column of the long correlation table as a square matrix (rows: day t)."""
-    matrix = pd.DataFrame(np.nan, index=pd.Index(names), columns=pd.Index(names))
-    for x, y, value in zip(table["x"], table["y"], table[column], strict=True):
-        matrix.loc[x, y] = value
-        if symmetric:
-            matrix.loc[y, x] = value
-    return matrix
+    position = {name: i for i, name in enumerate(names)}
+    rows = table["x"].map(position).to_numpy(dtype=np.intp)
+    cols = table["y"].map(position).to_numpy(dtype=np.intp)
+    values = np.full((len(names), len(names)), np.nan)
+    values[rows, cols] = table[column].to_numpy(dtype=np.float64)
+    if symmetric:
+        values[cols, rows] = values[rows, cols]
+    return pd.DataFrame(values, index=pd.Index(names), columns=pd.Index(names))
 
 
 # --------------------------------------------------------------------------------------------

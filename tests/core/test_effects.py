@@ -171,8 +171,10 @@ def test_q_values_are_benjamini_hochberg_over_the_tested_rows() -> None:
     np.testing.assert_allclose(tested["q_value"].to_numpy(), expected)
     rare = table.set_index("behaviour").loc["b_rare"]
     assert not rare["enough_data"]
-    assert math.isnan(rare["p_value"]) and math.isnan(rare["q_value"])
-    assert math.isnan(rare["ci_low"]) and math.isnan(rare["ci_high"])
+    assert math.isnan(rare["p_value"])
+    assert math.isnan(rare["q_value"])
+    assert math.isnan(rare["ci_low"])
+    assert math.isnan(rare["ci_high"])
     assert rare["note"].startswith("not enough data yet: 3 yes and")
 
 
@@ -183,7 +185,7 @@ def test_interval_holds_a_planted_effect_on_a_long_series() -> None:
     assert row["ci_high"] - row["ci_low"] < 8
     assert row["p_value"] < 0.01
     assert row["verdict"] == "likely effect"
-    assert -60 * 0.24 == pytest.approx(row["difference"], abs=3)
+    assert pytest.approx(row["difference"], abs=3) == -60 * 0.24
     assert row["diff_ci_low"] < -60 * 0.24 < row["diff_ci_high"]
 
 
@@ -362,9 +364,11 @@ def test_impact_records_are_json_with_null_for_missing() -> None:
     text = json.dumps(records, allow_nan=False)
     loaded = json.loads(text)[0]
     assert loaded["behaviour"] == "b_rare"
-    assert loaded["p_value"] is None and loaded["ci_low"] is None
+    assert loaded["p_value"] is None
+    assert loaded["ci_low"] is None
     assert loaded["enough_data"] is False
-    assert loaded["n_yes"] == 2 and loaded["n_no"] == 27
+    assert loaded["n_yes"] == 2
+    assert loaded["n_no"] == 27
     assert set(IMPACT_COLUMNS) <= set(loaded)
 
 
@@ -397,7 +401,8 @@ def test_all_yes_behaviour_is_not_enough_data_not_a_crash(small: DailyData) -> N
     row = behaviour_impact(DailyData(table, small.registry), OUTCOME, n_boot=50).iloc[0]
     assert not row["enough_data"]
     assert row["n_no"] == 0
-    assert math.isnan(row["mean_no"]) and math.isnan(row["pct_change"])
+    assert math.isnan(row["mean_no"])
+    assert math.isnan(row["pct_change"])
     assert "0 no days" in row["note"]
 
 
@@ -412,7 +417,8 @@ def test_bad_lags_are_refused(small: DailyData, lag: object, message: str) -> No
 
 def test_a_non_yes_no_behaviour_is_refused(small: DailyData) -> None:
     table = small.table.assign(b_null=small.table["b_null"] * 2)
-    with pytest.raises(ValueError, match=r"'b_null' is not a yes/no behaviour: on 2024-01-\d\d it holds 2;"):
+    expected = r"'b_null' is not a yes/no behaviour: on 2024-01-\d\d it holds 2;"
+    with pytest.raises(ValueError, match=expected):
         behaviour_impact(DailyData(table, small.registry), OUTCOME)
 
 
