@@ -76,6 +76,9 @@ MIN_VALID_RESAMPLE_SHARE = 0.5
 #: Shifted statistics within this relative distance of the observed one count as ties (as
 #: extreme), so floating-point noise from the FFT never makes a p-value smaller.
 TIE_RTOL = 1e-9
+#: Yes (or no) days coming in fewer separate stretches than this get a warning: with so few
+#: episodes, the behaviour and whatever else went on in those periods are hard to tell apart.
+FEW_STRETCHES = 5
 #: Significance constant and window of the Politis–White block-length rule.
 _PW_CRITICAL = 2.0
 _PW_MIN_RUN = 5
@@ -88,6 +91,8 @@ IMPACT_COLUMNS: tuple[str, ...] = (
     "lag",
     "n_yes",
     "n_no",
+    "yes_stretches",
+    "no_stretches",
     "mean_yes",
     "mean_no",
     "difference",
@@ -621,6 +626,14 @@ class _PairedDays:
             value=np.where(seen, y, 0.0),
         )
 
+    def stretches(self) -> tuple[int, int]:
+        """How many separate runs of yes days and of no days (unlogged days skipped)."""
+        logged = (self.yes + self.no) > 0
+        answers = self.yes[logged]
+        starts = np.r_[True, answers[1:] != answers[:-1]]
+        runs_yes = int(np.count_nonzero(starts & (answers == 1.0)))
+        return runs_yes, int(np.count_nonzero(starts)) - runs_yes
+
     def group_sums(self) -> np.ndarray:
         """Per-day contributions, shape (4, n_days): yes count, yes sum, no count, no sum."""
         yes_seen = self.yes * self.seen
@@ -650,6 +663,7 @@ def _impact_row(
     mean_yes = sum_yes / n_yes if n_yes else math.nan
     mean_no = sum_no / n_no if n_no else math.nan
     ratio_scale = bool(np.nanmin(daily.table[outcome].to_numpy()) >= 0)
+    yes_stretches, no_stretches = days.stretches()
     enough = min(n_yes, n_no) >= min_days
     row: dict[str, object] = {
         "behaviour": name,
@@ -659,6 +673,8 @@ def _impact_row(
         "lag": lag,
         "n_yes": int(n_yes),
         "n_no": int(n_no),
+        "yes_stretches": yes_stretches,
+        "no_stretches": no_stretches,
         "mean_yes": mean_yes,
         "mean_no": mean_no,
         "difference": mean_yes - mean_no,
@@ -677,10 +693,13 @@ def _impact_row(
     if enough:
         block = _block_length(_influence_series(days, mean_yes, mean_no))
         differences, pcts = _bootstrap_effects(days, block, n_boot, rng)
-        row["diff_ci_low"], row["diff_ci_high"] = _percentile_interval(differences)
+        rotation = _rotation_test(days, mean_yes, mean_no, n_perm, rng)
+        row["diff_ci_low"], row["diff_ci_high"] = _hull(
+            _percentile_interval(differences), rotation.diff_interval
+        )
         if ratio_scale:
-            row["ci_low"], row["ci_high"] = _percentile_interval(pcts)
-        row["p_value"], row["n_rotations"] = _rotation_pvalue(days, n_perm, rng)
+            row["ci_low"], row["ci_high"] = _hull(_percentile_interval(pcts), rotation.pct_interval)
+        row["p_value"], row["n_rotations"] = rotation.p_value, rotation.n_rotations
         row["block_days"] = block
     row["tested"] = bool(enough and not row["circular"] and np.isfinite(row["p_value"]))
     row["verdict"], row["note"] = "", ""
@@ -857,21 +876,66 @@ def _welch_t(
     return np.where((n1 >= 2) & (n0 >= 2) & (se > 0), t, np.nan)
 
 
-def _rotation_pvalue(
-    days: _PairedDays, n_perm: int | None, rng: np.random.Generator
-) -> tuple[float, int]:
-    """Two-sided rotation-test p-value of Welch's t, and the number of rotations it used."""
+@dataclass(frozen=True)
+class _RotationResult:
+    """What the rotations of one behaviour against the outcome tell."""
+
+    p_value: float
+    n_rotations: int
+    diff_interval: tuple[float, float]
+    pct_interval: tuple[float, float]
+
+
+def _rotation_test(
+    days: _PairedDays,
+    mean_yes: float,
+    mean_no: float,
+    n_perm: int | None,
+    rng: np.random.Generator,
+) -> _RotationResult:
+    """Rotation-test p-value of Welch's t, and rotation intervals for the effect.
+
+    The p-value compares the observed |t| with |t| after each shift. The intervals rotate
+    the behaviour against the outcome with the estimated effect taken out (subtracted for the
+    difference, divided out for the ratio): the spread of the effects those rotations show is
+    the spread chance alone gives this very pattern of yes days against this outcome's
+    autocorrelation, so ``estimate − (97.5th, 2.5th percentile)`` is a 95 % interval.
+    """
     n_days = days.seen.size
     seen_values = days.value[days.seen > 0]
     centred = (days.value - seen_values.mean()) * days.seen
-    n_yes, sum_yes, sq_yes, n_no, sum_no, sq_no = _circular_cross_sums(
+    difference = mean_yes - mean_no
+    minus_effect = (days.value - difference * days.yes) * days.seen
+    ratio = mean_yes / mean_no if mean_no > 0 and mean_yes > 0 else math.nan
+    over_effect = np.where(days.yes > 0, days.value / ratio, days.value) * days.seen
+    sums = _circular_cross_sums(
         np.stack([days.yes, days.no]),
-        np.stack([days.seen, centred, centred**2]),
-        [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)],
+        np.stack([days.seen, centred, centred**2, minus_effect, over_effect]),
+        [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4)],
     )
-    t = _welch_t(np.rint(n_yes), sum_yes, sq_yes, np.rint(n_no), sum_no, sq_no)
+    n_yes, sum_yes, sq_yes, n_no, sum_no, sq_no = sums[:6]
+    n_yes, n_no = np.rint(n_yes), np.rint(n_no)
+    t = _welch_t(n_yes, sum_yes, sq_yes, n_no, sum_no, sq_no)
     shifts = _rotation_shifts(n_days, n_perm, rng)
-    return _rotation_p_from_statistics(t[0], t[shifts])
+    p_value, n_rotations = _rotation_p_from_statistics(t[0], t[shifts])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chance_diff = (sums[6] / n_yes - sums[7] / n_no)[shifts]
+        chance_log_ratio = np.log((sums[8] / n_yes) / (sums[9] / n_no))[shifts]
+    low, high = _percentile_interval(chance_diff)
+    diff_interval = (difference - high, difference - low)
+    low, high = _percentile_interval(chance_log_ratio)
+    pct_interval = (
+        100.0 * (ratio * math.exp(-high) - 1.0),
+        100.0 * (ratio * math.exp(-low) - 1.0),
+    )
+    return _RotationResult(p_value, n_rotations, diff_interval, pct_interval)
+
+
+def _hull(first: tuple[float, float], second: tuple[float, float]) -> tuple[float, float]:
+    """The smallest interval containing both (NaN ends ignored)."""
+    low = np.fmin(first[0], second[0])
+    high = np.fmax(first[1], second[1])
+    return float(low), float(high)
 
 
 def _rotation_p_from_statistics(observed: float, shifted: np.ndarray) -> tuple[float, int]:
@@ -974,6 +1038,14 @@ def _signed(value: float, unit: str) -> str:
 def _verdict(row: Mapping[str, object]) -> tuple[str, str]:
     """Category and sentence for one row that has enough data and is not circular."""
     size = _effect_sentence(row)
+    fewest = min(int(row["yes_stretches"]), int(row["no_stretches"]))  # type: ignore[call-overload]
+    if fewest < FEW_STRETCHES:
+        which = "yes" if row["yes_stretches"] == fewest else "no"
+        size += (
+            f"; the {which} days come in only {fewest} separate stretch"
+            f"{'es' if fewest != 1 else ''}, so the behaviour is hard to tell apart from "
+            "whatever else went on then"
+        )
     q = float(row["q_value"])  # type: ignore[arg-type]
     if np.isfinite(q) and q <= DISCOVERY_Q:
         return "likely effect", f"{size}; unlikely to be chance (q = {q:.2g})"

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from scipy import signal, stats
 
+from pga_core import effects
 from pga_core.daily import DailyData, Variable
 from pga_core.effects import (
     IMPACT_COLUMNS,
@@ -156,6 +157,58 @@ def test_rotation_p_value_matches_a_loop_over_every_shift() -> None:
         expected, n_shifts = rotation_p_by_loop(daily, behaviour, lag=1)
         assert table.loc[behaviour, "p_value"] == pytest.approx(expected, rel=1e-12)
         assert table.loc[behaviour, "n_rotations"] == n_shifts
+
+
+def test_rotation_intervals_match_a_loop_over_every_shift() -> None:
+    daily = planted_person(150, -0.2, phi=0.6, seed=19)
+    row = behaviour_impact(daily, OUTCOME, behaviours=["b_drink"], n_perm=None).iloc[0]
+    table = daily.table
+    b = table["b_drink"].to_numpy()[:-1]
+    y = table[OUTCOME].to_numpy()[1:]
+    complete = np.flatnonzero(~np.isnan(b) & ~np.isnan(y))
+    b, y = b[complete[0] : complete[-1] + 1], y[complete[0] : complete[-1] + 1]
+    ratio = row["mean_yes"] / row["mean_no"]
+    without_ratio = np.where(b == 1, y / ratio, y)
+    without_difference = np.where(b == 1, y - row["difference"], y)
+    log_ratios, differences = [], []
+    for k in range(1, len(b)):
+        rolled = np.roll(b, k)
+        yes, no = rolled == 1, rolled == 0
+        log_ratios.append(np.log(np.nanmean(without_ratio[yes]) / np.nanmean(without_ratio[no])))
+        differences.append(np.nanmean(without_difference[yes]) - np.nanmean(without_difference[no]))
+    rotation = effects._rotation_test(
+        effects._PairedDays.from_series(b, y),
+        row["mean_yes"],
+        row["mean_no"],
+        None,
+        np.random.default_rng(0),
+    )
+    low, high = np.percentile(log_ratios, [2.5, 97.5])
+    expected = (100 * (ratio * np.exp(-high) - 1), 100 * (ratio * np.exp(-low) - 1))
+    np.testing.assert_allclose(rotation.pct_interval, expected, rtol=1e-9)
+    low, high = np.percentile(differences, [2.5, 97.5])
+    expected = (row["difference"] - high, row["difference"] - low)
+    np.testing.assert_allclose(rotation.diff_interval, expected, rtol=1e-9)
+    # The reported interval is the union of this and the block-bootstrap interval.
+    assert row["ci_low"] <= rotation.pct_interval[0]
+    assert row["ci_high"] >= rotation.pct_interval[1]
+    assert row["diff_ci_low"] <= rotation.diff_interval[0]
+    assert row["diff_ci_high"] >= rotation.diff_interval[1]
+
+
+def test_stretches_are_counted_and_few_stretches_are_called_out() -> None:
+    n_days = 200
+    rng = np.random.default_rng(20)
+    # Two stretches of 10 yes days; unlogged days inside a stretch do not split it.
+    behaviour = np.zeros(n_days)
+    behaviour[40:50] = 1.0
+    behaviour[120:130] = 1.0
+    behaviour[45] = np.nan
+    outcome = 60 + rng.normal(0, 5, n_days)
+    daily = make_daily({OUTCOME: outcome, "b_trip": behaviour})
+    row = behaviour_impact(daily, OUTCOME, n_boot=50).iloc[0]
+    assert (row["yes_stretches"], row["no_stretches"]) == (2, 3)
+    assert "only 2 separate stretches" in row["note"]
 
 
 def test_q_values_are_benjamini_hochberg_over_the_tested_rows() -> None:
