@@ -136,6 +136,7 @@ class DailyData:
 
     def coverage(self) -> pd.DataFrame:
         """Per variable: label, kind, source, unit, first and last day, days with a value."""
+        columns = ["variable", "label", "kind", "source", "unit", "first_day", "last_day", "days"]
         rows = []
         for name, var in self.registry.items():
             present = self.table[name].dropna()
@@ -151,7 +152,7 @@ class DailyData:
                     "days": int(present.size),
                 }
             )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=columns)
 
 
 def _normalise_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -159,6 +160,11 @@ def _normalise_table(table: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(table.index, pd.DatetimeIndex):
         raise TypeError("DailyData.table must have a DatetimeIndex of days")
     index = table.index
+    if index.hasnans:
+        raise ValueError("DailyData.table index has missing dates (NaT); every row needs a day")
+    if table.columns.has_duplicates:
+        dupes = table.columns[table.columns.duplicated()].unique()
+        raise ValueError(f"DailyData.table has duplicate columns: {', '.join(map(str, dupes))}")
     if index.tz is not None:
         raise ValueError("DailyData.table must use local calendar days without a time zone")
     if (index != index.normalize()).any():

@@ -2,18 +2,36 @@
 
 Zips are read in place (never unpacked to disk) and checked first: member names that point
 outside the archive and members that decompress suspiciously far (zip bombs) are refused.
+A file's bytes become text (:func:`read_text`: UTF-8, UTF-16 or Windows-1252, never binary) and
+CSV text becomes rows of strings numbered as a person counts them (:func:`read_csv_rows`).
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
+import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-__all__ = ["ExportFile", "collect_files"]
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CsvRows",
+    "ExportFile",
+    "collect_files",
+    "decode_text",
+    "head_text",
+    "looks_binary",
+    "read_csv_rows",
+    "read_text",
+    "sniff_separator",
+]
 
 #: A member that expands more than this many times over, and to more than
 #: ``ZIP_BOMB_MIN_BYTES``, is treated as a zip bomb. Real exports compress 5–30×.
@@ -24,6 +42,20 @@ ZIP_MAX_TOTAL_BYTES = 32 * 2**30
 ZIP_MAX_MEMBERS = 100_000
 #: Files that operating systems add to archives and folders; never an export.
 _JUNK_PARTS = ("__MACOSX", ".DS_Store", "Thumbs.db")
+#: Bytes read from the start of a file to recognise its format.
+HEAD_BYTES = 65536
+#: Largest text file read into memory (a 5-year WHOOP journal is about 5 MB).
+MAX_TEXT_BYTES = 256 * 2**20
+#: Longest line of a CSV file; longer lines mean the file is not a table (or not split in lines).
+MAX_LINE_BYTES = 2**20
+#: Most columns a CSV table may have.
+MAX_COLUMNS = 2000
+#: Share of control characters (other than tab and line ends) above which bytes are binary.
+BINARY_CONTROL_SHARE = 0.01
+#: Separators a CSV may use, in order of preference when the header row has as many of each.
+SEPARATORS = (",", ";", "\t")
+_CONTROL_BYTES = bytes([*range(9), 11, 12, *range(14, 32), 127])
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
 Source = str | Path | tuple[str, bytes]
 
@@ -52,7 +84,7 @@ class ExportFile:
         """A fresh binary stream of the file's bytes."""
         return self.opener()
 
-    def head(self, n_bytes: int = 65536) -> bytes:
+    def head(self, n_bytes: int = HEAD_BYTES) -> bytes:
         """The first ``n_bytes`` bytes (for format detection)."""
         with self.open() as stream:
             return stream.read(n_bytes)
@@ -79,7 +111,11 @@ def collect_files(sources: Iterable[Source]) -> list[ExportFile]:
 def _from_path(path: Path) -> list[ExportFile]:
     """Files behind one path: the file itself, a zip's members, or a folder's files."""
     if path.is_dir():
-        found = [p for p in sorted(path.rglob("*")) if p.is_file() and not _is_junk(str(p))]
+        found = [
+            p
+            for p in sorted(path.rglob("*"))
+            if p.is_file() and not _is_junk(str(p.relative_to(path)))
+        ]
         if not found:
             raise ValueError(f"{path}: the folder holds no files")
         return [f for p in found for f in _from_path(p)]
@@ -107,17 +143,39 @@ def _zip_members(zip_name: str, open_zip: Callable[[], zipfile.ZipFile]) -> list
     _check_zip_safety(zip_name, infos)
     if not infos:
         raise ValueError(f"{zip_name}: the zip archive holds no files")
-    return [_zip_member(zip_name, open_zip, info) for info in infos]
+    shared = _SharedArchive(open_zip)
+    return [_zip_member(zip_name, shared, info) for info in infos]
 
 
-def _zip_member(
-    zip_name: str, open_zip: Callable[[], zipfile.ZipFile], info: zipfile.ZipInfo
-) -> ExportFile:
+def _zip_member(zip_name: str, shared: _SharedArchive, info: zipfile.ZipInfo) -> ExportFile:
     def opener() -> BinaryIO:
-        archive = open_zip()
-        return _ClosingMember(archive, archive.open(info))
+        return shared.open(info)
 
     return ExportFile(f"{zip_name}/{info.filename}", info.file_size, opener)
+
+
+class _SharedArchive:
+    """One open archive serving all its members' streams.
+
+    Opening a zip parses its whole directory; doing that once per member made exports with
+    thousands of files (Apple Health's workout routes) quadratic. The archive is opened on first
+    use and closed when its last member file is garbage-collected.
+    """
+
+    def __init__(self, open_zip: Callable[[], zipfile.ZipFile]) -> None:
+        self._open_zip = open_zip
+        self._archive: zipfile.ZipFile | None = None
+        self._lock = threading.Lock()
+
+    def open(self, info: zipfile.ZipInfo) -> BinaryIO:
+        with self._lock:
+            if self._archive is None:
+                self._archive = self._open_zip()
+            return self._archive.open(info)  # type: ignore[return-value]
+
+    def __del__(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
 
 
 def _check_zip_safety(zip_name: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -151,30 +209,276 @@ def _is_junk(name: str) -> bool:
     return any(p in _JUNK_PARTS or p.startswith("._") for p in parts)
 
 
-class _ClosingMember(io.BufferedIOBase):
-    """A zip member stream that also closes its archive when closed."""
-
-    def __init__(self, archive: zipfile.ZipFile, member: BinaryIO) -> None:
-        super().__init__()
-        self._archive = archive
-        self._member = member
-
-    def readable(self) -> bool:
+def looks_binary(head: bytes) -> bool:
+    """Whether a file's first bytes are binary data rather than text (UTF-16 counts as text)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
         return True
+    controls = len(head.translate(None, _OTHER_BYTES))
+    return controls > BINARY_CONTROL_SHARE * max(len(head), 1)
 
-    def read(self, size: int | None = -1) -> bytes:
-        return self._member.read(-1 if size is None else size)
 
-    def read1(self, size: int = -1) -> bytes:
-        return self._member.read(size)
+def head_text(file: ExportFile, head: bytes) -> str | None:
+    """The complete lines among a file's first bytes, decoded leniently (for recognising formats).
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._member.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+    Returns None for an empty or binary file, or when not even the first line fits in ``head``.
+    """
+    if not head.strip() or looks_binary(head):
+        return None
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    if len(head) < file.size:
+        cut = text.rfind("\n")
+        if cut < 0:
+            return None
+        text = text[:cut]
+    return text.lstrip("\ufeff")
 
-    def close(self) -> None:
-        if not self.closed:
-            self._member.close()
-            self._archive.close()
-        super().close()
+
+def decode_text(name: str, data: bytes) -> tuple[str, list[str]]:
+    """Decode a text file's bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252.
+
+    Parameters
+    ----------
+    name : the file's name, for messages.
+    data : the file's bytes.
+
+    Returns
+    -------
+    text : the decoded text without a byte-order mark.
+    warnings : a note when the file was not UTF-8 and was read as Windows-1252 (Latin-1).
+
+    Raises
+    ------
+    ValueError
+        Binary data, or bytes that are neither UTF-8 nor Windows-1252 text.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"{name}: starts like UTF-16 text but byte {error.start:,} is not; "
+                "save it again as CSV UTF-8"
+            ) from error
+    if looks_binary(data[:HEAD_BYTES]):
+        raise ValueError(f"{name}: holds binary data, not text; expected a CSV or XML export")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"{name}: byte 0x{data[error.start]:02x} at position {error.start:,} is neither "
+                "UTF-8 nor Windows-1252 (Latin-1) text; save the file as CSV UTF-8"
+            ) from error
+        position = utf8_error.start
+        return text, [
+            f"{name}: not UTF-8 (byte {position:,}); read it as Windows-1252 (Latin-1) text — "
+            "check accented letters, or save the file as CSV UTF-8"
+        ]
+
+
+def read_text(
+    file: ExportFile, *, max_bytes: int = MAX_TEXT_BYTES, max_line_bytes: int = MAX_LINE_BYTES
+) -> tuple[str, list[str]]:
+    """Read a whole text file (a CSV) into memory, refusing what cannot be a CSV export.
+
+    Parameters
+    ----------
+    file : the file.
+    max_bytes : largest file size accepted, in bytes.
+    max_line_bytes : longest line accepted, in bytes.
+
+    Returns
+    -------
+    text, warnings : as :func:`decode_text`.
+
+    Raises
+    ------
+    ValueError
+        An empty, too large, binary or undecodable file, or a line longer than ``max_line_bytes``.
+    """
+    if file.size > max_bytes:
+        raise ValueError(
+            f"{file.name}: {file.size / 2**20:,.0f} MB is larger than the "
+            f"{max_bytes / 2**20:,.0f} MB a CSV export can be"
+        )
+    with file.open() as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"{file.name}: larger than the {max_bytes / 2**20:,.0f} MB a CSV can be")
+    if not data.strip():
+        raise ValueError(f"{file.name}: the file is empty")
+    _check_line_lengths(file.name, data, max_line_bytes)
+    return decode_text(file.name, data)
+
+
+def _check_line_lengths(name: str, data: bytes, max_line_bytes: int) -> None:
+    """Refuse a file with a line longer than ``max_line_bytes`` (vectorised, no decoding)."""
+    if len(data) <= max_line_bytes:
+        return
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    bounds = np.concatenate(([-1], ends, [len(data)]))
+    lengths = np.diff(bounds) - 1
+    longest = int(np.argmax(lengths))
+    if lengths[longest] > max_line_bytes:
+        raise ValueError(
+            f"{name}: line {longest + 1:,} is {lengths[longest] / 2**20:,.1f} MB long; a CSV line "
+            f"is at most {max_line_bytes / 2**20:,.0f} MB — this does not look like a CSV export"
+        )
+
+
+def sniff_separator(header_line: str) -> str:
+    """The separator a CSV uses: whichever of ``,`` ``;`` tab the header row holds most of."""
+    counts = [header_line.count(sep) for sep in SEPARATORS]
+    return SEPARATORS[int(np.argmax(counts))]
+
+
+@dataclass(frozen=True)
+class CsvRows:
+    """A CSV file split into its header and data rows, every value a string.
+
+    Attributes
+    ----------
+    header : the header row's cells, as written (a UTF-8 BOM already removed).
+    cells : DataFrame, shape (n_rows, n_columns), ``str`` values (object dtype, not stripped);
+        columns ``0 … n_columns-1``;
+        index: each row's number as a person counts rows in the file (the header is row 1).
+        Blank rows are left out.
+    """
+
+    header: list[str]
+    cells: pd.DataFrame
+
+
+def read_csv_rows(name: str, text: str, *, sep: str = ",", allow_empty: bool = False) -> CsvRows:
+    """Split CSV text into a header and rows; check every row has as many values as the header.
+
+    Parameters
+    ----------
+    name : the file's name, for messages.
+    text : the decoded file.
+    sep : the separator (see :func:`sniff_separator`).
+    allow_empty : return a table without rows for a file that has only a header, instead of
+        raising.
+
+    Raises
+    ------
+    ValueError
+        Broken quoting (a file cut off inside a quoted value), a row with more or fewer values than
+        the header (a final short row: the file was cut off mid-row), a header line that is not a
+        table header, or no rows besides the header (``no data rows``).
+    """
+    first_end = text.find("\n")
+    if (len(text) if first_end < 0 else first_end) > MAX_LINE_BYTES:
+        raise ValueError(f"{name}: the first line is too long to be the header row of a table")
+    if "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac line ends
+    split = _split_regular(text, sep)
+    header, cells = split if split is not None else _split_exact(name, text, sep)
+    if cells.empty and not allow_empty:
+        raise ValueError(f"{name}: no data rows, only the header; expected one row per day")
+    return CsvRows(header=header, cells=cells)
+
+
+def _split_regular(text: str, sep: str) -> tuple[list[str], pd.DataFrame] | None:
+    """Header and rows read by pandas, when a vectorised count shows every row is regular.
+
+    Counting separators and line ends outside double quotes (by the parity of the quotes before
+    them) gives each row's number of values without parsing. When every row has as many as the
+    header, pandas' fast parser reads the file; otherwise (or on any doubt) this returns None and
+    :func:`_split_exact` finds and names the faulty row.
+    """
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    quoted = np.bitwise_xor.accumulate(data == ord('"'))
+    if data.size == 0 or quoted[-1]:
+        return None
+    outside = ~quoted
+    ends = np.flatnonzero((data == ord("\n")) & outside)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [data.size]))
+    if starts[-1] == data.size:  # the final line end closes the last row
+        starts, stops = starts[:-1], stops[:-1]
+    separators = np.flatnonzero((data == ord(sep)) & outside)
+    counts = np.searchsorted(separators, stops) - np.searchsorted(separators, starts) + 1
+    meaningful = ~np.isin(data, np.frombuffer(f' \t\r\n"{sep}'.encode(), dtype=np.uint8))
+    content = np.concatenate(([0], np.cumsum(meaningful)))
+    blank = content[stops] == content[starts]
+    if blank[0] or counts[0] > MAX_COLUMNS or np.any(~blank & (counts != counts[0])):
+        return None
+    try:
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(table) != starts.size or table.shape[1] != counts[0]:
+        return None
+    header = table.iloc[0].tolist()
+    cells = table.iloc[1:].loc[~blank[1:]]
+    cells.index = np.flatnonzero(~blank[1:]) + 2
+    return header, cells
+
+
+def _split_exact(name: str, text: str, sep: str) -> tuple[list[str], pd.DataFrame]:
+    """Header and rows read by the csv module, naming the first row that is not regular."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise ValueError(
+            f"{name}: line {reader.line_num:,}: {error}; the file looks cut off or its quoting is "
+            "broken (a value with a separator or line break must be in double quotes)"
+        ) from error
+    counts = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    # Lines of spaces and rows of empty cells (a spreadsheet's blank rows) count as blank lines.
+    content = np.fromiter(
+        map(len, map(str.strip, map("".join, records))), dtype=np.int64, count=len(records)
+    )
+    counts[(counts == 1) & (content == 0)] = 0
+    filled = np.flatnonzero(counts > 0)
+    if filled.size == 0:
+        raise ValueError(f"{name}: the file is empty")
+    header = records[filled[0]]
+    if len(header) > MAX_COLUMNS:
+        raise ValueError(
+            f"{name}: the header row has {len(header):,} columns, more than the {MAX_COLUMNS:,} a "
+            "daily table can have"
+        )
+    body = filled[1:]
+    _check_row_lengths(name, counts, body, len(header), len(records))
+    body = body[content[body] > 0]
+    cells = pd.DataFrame(
+        [records[i] for i in body], index=body + 1, columns=range(len(header)), dtype=str
+    )
+    return header, cells
+
+
+def _check_row_lengths(
+    name: str, counts: np.ndarray, body: np.ndarray, n_header: int, n_records: int
+) -> None:
+    """Refuse rows with more or fewer values than the header, naming the first such row."""
+    wrong = body[counts[body] != n_header]
+    if wrong.size == 0:
+        return
+    index = int(wrong[0])
+    row, found = index + 1, int(counts[index])
+    if found < n_header and index == n_records - 1:
+        raise ValueError(
+            f"{name}: row {row:,} (the last) has {found} of the {n_header} values the header "
+            "names; the file looks cut off mid-row — export it again"
+        )
+    hint = "check the separator and quoting" if found > n_header else "is a value missing?"
+    values = "value" if found == 1 else "values"
+    raise ValueError(
+        f"{name}: row {row:,} has {found} {values} but the header has {n_header}; {hint}"
+    )

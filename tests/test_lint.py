@@ -1,0 +1,21 @@
+"""The code base stays clean: ruff's bug-finding rules and formatting (see pyproject.toml)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ruff(*args: str) -> subprocess.CompletedProcess:
+    executable = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
+    return subprocess.run([executable, *args], cwd=ROOT, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("command", [("check", "."), ("format", "--check", ".")])
+def test_ruff_is_clean(command):
+    result = ruff(*command)
+    assert result.returncode == 0, result.stdout + result.stderr
