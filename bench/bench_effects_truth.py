@@ -190,8 +190,8 @@ def main() -> None:
         people = {"null": 100, "coverage": 80, "power": 60}
     if args.people:
         people = dict.fromkeys(people, args.people)
-    # p-values do not depend on the bootstrap (every rotation is used at 730 days), so the
-    # false-finding study keeps the bootstrap small; intervals get the default 1,000 resamples.
+    # p-values come from rotations alone, so the false-finding and power studies keep the
+    # bootstrap small; the coverage study gets the default 1,000 resamples.
     if "null" in studies:
         null_study(people["null"], n_boot=50)
     if "coverage" in studies:
