@@ -12,6 +12,8 @@ Run from the repository root::
 2. Coverage: a planted multiplicative effect; the share of people whose 95 % interval holds the
    true percent change (target 93–97 %).
 3. Power: the share of people in whom a planted −24 % effect is found, by history length.
+4. The sample generator's people (pga_core.sample): coverage and discovery of the planted
+   alcohol effect, and false findings among the journal questions that have no effect.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.effects_simulation import OUTCOME, simulate_person
 from pga_core import effects
 from pga_core.effects import DISCOVERY_Q, behaviour_impact
+from pga_core.sample import generate_person
 
 PHIS = (0.0, 0.4, 0.6, 0.8)
 N_BEHAVIOURS = 20
@@ -178,16 +181,52 @@ def power_study(people: int, n_boot: int) -> None:
         )
 
 
+def sample_people_study(people: int, n_boot: int) -> None:
+    """The bundled sample generator's people: alcohol's planted effect and the null questions."""
+    alcohol = "have_any_alcoholic_drinks"
+    print(f"\n4. Sample people (pga_core.sample.generate_person, 730 days), {people} people")
+    covered = found = any_null = total = 0
+    false_share = 0.0
+    start = time.perf_counter()
+    for seed in range(people):
+        person = generate_person(HISTORY_DAYS, seed=SEED + seed)
+        table = behaviour_impact(person.daily, OUTCOME, n_boot=n_boot, random_state=seed).set_index(
+            "behaviour"
+        )
+        if not table.loc[alcohol, "enough_data"]:
+            continue
+        total += 1
+        truth = person.truth[f"{alcohol}_pct_change_recovery"]
+        covered += table.loc[alcohol, "ci_low"] <= truth <= table.loc[alcohol, "ci_high"]
+        found += bool(table.loc[alcohol, "q_value"] < DISCOVERY_Q)
+        nulls = [
+            name for name in table.index if person.truth.get(f"{name}_pct_change_recovery") == 0.0
+        ]
+        false_found = int((table.loc[nulls, "q_value"] < DISCOVERY_Q).sum())
+        any_null += false_found > 0
+        false_share += false_found / max(int((table["q_value"] < DISCOVERY_Q).sum()), 1)
+    seconds = time.perf_counter() - start
+    print(
+        f"   alcohol ({truth:+.0f} %) interval covers truth  {share_with_interval(covered, total)}"
+    )
+    print(f"   alcohol found at q < 0.10                 {share_with_interval(found, total)}")
+    print(f"   any no-effect question found at q < 0.10  {share_with_interval(any_null, total)}")
+    print(
+        f"   false discovery rate (mean share of findings that are no-effect questions; "
+        f"BH promises ≤ 10 %): {100 * false_share / total:.1f} %  ({seconds:.0f} s)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer simulated people")
     parser.add_argument("--people", type=int, help="people per setting (overrides the default)")
-    parser.add_argument("--only", choices=("null", "coverage", "power"), action="append")
+    parser.add_argument("--only", choices=("null", "coverage", "power", "sample"), action="append")
     args = parser.parse_args()
-    studies = args.only or ["null", "coverage", "power"]
-    people = {"null": 500, "coverage": 400, "power": 300}
+    studies = args.only or ["null", "coverage", "power", "sample"]
+    people = {"null": 500, "coverage": 400, "power": 300, "sample": 300}
     if args.quick:
-        people = {"null": 100, "coverage": 80, "power": 60}
+        people = {"null": 100, "coverage": 80, "power": 60, "sample": 40}
     if args.people:
         people = dict.fromkeys(people, args.people)
     # p-values come from rotations alone, so the false-finding and power studies keep the
@@ -198,6 +237,8 @@ def main() -> None:
         coverage_study(people["coverage"], n_boot=1000)
     if "power" in studies:
         power_study(people["power"], n_boot=50)
+    if "sample" in studies:
+        sample_people_study(people["sample"], n_boot=1000)
 
 
 if __name__ == "__main__":
