@@ -14,6 +14,7 @@ Run from the repository root::
 3. Power: the share of people in whom a planted −24 % effect is found, by history length.
 4. The sample generator's people (pga_core.sample): coverage and discovery of the planted
    alcohol effect, and false findings among the journal questions that have no effect.
+5. Numeric habits: coverage of habit_effects' per-unit intervals for planted slopes.
 """
 
 from __future__ import annotations
@@ -30,9 +31,15 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.effects_simulation import OUTCOME, simulate_person
+from bench.effects_simulation import (
+    OUTCOME,
+    SLEEP_EFFECT,
+    STRAIN_EFFECT,
+    simulate_habits,
+    simulate_person,
+)
 from pga_core import effects
-from pga_core.effects import DISCOVERY_Q, behaviour_impact
+from pga_core.effects import DISCOVERY_Q, behaviour_impact, habit_effects
 from pga_core.sample import generate_person
 
 PHIS = (0.0, 0.4, 0.6, 0.8)
@@ -217,16 +224,45 @@ def sample_people_study(people: int, n_boot: int) -> None:
     )
 
 
+def habits_study(people: int, n_boot: int) -> None:
+    """Coverage of habit_effects' per-unit intervals (joint fit, block bootstrap alone)."""
+    print(
+        f"\n5. Numeric habits: coverage of the per-unit 95 % intervals (joint fit), {people} "
+        "people per row"
+    )
+    print(f"   {'days':>5} {'phi':>4}  {'sleep (+5 / h)':>20}  {'strain (−1 / point)':>20}  block")
+    rng = np.random.default_rng(SEED + 3)
+    for n_days in (365, HISTORY_DAYS):
+        for phi in PHIS:
+            sleep_hits = strain_hits = 0
+            blocks = []
+            for _ in range(people):
+                daily = simulate_habits(n_days, phi=phi, rng=rng)
+                table = habit_effects(
+                    daily, OUTCOME, n_boot=n_boot, random_state=int(rng.integers(2**31))
+                ).set_index("habit")
+                low, high = table.loc["sleep_hours", ["per_unit_ci_low", "per_unit_ci_high"]]
+                sleep_hits += low <= SLEEP_EFFECT <= high
+                low, high = table.loc["day_strain", ["per_unit_ci_low", "per_unit_ci_high"]]
+                strain_hits += low <= STRAIN_EFFECT <= high
+                blocks.append(table["block_days"].iloc[0])
+            print(
+                f"   {n_days:>5} {phi:>4}  {share_with_interval(sleep_hits, people):>20}  "
+                f"{share_with_interval(strain_hits, people):>20}  {np.median(blocks):>5.0f}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer simulated people")
     parser.add_argument("--people", type=int, help="people per setting (overrides the default)")
-    parser.add_argument("--only", choices=("null", "coverage", "power", "sample"), action="append")
+    studies = ("null", "coverage", "power", "sample", "habits")
+    parser.add_argument("--only", choices=studies, action="append", help="run only this study")
     args = parser.parse_args()
-    studies = args.only or ["null", "coverage", "power", "sample"]
-    people = {"null": 500, "coverage": 400, "power": 300, "sample": 300}
+    studies = args.only or studies
+    people = {"null": 500, "coverage": 400, "power": 300, "sample": 300, "habits": 300}
     if args.quick:
-        people = {"null": 100, "coverage": 80, "power": 60, "sample": 40}
+        people = {"null": 100, "coverage": 80, "power": 60, "sample": 40, "habits": 60}
     if args.people:
         people = dict.fromkeys(people, args.people)
     # p-values come from rotations alone, so the false-finding and power studies keep the
@@ -239,6 +275,8 @@ def main() -> None:
         power_study(people["power"], n_boot=50)
     if "sample" in studies:
         sample_people_study(people["sample"], n_boot=1000)
+    if "habits" in studies:
+        habits_study(people["habits"], n_boot=1000)
 
 
 if __name__ == "__main__":

@@ -113,3 +113,29 @@ def simulate_person(
         true_pct_change=100.0 * effect,
         true_difference=OUTCOME_MEAN * effect,
     )
+
+
+#: Habits study: next-day outcome points per hour of sleep and per strain point.
+SLEEP_EFFECT = 5.0
+STRAIN_EFFECT = -1.0
+
+
+def simulate_habits(n_days: int, *, phi: float, rng: np.random.Generator) -> DailyData:
+    """Sleep hours and strain (both AR(1) with coefficient ``phi``, strain rising with sleep)
+    moving next-day recovery by :data:`SLEEP_EFFECT` and :data:`STRAIN_EFFECT` per unit."""
+    sleep = 7.0 + 0.8 * ar1(n_days, phi, 1.0, rng)
+    strain = 10.0 + 0.5 * (sleep - 7.0) + 3.0 * ar1(n_days, phi, 1.0, rng)
+    outcome = OUTCOME_MEAN + ar1(n_days, phi, OUTCOME_SD, rng)
+    outcome[1:] += SLEEP_EFFECT * (sleep[:-1] - 7.0) + STRAIN_EFFECT * (strain[:-1] - 10.0)
+    sleep[rng.random(n_days) < BEHAVIOUR_MISSING] = np.nan
+    outcome[rng.random(n_days) < OUTCOME_MISSING] = np.nan
+    table = pd.DataFrame(
+        {OUTCOME: outcome, "sleep_hours": sleep, "day_strain": strain},
+        index=pd.date_range(START_DAY, periods=n_days, name="date"),
+    )
+    registry = {
+        OUTCOME: Variable(OUTCOME, "Recovery", unit="%", source="whoop"),
+        "sleep_hours": Variable("sleep_hours", "Sleep", unit="h", kind="habit", source="csv"),
+        "day_strain": Variable("day_strain", "Strain", kind="habit", source="csv"),
+    }
+    return DailyData(table, registry)
