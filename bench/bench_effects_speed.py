@@ -53,14 +53,6 @@ def page_data() -> DailyData:
     return DailyData(table, registry)
 
 
-def rearranged(series: np.ndarray, index: int) -> np.ndarray:
-    """Rearrangement ``index`` of the rotation test: a shift, or (from n on) a mirrored shift."""
-    n_days = len(series)
-    if index < n_days:
-        return np.roll(series, index)
-    return np.roll(series[::-1], index - n_days + 1)
-
-
 def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFrame:
     """The same statistics one behaviour, one resample and one rotation at a time."""
     base = effects._base_seed(seed)
@@ -95,7 +87,7 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
         extreme = 0
         chance = []
         for shift in shifts:
-            rolled = rearranged(b, shift)
+            rolled = np.roll(b, shift)
             rolled_yes = y[(rolled == 1) & ~np.isnan(y)]
             rolled_no = y[(rolled == 0) & ~np.isnan(y)]
             t = stats.ttest_ind(rolled_yes, rolled_no, equal_var=False).statistic
