@@ -50,6 +50,7 @@ import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -1304,10 +1305,10 @@ def _signed(value: float, unit: str) -> str:
     return ("−" if value < 0 else "+") + text
 
 
-def _verdict(row: Mapping[str, object]) -> tuple[str, str]:
+def _verdict(row: Mapping[str, Any]) -> tuple[str, str]:
     """Category and sentence for one row that has enough data and is not circular."""
     size = _effect_sentence(row)
-    fewest = min(int(row["yes_stretches"]), int(row["no_stretches"]))  # type: ignore[call-overload]
+    fewest = min(int(row["yes_stretches"]), int(row["no_stretches"]))
     if fewest < FEW_STRETCHES:
         which = "yes" if row["yes_stretches"] == fewest else "no"
         size += (
@@ -1315,7 +1316,7 @@ def _verdict(row: Mapping[str, object]) -> tuple[str, str]:
             f"{'es' if fewest != 1 else ''}, so the behaviour is hard to tell apart from "
             "whatever else went on then"
         )
-    q = float(row["q_value"])  # type: ignore[arg-type]
+    q = float(row["q_value"])
     if np.isfinite(q) and q <= DISCOVERY_Q:
         return "likely effect", f"{size}; unlikely to be chance (q = {q:.2g})"
     if not np.isfinite(q):
@@ -1323,21 +1324,22 @@ def _verdict(row: Mapping[str, object]) -> tuple[str, str]:
     return "no clear effect", f"{size}; could well be chance (q = {q:.2g})"
 
 
-def _effect_sentence(row: Mapping[str, object]) -> str:
+def _effect_sentence(row: Mapping[str, Any]) -> str:
     """'after <label> = yes, <outcome> <when> is 24% lower (95% CI −31% to −17%, n = …)'."""
-    lag = int(row["lag"])  # type: ignore[arg-type]
-    pct = float(row["pct_change"])  # type: ignore[arg-type]
-    difference = float(row["difference"])  # type: ignore[arg-type]
+    lag = int(row["lag"])
+    pct = float(row["pct_change"])
+    difference = float(row["difference"])
     if np.isfinite(pct):
-        size, low, high, unit = pct, row["ci_low"], row["ci_high"], "%"
+        size, low, high, unit = pct, float(row["ci_low"]), float(row["ci_high"]), "%"
         amount = f"{abs(pct):.0f}%"
     else:
-        size, low, high, unit = difference, row["diff_ci_low"], row["diff_ci_high"], ""
+        low, high = float(row["diff_ci_low"]), float(row["diff_ci_high"])
+        size, unit = difference, ""
         amount = f"{abs(difference):.3g}"
     direction = "lower" if size < 0 else "higher"
     interval = ""
-    if np.isfinite(low) and np.isfinite(high):  # type: ignore[arg-type]
-        interval = f"{CI_LEVEL:.0%} CI {_signed(low, unit)} to {_signed(high, unit)}, "  # type: ignore[arg-type]
+    if np.isfinite(low) and np.isfinite(high):
+        interval = f"{CI_LEVEL:.0%} CI {_signed(low, unit)} to {_signed(high, unit)}, "
     return (
         f"after '{row['label']}' = yes, {row['outcome_label']} {_when(lag)} is {amount} "
         f"{direction} ({interval}n = {row['n_yes']} yes vs {row['n_no']} no days)"
