@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    python bench/bench_effects_speed.py            # 5 repeats (the loop runs once)
-    python bench/bench_effects_speed.py --repeats 3
+    python -m bench.bench_effects_speed            # 5 repeats (the loop runs once)
+    python -m bench.bench_effects_speed --repeats 3
 
 Five years (1,825 days) and 30 yes/no behaviours, 1,000 bootstrap resamples and 1,000 rotations
 per behaviour. The reference computes the same numbers the straightforward way — one resample
@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.effects_simulation import OUTCOME, simulate_person
 from pga_core import effects

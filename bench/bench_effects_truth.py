@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    python bench/bench_effects_truth.py            # the full run (about an hour on one core)
-    python bench/bench_effects_truth.py --quick    # a smaller run (a few minutes)
-    python bench/bench_effects_truth.py --only null --people 1000
+    python -m bench.bench_effects_truth            # the full run (about an hour on one core)
+    python -m bench.bench_effects_truth --quick    # a smaller run (a few minutes)
+    python -m bench.bench_effects_truth --only null --people 1000
 
 1. False findings: 20 null habits (persistent Markov chains) against an AR(1) outcome; the share
    of people with ANY finding at q < 0.10 must be at most 10 %. Beside it: a per-day Welch
@@ -21,15 +21,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.effects_simulation import (
     OUTCOME,
