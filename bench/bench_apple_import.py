@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pga_core.sample import APPLE_EXPORT_HEADER
+
 MEMBER = "apple_health_export/export.xml"
 FIRST_DAY = date(2019, 1, 1)
 TARGET_RATIO = 5.0
@@ -37,130 +39,9 @@ TARGET_PEAK_MB = 300.0
 WRITE_BLOCK_DAYS = 20
 LAST_START_S = 82_200
 
-DTD = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE HealthData [
-<!-- HealthKit Export Version: 12 -->
-<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary|\
-ClinicalRecord|Audiogram|VisionPrescription)*)>
-<!ATTLIST HealthData
-  locale CDATA #REQUIRED
->
-<!ELEMENT ExportDate EMPTY>
-<!ATTLIST ExportDate
-  value CDATA #REQUIRED
->
-<!ELEMENT Me EMPTY>
-<!ATTLIST Me
-  HKCharacteristicTypeIdentifierDateOfBirth         CDATA #REQUIRED
-  HKCharacteristicTypeIdentifierBiologicalSex       CDATA #REQUIRED
-  HKCharacteristicTypeIdentifierBloodType           CDATA #REQUIRED
-  HKCharacteristicTypeIdentifierFitzpatrickSkinType CDATA #REQUIRED
-  HKCharacteristicTypeIdentifierCardioFitnessMedicationsUse CDATA #REQUIRED
->
-<!ELEMENT Record ((MetadataEntry|HeartRateVariabilityMetadataList)*)>
-<!ATTLIST Record
-  type          CDATA #REQUIRED
-  unit          CDATA #IMPLIED
-  value         CDATA #IMPLIED
-  sourceName    CDATA #REQUIRED
-  sourceVersion CDATA #IMPLIED
-  device        CDATA #IMPLIED
-  creationDate  CDATA #IMPLIED
-  startDate     CDATA #REQUIRED
-  endDate       CDATA #REQUIRED
->
-<!-- Note: Any Records that appear as children of a correlation also appear as top-level \
-records in this document. -->
-<!ELEMENT Correlation ((MetadataEntry|Record)*)>
-<!ATTLIST Correlation
-  type          CDATA #REQUIRED
-  sourceName    CDATA #REQUIRED
-  sourceVersion CDATA #IMPLIED
-  device        CDATA #IMPLIED
-  creationDate  CDATA #IMPLIED
-  startDate     CDATA #REQUIRED
-  endDate       CDATA #REQUIRED
->
-<!ELEMENT Workout ((MetadataEntry|WorkoutEvent|WorkoutRoute|WorkoutStatistics|WorkoutActivity)*)>
-<!ATTLIST Workout
-  workoutActivityType   CDATA #REQUIRED
-  duration              CDATA #IMPLIED
-  durationUnit          CDATA #IMPLIED
-  totalDistance         CDATA #IMPLIED
-  totalDistanceUnit     CDATA #IMPLIED
-  totalEnergyBurned     CDATA #IMPLIED
-  totalEnergyBurnedUnit CDATA #IMPLIED
-  sourceName            CDATA #REQUIRED
-  sourceVersion         CDATA #IMPLIED
-  device                CDATA #IMPLIED
-  creationDate          CDATA #IMPLIED
-  startDate             CDATA #REQUIRED
-  endDate               CDATA #REQUIRED
->
-<!ELEMENT WorkoutActivity ((MetadataEntry|WorkoutEvent|WorkoutStatistics)*)>
-<!ATTLIST WorkoutActivity
-  uuid                  CDATA #REQUIRED
-  startDate             CDATA #REQUIRED
-  endDate               CDATA #IMPLIED
-  duration              CDATA #IMPLIED
-  durationUnit          CDATA #IMPLIED
-<!ELEMENT WorkoutEvent (MetadataEntry?)>
-<!ATTLIST WorkoutEvent
-  type                  CDATA #REQUIRED
-  date                  CDATA #REQUIRED
-  duration              CDATA #IMPLIED
-  durationUnit          CDATA #IMPLIED
->
-<!ELEMENT WorkoutStatistics EMPTY>
-<!ATTLIST WorkoutStatistics
-  type                  CDATA #REQUIRED
-  startDate             CDATA #REQUIRED
-  endDate               CDATA #REQUIRED
-  average               CDATA #IMPLIED
-  minimum               CDATA #IMPLIED
-  maximum               CDATA #IMPLIED
-  sum                   CDATA #IMPLIED
-  unit                  CDATA #IMPLIED
->
-<!ELEMENT WorkoutRoute ((MetadataEntry|FileReference)*)>
-<!ATTLIST WorkoutRoute
-  sourceName    CDATA #REQUIRED
-  sourceVersion CDATA #IMPLIED
-  device        CDATA #IMPLIED
-  creationDate  CDATA #IMPLIED
-  startDate     CDATA #REQUIRED
-  endDate       CDATA #REQUIRED
->
-<!ELEMENT FileReference EMPTY>
-<!ATTLIST FileReference
-  path CDATA #REQUIRED
->
-<!ELEMENT ActivitySummary EMPTY>
-<!ATTLIST ActivitySummary
-  dateComponents           CDATA #IMPLIED
-  activeEnergyBurned       CDATA #IMPLIED
-  activeEnergyBurnedGoal   CDATA #IMPLIED
-  activeEnergyBurnedUnit   CDATA #IMPLIED
-  appleMoveTime            CDATA #IMPLIED
-  appleMoveTimeGoal        CDATA #IMPLIED
-  appleExerciseTime        CDATA #IMPLIED
-  appleExerciseTimeGoal    CDATA #IMPLIED
-  appleStandHours          CDATA #IMPLIED
-  appleStandHoursGoal      CDATA #IMPLIED
->
-<!ELEMENT MetadataEntry EMPTY>
-<!ATTLIST MetadataEntry
-  key   CDATA #REQUIRED
-  value CDATA #REQUIRED
->
-<!-- HeartRateVariabilityMetadataList is the top level element for a collection of beat times. -->
-<!ELEMENT HeartRateVariabilityMetadataList (InstantaneousBeatsPerMinute*)>
-<!ELEMENT InstantaneousBeatsPerMinute EMPTY>
-<!ATTLIST InstantaneousBeatsPerMinute
-  bpm  CDATA #REQUIRED
-  time CDATA #REQUIRED
->
-]>
+DTD = (
+    APPLE_EXPORT_HEADER
+    + """
 <HealthData locale="en_US">
  <ExportDate value="2024-06-01 09:00:00 -0400"/>
  <Me HKCharacteristicTypeIdentifierDateOfBirth="" \
@@ -169,6 +50,7 @@ HKCharacteristicTypeIdentifierBloodType="HKBloodTypeNotSet" \
 HKCharacteristicTypeIdentifierFitzpatrickSkinType="HKFitzpatrickSkinTypeNotSet" \
 HKCharacteristicTypeIdentifierCardioFitnessMedicationsUse="None"/>
 """
+)
 
 WATCH = (
     "Ana’s Apple Watch",

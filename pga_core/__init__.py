@@ -1,65 +1,51 @@
-"""Personal Gradient Ascent: the engine behind the dashboard (never imports Streamlit)."""
+"""Personal Gradient Ascent: the engine behind the dashboard (never imports Streamlit).
 
-from pga_core.ascent import AscentResult, DivergenceError, gradient_ascent
-from pga_core.daily import DailyData, Variable, merge_daily
-from pga_core.effects import (
-    ImpactRequest,
-    behaviour_impact,
-    habit_effects,
-    impact_records,
-    impact_tests,
-    lag_scan,
-    lagged_correlations,
-)
-from pga_core.features import parse_feature, sustained_factor
-from pga_core.goals import GoalNode, GoalTree, TreeFit, fit_tree, leverage, what_if
-from pga_core.models import (
-    LinearGoalModel,
-    LogisticGoalModel,
-    PerceptronGoalClassifier,
-    PerceptronGoalModel,
-    block_bootstrap_counts,
-    bootstrap_coefs,
-)
-from pga_core.sample import SamplePerson, generate_person, write_sample
-from pga_core.sources import ReadResult, detect_format, read_exports, read_sources
-from pga_core.store import ImportSummary, Workspace
+The public names below are loaded on first use, so that importing one part of the engine (say,
+a reader) does not pull in the rest (scikit-learn, the statistics, the goal trees).
+"""
 
-__all__ = [
-    "AscentResult",
-    "DailyData",
-    "DivergenceError",
-    "GoalNode",
-    "GoalTree",
-    "ImpactRequest",
-    "ImportSummary",
-    "LinearGoalModel",
-    "LogisticGoalModel",
-    "PerceptronGoalClassifier",
-    "PerceptronGoalModel",
-    "ReadResult",
-    "SamplePerson",
-    "TreeFit",
-    "Variable",
-    "Workspace",
-    "behaviour_impact",
-    "block_bootstrap_counts",
-    "bootstrap_coefs",
-    "detect_format",
-    "fit_tree",
-    "generate_person",
-    "gradient_ascent",
-    "habit_effects",
-    "impact_records",
-    "impact_tests",
-    "lag_scan",
-    "lagged_correlations",
-    "leverage",
-    "merge_daily",
-    "parse_feature",
-    "read_exports",
-    "read_sources",
-    "sustained_factor",
-    "what_if",
-    "write_sample",
-]
+from __future__ import annotations
+
+from importlib import import_module
+
+_PUBLIC = {
+    "pga_core.ascent": ("AscentResult", "DivergenceError", "gradient_ascent"),
+    "pga_core.daily": ("DailyData", "Variable", "merge_daily"),
+    "pga_core.effects": (
+        "ImpactRequest",
+        "behaviour_impact",
+        "habit_effects",
+        "impact_records",
+        "impact_tests",
+        "lag_scan",
+        "lagged_correlations",
+    ),
+    "pga_core.features": ("parse_feature", "sustained_factor"),
+    "pga_core.goals": ("GoalNode", "GoalTree", "TreeFit", "fit_tree", "leverage", "what_if"),
+    "pga_core.models": (
+        "LinearGoalModel",
+        "LogisticGoalModel",
+        "PerceptronGoalClassifier",
+        "PerceptronGoalModel",
+        "block_bootstrap_counts",
+        "bootstrap_coefs",
+    ),
+    "pga_core.sample": ("SamplePerson", "generate_person", "write_sample"),
+    "pga_core.sources": ("ReadResult", "detect_format", "read_exports", "read_sources"),
+    "pga_core.store": ("ImportSummary", "Workspace"),
+}
+_MODULE_OF = {name: module for module, names in _PUBLIC.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'pga_core' has no attribute {name!r}")
+    value = getattr(import_module(_MODULE_OF[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1277,7 +1277,7 @@ def _apple_xml(person: SamplePerson) -> bytes:
     export_time = person.export_day + pd.Timedelta(hours=7, minutes=55)
     export_offset = apple_offset(int(utc_offset_minutes(pd.DatetimeIndex([export_time]))[0]))
     lines = [
-        _APPLE_HEADER,
+        APPLE_EXPORT_HEADER,
         '<HealthData locale="en_US">',
         f' <ExportDate value="{export_time:%Y-%m-%d %H:%M:%S} {export_offset}"/>',
         ' <Me HKCharacteristicTypeIdentifierDateOfBirth="1988-04-12" '
@@ -1333,7 +1333,7 @@ def _apple_xml(person: SamplePerson) -> bytes:
 
 #: The start of a HealthKit export version 12 (iOS 16): the DTD's ``WorkoutActivity`` attribute
 #: list is never closed, so strict XML parsers stop inside the DOCTYPE.
-_APPLE_HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+APPLE_EXPORT_HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE HealthData [
 <!-- HealthKit Export Version: 12 -->
 <!ELEMENT HealthData (ExportDate,Me,(@TOP_LEVEL@)*)>

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pga_core.sample import APPLE_EXPORT_HEADER
 from pga_core.sources import apple_health
 from pga_core.sources.files import ExportFile, collect_files
 
@@ -24,43 +25,16 @@ WATCH_DEVICE = (
     "&lt;&lt;HKDevice: 0x283e8b750&gt;, name:Apple Watch, manufacturer:Apple Inc., "
     "model:Watch, hardware:Watch6,1, software:9.1&gt;&gt;"
 )
-HEAD = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE HealthData [
-<!-- HealthKit Export Version: 12 -->
-<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary)*)>
-<!ATTLIST HealthData
-  locale CDATA #REQUIRED
->
-<!ELEMENT Record ((MetadataEntry|HeartRateVariabilityMetadataList)*)>
-<!ATTLIST Record
-  type          CDATA #REQUIRED
-  unit          CDATA #IMPLIED
-  value         CDATA #IMPLIED
-  sourceName    CDATA #REQUIRED
-  sourceVersion CDATA #IMPLIED
-  device        CDATA #IMPLIED
-  creationDate  CDATA #IMPLIED
-  startDate     CDATA #REQUIRED
-  endDate       CDATA #REQUIRED
->
-<!ELEMENT WorkoutActivity ((MetadataEntry|WorkoutEvent|WorkoutStatistics)*)>
-<!ATTLIST WorkoutActivity
-  uuid                  CDATA #REQUIRED
-  startDate             CDATA #REQUIRED
-  endDate               CDATA #IMPLIED
-  duration              CDATA #IMPLIED
-  durationUnit          CDATA #IMPLIED
-<!ELEMENT WorkoutEvent (MetadataEntry?)>
-<!ATTLIST WorkoutEvent
-  type                  CDATA #REQUIRED
-  date                  CDATA #REQUIRED
->
-]>
+# The real version-12 header, broken DTD included; braces doubled for str.format.
+HEAD = (
+    APPLE_EXPORT_HEADER.replace("{", "{{").replace("}", "}}")
+    + """
 <HealthData locale="en_US">
  <ExportDate value="{export_date}"/>
  <Me HKCharacteristicTypeIdentifierDateOfBirth="" \
 HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexNotSet"/>
 """
+)
 QTY = "HKQuantityTypeIdentifier"
 SLEEP = "HKCategoryTypeIdentifierSleepAnalysis"
 
