@@ -25,6 +25,7 @@ __all__ = [
     "RootChange",
     "WhatIfSlider",
     "controllable_overrides",
+    "level_text",
     "lever_lines",
     "levers_table",
     "root_change",
@@ -37,6 +38,8 @@ __all__ = [
 SLIDER_STEPS = 100
 #: A yes/no behaviour's slider moves in half days per week.
 BEHAVIOUR_STEP = 0.5
+#: Significant figures of a goal's level before and after a change.
+LEVEL_DIGITS = 3
 #: Changes smaller than this share of a slider's step are no change (float noise).
 STEP_TOLERANCE = 1e-9
 
@@ -282,9 +285,20 @@ def root_change(table: pd.DataFrame, tree_fit: TreeFit) -> RootChange:
 
 
 def _level(value: float, unit: str) -> str:
-    """A goal's level to three significant figures, with its unit."""
+    """A goal's level with its unit (``56.1 %``, ``8.68 min``)."""
     suffix = " %" if unit == "%" else (f" {unit}" if unit else "")
-    return f"{value:,.3g}{suffix}" if abs(value) < 1000 else f"{value:,.0f}{suffix}"
+    return f"{level_text(value)}{suffix}"
+
+
+def level_text(value: float) -> str:
+    """A level to three significant figures, keeping its trailing zeros and every digit
+    before the point (``58.0``, ``8.68``, ``0.0123``, ``1,234``)."""
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = max(0, LEVEL_DIGITS - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"
 
 
 def what_if_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -295,8 +309,8 @@ def what_if_table(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Goal": row.node,
             "Predicts": row.label + (f" ({row.unit})" if row.unit else ""),
-            "Before": f"{row.before:,.3g}",
-            "After": f"{row.after:,.3g}",
+            "Before": level_text(row.before),
+            "After": level_text(row.after),
             "Change": signed(row.change) if np.isfinite(row.change) else "n/a",
         }
         for row in table.itertuples(index=False)

@@ -15,6 +15,7 @@ from pga_core.gradient_panel import (
     BEHAVIOUR_STEP,
     SLIDER_STEPS,
     controllable_overrides,
+    level_text,
     lever_lines,
     levers_table,
     root_change,
@@ -113,7 +114,7 @@ def test_one_fewer_drinking_day_a_week_moves_the_top_goal_by_its_leverage(fit, l
     assert headline.value == f"{signed(-per_unit / 7)} points"
     before, after = table.iloc[-1][["before", "after"]]
     assert headline.sentence == (
-        f"Recovery score: predicted average {before:.3g} % → {after:.3g} % "
+        f"Recovery score: predicted average {before:.1f} % → {after:.1f} % "
         f"({signed(-per_unit / 7)} points), if the fitted relations hold for the change."
     )
 
@@ -132,6 +133,14 @@ def test_a_change_deep_in_the_tree_goes_up_goal_by_goal(fit, sliders):
     assert shown["Goal"].tolist() == table["node"].tolist()
     assert shown["Change"].tolist() == [signed(c) for c in table["change"]]
     assert shown["Predicts"].iloc[0] == "Time in HR zone 5 (min)"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (58.04, "58.0"), (8.6827, "8.68"), (0.012345, "0.0123"), (1234.5, "1,234"), (-56.07, "-56.1"),
+    (0.0, "0"),
+])  # fmt: skip
+def test_levels_keep_three_significant_figures_and_their_zeros(value, text):
+    assert level_text(value) == text
 
 
 def test_no_change_says_so(fit):
