@@ -360,12 +360,13 @@ def _results(kept: fits.KeptFit | None) -> None:
     for problem in fit.problems:
         st.warning(escape_markdown(f"Not fitted: {problem.message}"), icon=":material/block:")
     tabs = st.tabs([escape_markdown(name) for name in fit.fits])
-    for tab, node_fit in zip(tabs, fit.fits.values(), strict=True):
+    for position, (tab, node_fit) in enumerate(zip(tabs, fit.fits.values(), strict=True)):
         with tab:
-            _goal_results(fit, node_fit)
+            _goal_results(fit, node_fit, position)
 
 
-def _goal_results(fit, node_fit) -> None:
+def _goal_results(fit, node_fit, position: int) -> None:
+    """One goal's results; ``position`` (its tab's) keeps its widgets' keys apart."""
     label = fit.variables.get(node_fit.target, {}).get("label", node_fit.target)
     score = goal_results.score_summary(node_fit, label)
     st.subheader(escape_markdown(f"{node_fit.name} — predicts {label}"))
@@ -384,24 +385,31 @@ def _goal_results(fit, node_fit) -> None:
     for note in node_fit.notes:
         st.warning(escape_markdown(note), icon=":material/warning:")
 
-    st.altair_chart(charts.weights_chart(node_fit.weights_table()))
+    st.altair_chart(charts.weights_chart(node_fit.weights_table()), key=f"goals_weights_{position}")
     st.caption(
         "How much the goal's prediction moves when an input is one standard deviation (SD) "
         "higher — comparable across inputs — with its 95 % interval. Per unit: the same per "
         "unit of the input (for a yes/no input, all days yes instead of none). An interval that "
         "crosses 0 means the data cannot tell the direction."
     )
-    st.dataframe(goal_results.weights_display(node_fit), hide_index=True)
+    st.dataframe(
+        goal_results.weights_display(node_fit),
+        hide_index=True,
+        key=f"goals_weights_table_{position}",
+    )
     climb, predictions = st.columns(2, gap="large")
     with climb:
-        st.altair_chart(charts.climb_chart(node_fit.history_table()))
+        st.altair_chart(charts.climb_chart(node_fit.history_table()), key=f"goals_climb_{position}")
         st.caption(
             "The climb: the objective (fit to the data, minus the penalty) after each step of "
             "our gradient ascent. It rises, then levels off at the best weights; a linear goal "
             "gets there in a step or two because each step uses the curvature."
         )
     with predictions:
-        st.altair_chart(charts.predicted_actual_chart(node_fit.predictions_table()))
+        st.altair_chart(
+            charts.predicted_actual_chart(node_fit.predictions_table()),
+            key=f"goals_predictions_{position}",
+        )
         st.caption(
             "Each dot is a day: the model's prediction against what happened. Walk-forward "
             "dots were predicted by a model trained on earlier days only; the closer to the "

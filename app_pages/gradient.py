@@ -31,17 +31,18 @@ def _fit_default(active) -> None:
         name = goal_editor.DEFAULT_TREE_NAME
         if fits.run(active, name, goal_editor.default_document()) is not None:
             st.rerun()
-    st.page_link("app_pages/goals.py", label="Edit the goal tree on the Goals page", icon="🎯")
+    st.page_link(
+        "app_pages/goals.py", label="Edit the goal tree on the Goals page", icon=":material/flag:"
+    )
 
 
 def _levers(fit: TreeFit, name: str):
     """The ranked levers, with the person's own choice of what they control."""
     defaults = leverage(fit)
     key = _control_key(name)
-    if key not in st.session_state:
-        st.session_state[key] = defaults.loc[defaults["controllable"], "input"].tolist()
-    chosen = [c for c in st.session_state[key] if c in set(defaults["input"])]
-    levers = leverage(fit, controllable=gradient_panel.controllable_overrides(defaults, chosen))
+    st.session_state.setdefault(key, gradient_panel.controlled(defaults))
+    overrides = gradient_panel.controllable_overrides(defaults, st.session_state[key])
+    levers = leverage(fit, controllable=overrides)
 
     st.header("Levers")
     st.caption(
@@ -76,7 +77,9 @@ def _levers(fit: TreeFit, name: str):
     )
     st.altair_chart(charts.levers_chart(levers), key="gradient_levers_chart")
     with st.expander("The levers as a table"):
-        st.dataframe(gradient_panel.levers_table(levers), hide_index=True)
+        st.dataframe(
+            gradient_panel.levers_table(levers), hide_index=True, key="gradient_levers_table"
+        )
         st.caption(
             "Per SD: the top goal's change when the lever is one standard deviation higher every "
             "day. Per unit: per unit of the lever (a yes/no lever's unit is all days yes instead "
@@ -92,10 +95,9 @@ def _what_if(fit: TreeFit, levers) -> None:
     if not sliders:
         st.info("Mark at least one lever as yours to try a change.", icon=":material/tune:")
         return
-    for slider in sliders:
+    for slider in sliders:  # a new slider, or one left outside a new range, starts afresh
         key = _slider_key(slider.input)
-        value = st.session_state.get(key)
-        if value is None or not slider.min_value <= value <= slider.max_value:
+        if not slider.accepts(st.session_state.get(key)):
             st.session_state[key] = slider.start
 
     def reset() -> None:
@@ -131,7 +133,9 @@ def _what_if(fit: TreeFit, levers) -> None:
         )
         st.caption(escape_markdown(headline.sentence))
         st.altair_chart(charts.what_if_chart(table), key="gradient_what_if_chart")
-        st.dataframe(gradient_panel.what_if_table(table), hide_index=True)
+        st.dataframe(
+            gradient_panel.what_if_table(table), hide_index=True, key="gradient_what_if_table"
+        )
         st.caption(
             "Each goal's predicted average before and after the change, sub-goals first: a "
             "sub-goal's change feeds the goal above it. A prediction, not a promise: it holds "

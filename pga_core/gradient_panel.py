@@ -25,6 +25,7 @@ __all__ = [
     "RootChange",
     "WhatIfSlider",
     "controllable_overrides",
+    "controlled",
     "level_text",
     "lever_lines",
     "levers_table",
@@ -45,6 +46,11 @@ STEP_TOLERANCE = 1e-9
 
 
 # --- levers -------------------------------------------------------------------------------------
+def controlled(levers: pd.DataFrame) -> list[str]:
+    """The levers (their ``input`` columns) marked as the person's to control, in rank order."""
+    return [str(c) for c in levers.loc[levers["controllable"].astype(bool), "input"]]
+
+
 def controllable_overrides(levers: pd.DataFrame, chosen: Iterable[str]) -> dict[str, bool]:
     """Per lever (its ``input`` column), whether the person controls it: exactly the ``chosen``
     ones — for :func:`pga_core.goals.leverage`'s ``controllable``."""
@@ -117,6 +123,14 @@ class WhatIfSlider:
             f"Starts at your typical value (about {self.typical:,.3g}{unit}) rounded to the "
             f"slider's step, and spans the range your data has seen. The prediction is for "
             f"moving from the start to the chosen value and keeping it up every day."
+        )
+
+    def accepts(self, value: object) -> bool:
+        """Whether ``value`` is a number within the slider's range."""
+        return (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and self.min_value <= value <= self.max_value
         )
 
     def change(self, value: float) -> float:

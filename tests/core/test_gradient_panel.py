@@ -15,6 +15,7 @@ from pga_core.gradient_panel import (
     BEHAVIOUR_STEP,
     SLIDER_STEPS,
     controllable_overrides,
+    controlled,
     level_text,
     lever_lines,
     levers_table,
@@ -159,6 +160,24 @@ def test_a_yes_no_top_goal_changes_in_percentage_points(person):
     headline = root_change(table, fit)
     assert headline.value == f"{signed(100 * table['change'].iloc[-1])} percentage points"
     assert "predicted chance of a yes" in headline.sentence
+
+
+def test_a_slider_accepts_numbers_within_its_range(sliders):
+    alcohol = sliders["have_any_alcoholic_drinks"]
+    assert alcohol.accepts(0.0)
+    assert alcohol.accepts(7)
+    assert alcohol.accepts(alcohol.start)
+    assert not alcohol.accepts(7.5)
+    assert not alcohol.accepts(-0.5)
+    assert not alcohol.accepts(None)
+    assert not alcohol.accepts(True)
+
+
+def test_the_controlled_levers_are_the_marked_ones_in_rank_order(levers):
+    marked = [row.input for row in levers.itertuples() if row.controllable]
+    assert controlled(levers) == marked
+    assert "have_any_alcoholic_drinks" in marked
+    assert "asleep_min" not in marked
 
 
 def test_overrides_mark_exactly_the_chosen_levers(levers):

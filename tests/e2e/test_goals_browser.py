@@ -29,7 +29,11 @@ def test_fit_the_default_tree_then_move_a_what_if_slider(empty_workspace, dashbo
     ).to_be_visible()
     expect(panel.get_by_text("It beats the mean.")).to_be_visible()
     # the weights, the climb and predicted vs actual, each a chart
-    expect(panel.locator("[data-testid='stVegaLiteChart']")).to_have_count(3)
+    charts = panel.locator("[data-testid='stVegaLiteChart']")
+    expect(charts).to_have_count(3)
+    weights = charts.first.locator("svg text")
+    for expression in default_document()["inputs"]:
+        expect(weights.filter(has_text=expression)).to_have_count(1)
     expect(panel.locator("[data-testid='stMetricValue']").first).to_have_text(
         re.compile(r"0\.\d{3}")
     )
