@@ -153,11 +153,11 @@ active = common.active_data()
 common.sample_banner(active)
 
 available = fits.names(active)
-if len(available) > 1:
-    st.selectbox("Goal tree", available, key="gradient_tree", persist_state="session")
-chosen = goal_results.choose_fit(
-    available, st.session_state.get("gradient_tree") or st.session_state.fits_last_name
-)
+chosen = goal_results.choose_fit(available, st.session_state.fits_last_name)
+if len(available) > 1:  # each visit starts at the tree fitted last
+    chosen = st.selectbox(
+        "Goal tree", available, index=available.index(chosen), key="gradient_tree"
+    )
 if chosen is None:
     _fit_default(active)
 else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -178,3 +180,49 @@ def test_a_default_tree_the_data_cannot_support_says_why(open_gradient, workspac
     (error,) = texts(app.error)
     assert error.startswith("goal 'Overall health': feature 'recovery_score': no column named")
     assert workspace.load_fit("goals") is None
+
+
+def test_with_several_fitted_trees_the_person_chooses_one(open_gradient, workspace) -> None:
+    workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
+    revision = dashboard.workspace_revision(workspace)
+    small = {"name": "Sleep", "target": "asleep_min", "inputs": ["have_any_caffeine", "steps"]}
+    for name, document in (("goals", default_document()), ("sleep", small)):
+        fit = fit_tree(GoalTree.from_json(document), workspace.daily(), n_boot=N_BOOT)
+        workspace.save_goals(name, document)
+        workspace.save_fit(name, fit_document(fit, imports=revision))
+    app = open_gradient()
+    choice = app.selectbox(key="gradient_tree")
+    assert choice.options == ["goals", "sleep"]
+    assert choice.value == "goals"
+    assert len(lever_lines(app)) == 11
+    choice.set_value("sleep")
+    run(app)
+    lines = lever_lines(app)
+    assert len(lines) == 2
+    assert all("of Asleep duration" in line for line in lines)
+
+
+def test_names_like_markdown_are_shown_literally(open_gradient, workspace) -> None:
+    tricky = "**bold** <b>x</b> [link](http://x)"
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2024-01-01", periods=120, freq="D")
+    yes = rng.integers(0, 2, len(days))
+    score = 50 + 5 * yes + rng.normal(0, 2, len(days))
+    rows = "".join(
+        f"{d:%Y-%m-%d},{'yes' if y else 'no'},{s:.1f}\n"
+        for d, y, s in zip(days, yes, score, strict=True)
+    )
+    workspace.import_sources([("log.csv", f"date,{tricky},score\n{rows}".encode())])
+    column = next(n for n, v in workspace.daily().registry.items() if v.label == tricky)
+    tree = {"name": tricky, "target": "score", "inputs": [column]}
+    fit = fit_tree(GoalTree.from_json(tree), workspace.daily(), n_boot=N_BOOT)
+    workspace.save_goals("goals", tree)
+    workspace.save_fit("goals", fit_document(fit, imports=dashboard.workspace_revision(workspace)))
+    app = open_gradient()
+    (slider,) = app.slider
+    assert shown(slider.label) == f"{tricky} (days per week)"
+    (line,) = lever_lines(app)
+    assert line.startswith(f"1. {tricky}: yes on one more day a week")
+    for element in (*app.markdown, *app.caption, *app.warning, *app.info):
+        assert tricky not in element.value, element.value
+    assert tricky not in slider.label
