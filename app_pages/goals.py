@@ -215,7 +215,10 @@ def _tree_section(check: goal_editor.TreeCheck, shown: fits.KeptFit | None) -> N
         "weight (green raises the goal, red lowers it) and drawn as thick as the weight is "
         "large."
     )
-    show = st.error if check.blocked else (st.success if not check.problems else st.warning)
+    if check.blocked or not check.fittable:
+        show = st.error
+    else:
+        show = st.warning if check.problems else st.success
     show(check.headline)
     for problem in check.problems:
         st.markdown(f"- {escape_markdown(problem.message)}")
