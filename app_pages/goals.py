@@ -1,7 +1,453 @@
-"""Goals page."""
+"""Goals page: the goal tree, its editor, the check against the data, fitting, and each goal's
+weights, climb and predictions."""
+
+from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
+from app_pages import common, fits
+from pga_core import charts, goal_editor, goal_results
+from pga_core.dashboard import escape_markdown
+from pga_core.goal_editor import MODEL_CHOICES, TRANSFORM_CHOICES
+from pga_core.goals import GoalTree
+
+_DEFAULT = ""  # the load choice that stands for the default tree
+_MAX_DAYS = 3650
+
+
+@st.cache_data(show_spinner=False)
+def _default_document() -> dict[str, Any]:
+    return goal_editor.default_document()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _check(
+    document_json: str, data_key: tuple, _document: dict, _active: Any
+) -> goal_editor.TreeCheck:
+    """The tree's check, cached per tree and data (the data by its key, not its contents)."""
+    return goal_editor.check_tree(_document, _active.daily)
+
+
+def _document() -> dict[str, Any]:
+    return st.session_state.goals_document
+
+
+def _selected() -> str:
+    return st.session_state.goals_edit_goal
+
+
+def _say(level: str, text: str, where: str = "editor") -> None:
+    """Keep a message (``success`` or ``error``) for the section ``where`` to show once."""
+    st.session_state.goals_message = (where, level, text)
+
+
+def _message(where: str) -> None:
+    """Show the kept message if it belongs to this section, then forget it."""
+    message = st.session_state.goals_message
+    if message is None or message[0] != where:
+        return
+    _, level, text = message
+    if level == "error":
+        st.error(escape_markdown(text), icon=":material/error:")
+    else:
+        st.success(escape_markdown(text), icon=":material/check_circle:")
+    st.session_state.goals_message = None
+
+
+def _sync_goal_fields() -> None:
+    """Show the selected goal's name, target and model in their widgets."""
+    names = goal_editor.goal_names(_document())
+    if st.session_state.get("goals_edit_goal") not in names:
+        st.session_state.goals_edit_goal = names[0]
+    node = goal_editor.goal_node(_document(), _selected())
+    st.session_state.goals_goal_name = node["name"]
+    st.session_state.goals_goal_target = node["target"]
+    st.session_state.goals_goal_model = node.get("model", goal_editor.AUTOMATIC)
+    st.session_state.goals_json = goal_editor.document_text(_document())
+
+
+def _apply(edit, *args: Any, select: str | None = None, done: str = "", **kwargs: Any) -> None:
+    """Apply an edit to the document; keep its error message instead when it is refused."""
+    try:
+        st.session_state.goals_document = edit(_document(), *args, **kwargs)
+    except ValueError as error:
+        _say("error", str(error))
+    else:
+        if select is not None:
+            st.session_state.goals_edit_goal = select
+        if done:
+            _say("success", done)
+    _sync_goal_fields()
+
+
+# --- callbacks ------------------------------------------------------------------------------------
+def _on_load() -> None:
+    choice = st.session_state.goals_load_choice
+    try:
+        if choice == _DEFAULT:
+            document, name = _default_document(), goal_editor.DEFAULT_TREE_NAME
+        else:
+            document = goal_editor.read_document(
+                goal_editor.document_text(common.workspace().load_goals(choice)),
+                where=f"saved tree {choice!r}",
+            )
+            name = choice
+    except ValueError as error:
+        _say("error", str(error), "tree")
+        return
+    st.session_state.goals_document = document
+    st.session_state.goals_name = name
+    st.session_state.goals_save_name = name
+    st.session_state.goals_edit_goal = document["name"]
+    _say("success", f"Loaded {'the default tree' if choice == _DEFAULT else repr(name)}.", "tree")
+    _sync_goal_fields()
+
+
+def _on_save() -> None:
+    name = st.session_state.goals_save_name.strip()
+    if not name:
+        _say("error", "Give the tree a name to save it under.", "tree")
+        return
+    try:
+        common.workspace().save_goals(name, _document())
+    except ValueError as error:
+        _say("error", str(error), "tree")
+        return
+    st.session_state.goals_name = name
+    st.session_state.goals_save_name = name
+    _say("success", f"Saved the tree as {name!r} in your workspace.", "tree")
+
+
+def _on_rename() -> None:
+    new = st.session_state.goals_goal_name
+    _apply(goal_editor.edit_goal, _selected(), name=new, select=new.strip())
+
+
+def _on_target() -> None:
+    _apply(goal_editor.edit_goal, _selected(), target=st.session_state.goals_goal_target)
+
+
+def _on_model() -> None:
+    _apply(goal_editor.edit_goal, _selected(), model=st.session_state.goals_goal_model)
+
+
+def _on_add_input() -> None:
+    state = st.session_state
+    try:
+        expression = goal_editor.input_expression(
+            state.goals_new_input_column,
+            state.goals_new_input_transform,
+            state.goals_new_input_days,
+        )
+    except ValueError as error:
+        _say("error", str(error))
+        return
+    _apply(goal_editor.add_input, _selected(), expression, done=f"Added the input {expression}.")
+
+
+def _on_remove_input() -> None:
+    expression = st.session_state.goals_remove_input_choice
+    _apply(goal_editor.remove_input, _selected(), expression, done=f"Removed {expression}.")
+
+
+def _on_add_goal() -> None:
+    state = st.session_state
+    name = state.goals_new_goal_name.strip()
+    _apply(
+        goal_editor.add_goal,
+        _selected(),
+        name=name,
+        target=state.goals_new_goal_target,
+        inputs=[state.goals_new_goal_input],
+        select=name,
+        done=f"Added the sub-goal {name!r}; add more inputs to it below.",
+    )
+
+
+def _on_remove_goal() -> None:
+    goal = _selected()
+    _apply(goal_editor.remove_goal, goal, done=f"Removed the goal {goal!r} and its sub-goals.")
+
+
+def _on_apply_json() -> None:
+    try:
+        document = goal_editor.read_document(st.session_state.goals_json, where="the JSON")
+    except ValueError as error:
+        _say("error", str(error))
+        return
+    st.session_state.goals_document = document
+    _say("success", "Applied the JSON.")
+    _sync_goal_fields()
+
+
+# --- sections -----------------------------------------------------------------------------------
+def _tree_section(check: goal_editor.TreeCheck, shown: fits.KeptFit | None) -> None:
+    """Load, save, the diagram, the check and the problems."""
+    st.header("Your goal tree")
+    load, save = st.columns(2)
+    with load:
+        saved = common.workspace().goal_names()
+        options = [_DEFAULT, *saved]
+        if st.session_state.get("goals_load_choice") not in options:
+            st.session_state.goals_load_choice = _DEFAULT
+        st.selectbox(
+            "Start from",
+            options,
+            format_func=lambda n: "the default tree (data/goals.json)" if n == _DEFAULT else n,
+            key="goals_load_choice",
+        )
+        st.button("Load", key="goals_load", on_click=_on_load)
+    with save:
+        st.text_input("Save under the name", key="goals_save_name", persist_state="session")
+        st.button("Save", key="goals_save", on_click=_on_save)
+    _message("tree")
+
+    diagram = shown.fit if shown is not None and _matches(shown) else None
+    st.altair_chart(
+        charts.goal_tree_chart(diagram or GoalTree.from_json(_document())),
+        key="goals_tree_chart",
+    )
+    st.caption(
+        "Goals in blue, each predicted from the inputs on its right; a goal's sub-goals model "
+        "some of its inputs in turn. After a fit, each line is coloured by the sign of its "
+        "weight (green raises the goal, red lowers it) and drawn as thick as the weight is "
+        "large."
+    )
+    if check.blocked or not check.fittable:
+        show = st.error
+    else:
+        show = st.warning if check.problems else st.success
+    show(check.headline)
+    for problem in check.problems:
+        st.markdown(f"- {escape_markdown(problem.message)}")
+    st.dataframe(check.table, hide_index=True, key="goals_check_table")
+
+
+def _editor(active) -> None:
+    """Change the selected goal, its inputs and sub-goals, or the whole tree as JSON."""
+    document = _document()
+    columns = goal_editor.column_choices(active.daily)
+    names = goal_editor.goal_names(document)
+    st.selectbox(
+        "Goal", names, key="goals_edit_goal", on_change=_sync_goal_fields, persist_state="session"
+    )
+    _message("editor")
+    node = goal_editor.goal_node(document, _selected())
+    targets = list(columns) + ([node["target"]] if node["target"] not in columns else [])
+
+    name, target, model = st.columns(3)
+    name.text_input("Name", key="goals_goal_name", on_change=_on_rename)
+    target.selectbox(
+        "Predicts",
+        targets,
+        format_func=lambda c: columns.get(c, f"{c} · not in the data"),
+        key="goals_goal_target",
+        on_change=_on_target,
+    )
+    model.selectbox(
+        "Model",
+        list(MODEL_CHOICES),
+        format_func=MODEL_CHOICES.get,
+        key="goals_goal_model",
+        on_change=_on_model,
+    )
+    st.dataframe(
+        goal_editor.input_table(document, _selected(), active.daily),
+        hide_index=True,
+        key="goals_inputs_table",
+    )
+
+    add, remove = st.columns(2)
+    with add:
+        st.markdown("**Add an input**")
+        st.selectbox("Column", list(columns), format_func=columns.get, key="goals_new_input_column")
+        how, days = st.columns([2, 1])
+        how.selectbox(
+            "Taken as",
+            list(TRANSFORM_CHOICES),
+            format_func=TRANSFORM_CHOICES.get,
+            key="goals_new_input_transform",
+        )
+        days.number_input(
+            "K (days)", min_value=1, max_value=_MAX_DAYS, step=1, key="goals_new_input_days"
+        )
+        st.button("Add input", key="goals_add_input", on_click=_on_add_input)
+    with remove:
+        st.markdown("**Remove an input**")
+        st.selectbox("Input", node["inputs"], key="goals_remove_input_choice")
+        st.button("Remove input", key="goals_remove_input", on_click=_on_remove_input)
+
+    sub, drop = st.columns(2)
+    with sub:
+        st.markdown("**Add a sub-goal** (a model of one of this goal's inputs)")
+        st.text_input("Name of the sub-goal", key="goals_new_goal_name")
+        st.selectbox("It predicts", list(columns), format_func=columns.get,
+                     key="goals_new_goal_target")  # fmt: skip
+        st.selectbox("From (first input)", list(columns), format_func=columns.get,
+                     key="goals_new_goal_input")  # fmt: skip
+        st.button("Add sub-goal", key="goals_add_goal", on_click=_on_add_goal)
+    with drop:
+        st.markdown("**Remove this goal** (and its sub-goals)")
+        st.button(
+            "Remove goal",
+            key="goals_remove_goal",
+            on_click=_on_remove_goal,
+            disabled=_selected() == names[0],
+            help="The top goal cannot be removed; change what it predicts instead.",
+        )
+
+    with st.expander("The tree as JSON"):
+        st.caption(
+            "Every setting of every goal, including the penalty `l2` and `controllable` "
+            "overrides (see data/goals.json)."
+        )
+        st.text_area("JSON", key="goals_json", height=300)
+        st.button("Apply JSON", key="goals_apply_json", on_click=_on_apply_json)
+
+
+def _fit_section(active, check: goal_editor.TreeCheck) -> None:
+    """The Fit button with its progress bar."""
+    st.header("Fit")
+    st.caption(
+        "Each goal is fitted by our gradient ascent on the days where it and all its inputs have "
+        "a value. Intervals come from refitting on block-bootstrap resamples of the calendar "
+        "(the more resamples, the steadier the intervals, the longer it takes)."
+    )
+    resamples, _ = st.columns([1, 2])
+    resamples.number_input(
+        "Bootstrap resamples",
+        min_value=0,
+        max_value=2000,
+        step=50,
+        key="goals_n_boot",
+        on_change=lambda: st.session_state.update(fit_n_boot=st.session_state.goals_n_boot),
+    )
+    if active.is_sample:
+        st.caption(
+            "Fits of the sample person are kept for this visit only and never saved in your "
+            "workspace."
+        )
+    else:
+        st.caption("A fit is saved in your workspace with its tree, under the tree's name.")
+    if st.button("Fit", key="goals_fit", type="primary", disabled=not check.fittable):
+        name = st.session_state.goals_save_name.strip() or goal_editor.DEFAULT_TREE_NAME
+        st.session_state.goals_name = name
+        if fits.run(active, name, _document()) is not None:
+            where = "for this visit only" if active.is_sample else f"in your workspace as {name!r}"
+            _say("success", f"Fitted; the fit is kept {where}.", "fit")
+            st.rerun()
+    _message("fit")
+
+
+def _matches(kept: fits.KeptFit) -> bool:
+    return goal_results.fit_matches(kept.fit, _document())
+
+
+def _results(kept: fits.KeptFit | None) -> None:
+    """Each fitted goal: its score beside the mean's, weights, climb and predictions."""
+    st.header("Results")
+    if kept is None:
+        st.info("Not fitted yet: press Fit above to fit this tree.", icon=":material/info:")
+        return
+    fit = kept.fit
+    if not _matches(kept):
+        st.warning(
+            "These results are of the tree as it was when last fitted, not as it is now: press "
+            "Fit to fit the edited tree.",
+            icon=":material/history:",
+        )
+    fits.say_if_stale(kept)
+    st.caption(goal_results.fit_headline(fit))
+    for problem in fit.problems:
+        st.warning(escape_markdown(f"Not fitted: {problem.message}"), icon=":material/block:")
+    tabs = st.tabs([escape_markdown(name) for name in fit.fits])
+    for position, (tab, node_fit) in enumerate(zip(tabs, fit.fits.values(), strict=True)):
+        with tab:
+            _goal_results(fit, node_fit, position)
+
+
+def _goal_results(fit, node_fit, position: int) -> None:
+    """One goal's results; ``position`` (its tab's) keeps its widgets' keys apart."""
+    label = fit.variables.get(node_fit.target, {}).get("label", node_fit.target)
+    score = goal_results.score_summary(node_fit, label)
+    st.subheader(escape_markdown(f"{node_fit.name} — predicts {label}"))
+    st.caption(escape_markdown(f"{node_fit.model} model, fitted on {node_fit.n_rows:,} days"))
+    model_score, baseline_score, _ = st.columns([1, 1, 2])
+    if score.model is not None:
+        better = "higher" if score.name == "r²" else "lower"
+        model_score.metric(
+            f"Model, {score.name} ({better} is better)", goal_results.score_text(score.model)
+        )
+        baseline_score.metric(
+            f"Predicting the mean, {score.name}", goal_results.score_text(score.baseline)
+        )
+    show = st.success if score.beats else st.warning
+    show(escape_markdown(score.sentence))
+    for note in node_fit.notes:
+        st.warning(escape_markdown(note), icon=":material/warning:")
+
+    st.altair_chart(charts.weights_chart(node_fit.weights_table()), key=f"goals_weights_{position}")
+    st.caption(
+        "How much the goal's prediction moves when an input is one standard deviation (SD) "
+        "higher — comparable across inputs — with its 95 % interval. Per unit: the same per "
+        "unit of the input (for a yes/no input, all days yes instead of none). An interval that "
+        "crosses 0 means the data cannot tell the direction."
+    )
+    st.dataframe(
+        goal_results.weights_display(node_fit),
+        hide_index=True,
+        key=f"goals_weights_table_{position}",
+    )
+    climb, predictions = st.columns(2, gap="large")
+    with climb:
+        st.altair_chart(charts.climb_chart(node_fit.history_table()), key=f"goals_climb_{position}")
+        st.caption(
+            "The climb: the objective (fit to the data, minus the penalty) after each step of "
+            "our gradient ascent. It rises, then levels off at the best weights; a linear goal "
+            "gets there in a step or two because each step uses the curvature."
+        )
+    with predictions:
+        st.altair_chart(
+            charts.predicted_actual_chart(node_fit.predictions_table()),
+            key=f"goals_predictions_{position}",
+        )
+        st.caption(
+            "Each dot is a day: the model's prediction against what happened. Walk-forward "
+            "dots were predicted by a model trained on earlier days only; the closer to the "
+            "dashed diagonal, the better."
+        )
+
+
+# --- the page -----------------------------------------------------------------------------------
+fits.init()
+common.init_state(
+    goals_document=_default_document(),
+    goals_name=goal_editor.DEFAULT_TREE_NAME,
+    goals_message=None,
+)
+common.init_state(
+    goals_save_name=st.session_state.goals_name,
+    goals_n_boot=st.session_state.fit_n_boot,
+    goals_new_input_days=1,
+)
+if "goals_goal_name" not in st.session_state:
+    _sync_goal_fields()
+
 st.title("Goals")
-st.caption("Your goals as a tree of models trained by gradient ascent.")
-st.info("This page is not built yet: nothing here is computed from your data.")
+st.caption(
+    "Your goals as a tree of small models, each trained by our own gradient ascent: what "
+    "predicts your top goal, what predicts those predictors, and how sure we can be."
+)
+active = common.active_data()
+common.sample_banner(active)
+
+check = _check(goal_editor.document_text(_document()), fits.data_key(active), _document(), active)
+_tree_section(check, fits.find(active, st.session_state.goals_name))
+with st.expander(
+    "Edit the tree: goals, inputs and models", key="goals_editor", icon=":material/edit:"
+):
+    _editor(active)
+_fit_section(active, check)
+_results(fits.find(active, st.session_state.goals_name))

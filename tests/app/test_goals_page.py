@@ -1,0 +1,278 @@
+"""The Goals page in AppTest: the default tree, its check, edits, fitting, saving and loading."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pga_core import dashboard
+from pga_core.goal_editor import default_document
+from pga_core.goal_results import fitted_imports
+from pga_core.goals import GoalTree, fit_tree
+from pga_core.store import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+GOALS = "app_pages/goals.py"
+RUN_TIMEOUT_S = 60
+#: Few resamples keep these runs quick; people get 200.
+N_BOOT = 10
+TRICKY = "**bold** <b>x</b> [link](http://x)"
+GOAL_NAMES = ["Overall health", "VO₂ max", "Zone-5 time"]
+
+
+def shown(markdown: str) -> str:
+    """What CommonMark shows for backslash-escaped text (an independent reference)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
+def texts(elements) -> list[str]:
+    return [shown(e.value) for e in elements]
+
+
+def run(app: AppTest) -> AppTest:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.fixture
+def open_goals(workspace):
+    """The Goals page in a fresh session, with few bootstrap resamples."""
+
+    def start() -> AppTest:
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT_S)
+        app.session_state["fit_n_boot"] = N_BOOT
+        app.run()
+        app.switch_page(GOALS)
+        return run(app)
+
+    return start
+
+
+def import_sample(workspace: Workspace) -> None:
+    """The sample person's exports, imported as if they were the person's own."""
+    workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
+
+
+def check_table(app: AppTest) -> pd.DataFrame:
+    return next(t.value for t in app.dataframe if "Can be fitted" in t.value.columns)
+
+
+def apply_json(app: AppTest, document: dict) -> AppTest:
+    app.text_area(key="goals_json").input(json.dumps(document)).run()
+    app.button(key="goals_apply_json").click()
+    return run(app)
+
+
+def test_the_default_tree_is_shown_and_can_be_fitted(open_goals, workspace) -> None:
+    app = open_goals()
+    assert [t.value for t in app.title] == ["Goals"]
+    assert app.info[0].value == dashboard.SAMPLE_NOTICE
+    assert app.session_state["goals_document"] == default_document()
+    table = check_table(app)
+    assert table["Goal"].tolist() == GOAL_NAMES
+    assert table["Predicts"].tolist() == ["recovery_score", "vo2_max", "zone5_min"]
+    assert table["Can be fitted"].tolist() == ["yes", "yes", "yes"]
+    assert "All 3 goals can be fitted." in texts(app.success)
+    assert app.selectbox(key="goals_edit_goal").options == GOAL_NAMES
+    assert app.text_input(key="goals_goal_name").value == "Overall health"
+    assert app.text_input(key="goals_save_name").value == "goals"
+    inputs = next(t.value for t in app.dataframe if "Meaning" in t.value.columns)
+    assert inputs["Input"].tolist() == default_document()["inputs"]
+    assert "Not fitted yet: press Fit above to fit this tree." in texts(app.info)
+    assert json.loads(app.text_area(key="goals_json").value) == default_document()
+
+
+def test_an_unknown_column_stops_its_goal_and_the_others_still_fit(open_goals) -> None:
+    document = default_document()
+    document["children"][0]["children"][0]["inputs"].append("sleep_hours@lag1")
+    app = apply_json(open_goals(), document)
+    assert check_table(app)["Can be fitted"].tolist() == ["yes", "yes", "no"]
+    assert any(t.startswith("2 of 3 goals can be fitted") for t in texts(app.warning))
+    problems = [t for t in texts(app.markdown) if "sleep_hours" in t]
+    assert problems == [
+        "- goal 'Zone-5 time': feature 'sleep_hours@lag1': no column named 'sleep_hours' in the "
+        "data; did you mean sleep_consistency, asleep_min, steps?"
+    ]
+    app.button(key="goals_fit").click()
+    run(app)
+    assert [shown(t.label) for t in app.tabs] == ["Overall health", "VO₂ max"]
+    assert any(t.startswith("Not fitted: goal 'Zone-5 time'") for t in texts(app.warning))
+
+
+def test_a_cycle_is_refused_before_anything_is_fitted(open_goals) -> None:
+    document = default_document()
+    document["children"][0]["children"][0]["inputs"].append("recovery_score@lag1")
+    app = apply_json(open_goals(), document)
+    assert "The tree must be mended before any goal can be fitted:" in texts(app.error)
+    assert app.button(key="goals_fit").disabled
+
+
+def test_fitting_the_sample_shows_scores_and_weights_and_saves_nothing(
+    open_goals, workspace
+) -> None:
+    app = open_goals()
+    app.button(key="goals_fit").click()
+    run(app)
+    assert "Fitted; the fit is kept for this visit only." in texts(app.success)
+    reference = fit_tree(
+        GoalTree.from_json(default_document()), dashboard.load_sample(), n_boot=N_BOOT
+    )
+    assert [shown(t.label) for t in app.tabs] == GOAL_NAMES
+    root = reference.fits["Overall health"]
+    metrics = {m.label: m.value for m in app.metric[:2]}
+    assert metrics == {
+        "Model, r² (higher is better)": f"{root.score_oos:.3f}".replace("-", "−"),
+        "Predicting the mean, r²": f"{root.score_baseline:.3f}".replace("-", "−"),
+    }
+    sentences = [t for t in texts(app.success) if t.startswith("On the ")]
+    assert len(sentences) == 3
+    assert all(s.endswith("It beats the mean.") for s in sentences)
+    weights = [t.value for t in app.dataframe if "Per SD" in t.value.columns]
+    assert [w["Input"].tolist()[0] for w in weights] == [
+        reference.weights_table(n).set_index("input")["weight_sd"].abs().idxmax()
+        for n in GOAL_NAMES
+    ]
+    assert workspace.goal_names() == []
+    assert workspace.load_fit("goals") is None
+
+
+def test_a_goal_that_does_not_beat_the_mean_says_so(open_goals) -> None:
+    document = default_document()
+    document["children"][0]["children"][0]["model"] = "perceptron"
+    app = apply_json(open_goals(), document)
+    app.button(key="goals_fit").click()
+    run(app)
+    zone5 = [t for t in texts(app.warning) if "Time in HR zone 5" in t]
+    assert len(zone5) == 1
+    assert zone5[0].endswith(
+        "It does not beat the mean: its weights describe the past, not a pattern to rely on."
+    )
+
+
+def test_fitting_own_data_saves_the_tree_and_its_fit(open_goals, workspace) -> None:
+    import_sample(workspace)
+    app = open_goals()
+    app.button(key="goals_fit").click()
+    run(app)
+    assert "Fitted; the fit is kept in your workspace as 'goals'." in texts(app.success)
+    assert workspace.goal_names() == ["goals"]
+    assert workspace.load_goals("goals") == default_document()
+    saved = workspace.load_fit("goals")
+    assert fitted_imports(saved) == dashboard.workspace_revision(workspace)
+    assert saved["settings"]["n_boot"] == N_BOOT
+
+    later = open_goals()  # a new visit shows the saved fit without fitting again
+    assert [shown(t.label) for t in later.tabs] == GOAL_NAMES
+    assert "Not fitted yet: press Fit above to fit this tree." not in texts(later.info)
+
+
+def test_a_tree_edited_after_its_fit_says_the_results_are_older(open_goals) -> None:
+    app = open_goals()
+    app.button(key="goals_fit").click()
+    run(app)
+    app.selectbox(key="goals_remove_input_choice").set_value("meditate@lag1")
+    app.button(key="goals_remove_input").click()
+    run(app)
+    assert "Removed meditate@lag1." in texts(app.success)
+    assert "meditate@lag1" not in app.session_state["goals_document"]["inputs"]
+    assert any(t.startswith("These results are of the tree as it was") for t in texts(app.warning))
+
+
+def test_saving_and_loading_a_tree(open_goals, workspace) -> None:
+    app = open_goals()
+    app.selectbox(key="goals_edit_goal").set_value("VO₂ max").run()
+    app.selectbox(key="goals_new_input_column").set_value("steps").run()
+    app.selectbox(key="goals_new_input_transform").set_value("mean").run()
+    app.number_input(key="goals_new_input_days").set_value(14).run()
+    app.button(key="goals_add_input").click()
+    run(app)
+    assert "Added the input steps@mean14." in texts(app.success)
+    app.text_input(key="goals_save_name").input("my tree").run()
+    app.button(key="goals_save").click()
+    run(app)
+    assert "Saved the tree as 'my tree' in your workspace." in texts(app.success)
+    assert workspace.goal_names() == ["my tree"]
+    saved = workspace.load_goals("my tree")
+    assert saved["children"][0]["inputs"][-1] == "steps@mean14"
+
+    app.selectbox(key="goals_load_choice").set_value("").run()
+    app.button(key="goals_load").click()
+    run(app)
+    assert app.session_state["goals_document"] == default_document()
+    assert "Loaded the default tree." in texts(app.success)
+
+    app.selectbox(key="goals_load_choice").set_value("my tree").run()
+    app.button(key="goals_load").click()
+    run(app)
+    assert app.session_state["goals_document"] == saved
+    assert app.text_input(key="goals_save_name").value == "my tree"
+
+
+def test_goals_are_added_renamed_and_removed_through_the_editor(open_goals) -> None:
+    app = open_goals()
+    app.selectbox(key="goals_edit_goal").set_value("Zone-5 time").run()
+    app.text_input(key="goals_new_goal_name").input("Workouts").run()
+    app.selectbox(key="goals_new_goal_target").set_value("workout_min").run()
+    app.selectbox(key="goals_new_goal_input").set_value("steps").run()
+    app.button(key="goals_add_goal").click()
+    run(app)
+    assert app.selectbox(key="goals_edit_goal").value == "Workouts"
+    assert check_table(app)["Goal"].tolist() == [*GOAL_NAMES, "Workouts"]
+    zone5 = app.session_state["goals_document"]["children"][0]["children"][0]
+    assert zone5["inputs"][-1] == "workout_min"
+
+    app.text_input(key="goals_goal_name").input("Training").run()
+    assert not app.exception
+    assert check_table(app)["Goal"].tolist() == [*GOAL_NAMES, "Training"]
+    app.selectbox(key="goals_goal_model").set_value("perceptron").run()
+    assert check_table(app).set_index("Goal").loc["Training", "Model"] == "perceptron"
+
+    app.button(key="goals_remove_goal").click()
+    run(app)
+    assert "Removed the goal 'Training' and its sub-goals." in texts(app.success)
+    assert check_table(app)["Goal"].tolist() == GOAL_NAMES
+    app.selectbox(key="goals_edit_goal").set_value("Overall health").run()
+    assert app.button(key="goals_remove_goal").disabled
+
+
+def test_a_refused_edit_says_why_and_changes_nothing(open_goals) -> None:
+    app = open_goals()
+    before = app.session_state["goals_document"]
+    app.selectbox(key="goals_remove_input_choice").set_value("vo2_max@mean7").run()
+    app.button(key="goals_remove_input").click()
+    run(app)
+    assert texts(app.error) == [
+        "vo2_max@mean7 is modelled by the sub-goal 'VO₂ max'; remove that sub-goal first"
+    ]
+    assert app.session_state["goals_document"] == before
+
+
+def test_bad_json_is_refused_with_its_line_and_column(open_goals) -> None:
+    app = open_goals()
+    app.text_area(key="goals_json").input('{"name": "H",\n "target": }').run()
+    app.button(key="goals_apply_json").click()
+    run(app)
+    assert texts(app.error) == ["the JSON: not valid JSON (line 2, column 12: Expecting value)"]
+    assert app.session_state["goals_document"] == default_document()
+    # what was typed stays, to be mended
+    assert app.text_area(key="goals_json").value == '{"name": "H",\n "target": }'
+
+
+def test_a_goal_named_like_markdown_is_shown_literally(open_goals) -> None:
+    document = default_document()
+    document["name"] = TRICKY
+    app = apply_json(open_goals(), document)
+    app.button(key="goals_fit").click()
+    run(app)
+    assert shown(app.tabs[0].label) == TRICKY
+    assert shown(app.subheader[0].value) == f"{TRICKY} — predicts Recovery score"
+    for element in (*app.markdown, *app.success, *app.warning, *app.error, *app.subheader,
+                    *app.caption):  # fmt: skip
+        assert TRICKY not in element.value, element.value

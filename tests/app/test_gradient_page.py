@@ -1,0 +1,228 @@
+"""The Personal gradient page in AppTest: the offer to fit, levers, control and what-if."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pga_core import dashboard
+from pga_core.goal_editor import default_document
+from pga_core.goal_results import fit_document, signed
+from pga_core.goals import GoalTree, fit_tree, leverage
+from pga_core.store import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+GRADIENT = "app_pages/gradient.py"
+RUN_TIMEOUT_S = 60
+N_BOOT = 10
+ALCOHOL = "gradient_slider_have_any_alcoholic_drinks"
+
+
+def shown(markdown: str) -> str:
+    """What CommonMark shows for backslash-escaped text (an independent reference)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
+def texts(elements) -> list[str]:
+    return [shown(e.value) for e in elements]
+
+
+def run(app: AppTest) -> AppTest:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.fixture
+def open_gradient(workspace):
+    """The Personal gradient page in a fresh session, with few bootstrap resamples."""
+
+    def start() -> AppTest:
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT_S)
+        app.session_state["fit_n_boot"] = N_BOOT
+        app.run()
+        app.switch_page(GRADIENT)
+        return run(app)
+
+    return start
+
+
+@pytest.fixture(scope="module")
+def sample_fit():
+    """The default tree fitted on the sample person, as the page fits it."""
+    return fit_tree(GoalTree.from_json(default_document()), dashboard.load_sample(), n_boot=N_BOOT)
+
+
+def root_metric(app: AppTest) -> str:
+    (metric,) = [m for m in app.metric if shown(m.label).startswith("Predicted change in")]
+    return metric.value
+
+
+def lever_lines(app: AppTest) -> list[str]:
+    return [t for t in texts(app.markdown) if re.match(r"\d+\. ", t)]
+
+
+def test_with_nothing_fitted_the_page_offers_to_fit_the_default_tree(open_gradient) -> None:
+    app = open_gradient()
+    assert [t.value for t in app.title] == ["Personal gradient"]
+    assert app.info[0].value == dashboard.SAMPLE_NOTICE
+    assert any(t.startswith("No goal tree has been fitted on the sample person yet") for t in
+               texts(app.info))  # fmt: skip
+    assert not app.slider
+    app.button(key="gradient_fit_default").click()
+    run(app)
+    assert not [t for t in texts(app.info) if t.startswith("No goal tree has been fitted")]
+    assert len(lever_lines(app)) == 11
+    assert root_metric(app) == "0 points"
+
+
+def test_the_levers_are_ranked_in_plain_words_after_a_fit(open_gradient, sample_fit) -> None:
+    app = open_gradient()
+    app.button(key="gradient_fit_default").click()
+    run(app)
+    levers = leverage(sample_fit)
+    expected = [f"{rank}. {s}" for rank, s in enumerate(levers["sentence"], start=1)]
+    assert sorted(lever_lines(app)) == sorted(expected)
+    controlled = levers.loc[levers["controllable"], "input"].tolist()
+    assert [s.key for s in app.slider] == [f"gradient_slider_{c}" for c in controlled]
+    assert app.multiselect(key="gradient_you_control_goals").value == controlled
+
+
+def test_moving_a_slider_changes_the_top_goals_prediction(open_gradient, sample_fit) -> None:
+    app = open_gradient()
+    app.button(key="gradient_fit_default").click()
+    run(app)
+    start = app.slider(key=ALCOHOL).value
+    app.slider(key=ALCOHOL).set_value(start - 1.0)
+    run(app)
+    per_unit = leverage(sample_fit).set_index("input").loc["have_any_alcoholic_drinks", "per_unit"]
+    # one fewer drinking day a week, through a linear top goal: its weight times −1/7
+    assert root_metric(app) == f"{signed(-per_unit / 7)} points"
+    assert root_metric(app).startswith("+")
+    table = next(t.value for t in app.dataframe if "Before" in t.value.columns)
+    assert table["Goal"].tolist() == ["Zone-5 time", "VO₂ max", "Overall health"]
+    assert table["Change"].tolist() == ["0", "0", signed(-per_unit / 7)]
+
+    app.button(key="gradient_reset").click()
+    run(app)
+    assert app.slider(key=ALCOHOL).value == start
+    assert root_metric(app) == "0 points"
+
+
+def test_a_change_deep_in_the_tree_reaches_the_top_goal(open_gradient) -> None:
+    app = open_gradient()
+    app.button(key="gradient_fit_default").click()
+    run(app)
+    water = app.slider(key="gradient_slider_hydration_l")
+    water.set_value(round(water.value + 0.5, 2))
+    run(app)
+    table = next(t.value for t in app.dataframe if "Before" in t.value.columns)
+    assert all(change.startswith("+") for change in table["Change"])
+    assert root_metric(app) == f"{table['Change'].iloc[-1]} points"
+
+
+def test_what_the_person_controls_can_be_changed(open_gradient) -> None:
+    app = open_gradient()
+    app.button(key="gradient_fit_default").click()
+    run(app)
+    control = app.multiselect(key="gradient_you_control_goals")
+    chosen = [c for c in control.value if c != "have_any_alcoholic_drinks"] + ["asleep_min"]
+    control.set_value(chosen)
+    run(app)
+    assert ALCOHOL not in [s.key for s in app.slider]
+    assert "gradient_slider_asleep_min" in [s.key for s in app.slider]
+    alcohol = next(t for t in lever_lines(app) if "alcoholic" in t)
+    assert alcohol.endswith("— not something you set directly")
+    sleep = next(t for t in lever_lines(app) if t.split(". ", 1)[1].startswith("Asleep"))
+    assert "not something you set directly" not in sleep
+
+
+def test_a_saved_fit_of_own_data_is_shown_without_fitting(open_gradient, workspace) -> None:
+    workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
+    fit = fit_tree(GoalTree.from_json(default_document()), workspace.daily(), n_boot=N_BOOT)
+    revision = dashboard.workspace_revision(workspace)
+    workspace.save_goals("goals", default_document())
+    workspace.save_fit("goals", fit_document(fit, imports=revision))
+    app = open_gradient()
+    assert dashboard.SAMPLE_NOTICE not in [i.value for i in app.info]
+    assert "gradient_fit_default" not in [b.key for b in app.button]
+    expected = [f"{r}. {s}" for r, s in enumerate(leverage(fit)["sentence"], start=1)]
+    assert sorted(lever_lines(app)) == sorted(expected)
+    assert not [w for w in texts(app.warning) if w.startswith("Your data changed")]
+
+    Workspace(workspace.path).remove_import(int(revision[-1]))
+    later = open_gradient()
+    assert any(w.startswith("Your data changed since this fit") for w in texts(later.warning))
+
+
+def test_a_fit_from_the_command_line_is_shown_with_a_note(open_gradient, workspace) -> None:
+    workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
+    fit = fit_tree(GoalTree.from_json(default_document()), workspace.daily(), n_boot=N_BOOT)
+    workspace.save_goals("goals", default_document())
+    workspace.save_fit("goals", fit.to_json())  # as `python -m pga_core fit` saves it
+    app = open_gradient()
+    assert len(lever_lines(app)) == len(leverage(fit))
+    assert any(c.startswith("This fit does not record which imports") for c in texts(app.caption))
+    assert not [w for w in texts(app.warning) if w.startswith("Your data changed")]
+
+
+def test_a_default_tree_the_data_cannot_support_says_why(open_gradient, workspace) -> None:
+    workspace.import_sources([SAMPLE / "habits.csv"])  # no recovery score in a habit sheet
+    app = open_gradient()
+    app.button(key="gradient_fit_default").click()
+    run(app)
+    (error,) = texts(app.error)
+    assert error.startswith("goal 'Overall health': feature 'recovery_score': no column named")
+    assert workspace.load_fit("goals") is None
+
+
+def test_with_several_fitted_trees_the_person_chooses_one(open_gradient, workspace) -> None:
+    workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
+    revision = dashboard.workspace_revision(workspace)
+    small = {"name": "Sleep", "target": "asleep_min", "inputs": ["have_any_caffeine", "steps"]}
+    for name, document in (("goals", default_document()), ("sleep", small)):
+        fit = fit_tree(GoalTree.from_json(document), workspace.daily(), n_boot=N_BOOT)
+        workspace.save_goals(name, document)
+        workspace.save_fit(name, fit_document(fit, imports=revision))
+    app = open_gradient()
+    choice = app.selectbox(key="gradient_tree")
+    assert choice.options == ["goals", "sleep"]
+    assert choice.value == "goals"
+    assert len(lever_lines(app)) == 11
+    choice.set_value("sleep")
+    run(app)
+    lines = lever_lines(app)
+    assert len(lines) == 2
+    assert all("of Asleep duration" in line for line in lines)
+
+
+def test_names_like_markdown_are_shown_literally(open_gradient, workspace) -> None:
+    tricky = "**bold** <b>x</b> [link](http://x)"
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2024-01-01", periods=120, freq="D")
+    yes = rng.integers(0, 2, len(days))
+    score = 50 + 5 * yes + rng.normal(0, 2, len(days))
+    rows = "".join(
+        f"{d:%Y-%m-%d},{'yes' if y else 'no'},{s:.1f}\n"
+        for d, y, s in zip(days, yes, score, strict=True)
+    )
+    workspace.import_sources([("log.csv", f"date,{tricky},score\n{rows}".encode())])
+    column = next(n for n, v in workspace.daily().registry.items() if v.label == tricky)
+    tree = {"name": tricky, "target": "score", "inputs": [column]}
+    fit = fit_tree(GoalTree.from_json(tree), workspace.daily(), n_boot=N_BOOT)
+    workspace.save_goals("goals", tree)
+    workspace.save_fit("goals", fit_document(fit, imports=dashboard.workspace_revision(workspace)))
+    app = open_gradient()
+    (slider,) = app.slider
+    assert shown(slider.label) == f"{tricky} (days per week)"
+    (line,) = lever_lines(app)
+    assert line.startswith(f"1. {tricky}: yes on one more day a week")
+    for element in (*app.markdown, *app.caption, *app.warning, *app.info):
+        assert tricky not in element.value, element.value
+    assert tricky not in slider.label
