@@ -48,7 +48,10 @@ Array = NDArray[np.float64]
 #: Eigenvalues of a curvature matrix below this fraction of the largest are floored when the
 #: matrix is too ill-conditioned for a Cholesky factorisation.
 EIGEN_FLOOR = 1e-12
-#: Steps remembered by the perceptrons' quasi-Newton ascent (a non-convex objective).
+#: A logistic fit with fewer inputs than this takes Newton steps (a Hessian per step is cheap);
+#: with more, quasi-Newton steps from one Hessian.
+NEWTON_MAX_FEATURES = 20
+#: Steps remembered by quasi-Newton ascents.
 CURVATURE_MEMORY = 10
 #: Scale of the random first weights of a perceptron, relative to 1/sqrt(fan-in).
 INIT_SCALE = 1.0
@@ -276,9 +279,9 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
     """Logistic regression (two classes) trained by gradient ascent.
 
     Maximises the weighted mean log-likelihood ``(1/S) Σ sᵢ ℓᵢ − (l2/2) ‖w‖²``: the optimum of
-    ``sklearn.linear_model.LogisticRegression(C=1/(S·l2))``. Steps are quasi-Newton, starting from
-    our own exact Hessian at the starting point; bootstrap refits start from the full-data optimum
-    and share its Hessian.
+    ``sklearn.linear_model.LogisticRegression(C=1/(S·l2))``. With few inputs every step is a
+    Newton step (our own Hessian); with many, steps are quasi-Newton from the exact Hessian at the
+    start. Bootstrap refits start from the full-data optimum and share its Hessian.
 
     Parameters
     ----------
@@ -298,15 +301,24 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
             start = np.zeros(X.shape[1] + 1)
             rate = np.clip((weights[0] @ y) / weights[0].sum(), 1e-6, 1 - 1e-6)
             start[-1] = logit(rate)
-        # One exact curvature at the start, refined by quasi-Newton updates: cheaper than a
-        # Hessian per step. Bootstrap refits start at the full-data optimum, whose curvature
-        # serves every resample.
+        x0 = np.tile(start, (len(weights), 1))
         reference = weights if len(weights) == 1 else np.ones((1, len(X)))
-        P = _inverse_spd(make_logistic_curvature(X, reference, self.l2)(start)[0])
+        curvature = make_logistic_curvature(X, reference, self.l2)
+        if len(weights) == 1 and X.shape[1] < NEWTON_MAX_FEATURES:
+            # Few inputs: the exact Hessian costs about one evaluation, so take Newton steps.
+            return gradient_ascent(
+                fun,
+                x0,
+                precondition=lambda theta: _inverse_spd_batch(curvature(theta)),
+                max_iter=self.max_iter,
+                tol=self.tol,
+            )
+        # Otherwise one exact curvature at the start, refined by quasi-Newton updates. Bootstrap
+        # refits start at the full-data optimum, whose curvature serves every resample.
         return gradient_ascent(
             fun,
-            np.tile(start, (len(weights), 1)),
-            precondition=P,
+            x0,
+            precondition=_inverse_spd(curvature(start)[0]),
             memory=CURVATURE_MEMORY,
             max_iter=self.max_iter,
             tol=self.tol,
