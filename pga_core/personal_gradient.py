@@ -1,0 +1,295 @@
+"""The personal gradient: which leaf inputs of a fitted goal tree move the top goal, and what if.
+
+The *leverage* of a leaf input (an input no child models) is its total effect on the root goal
+when it changes by the same amount on every day: the chain rule multiplies, along every path from
+the input to the root, each node's average effect of an input on its prediction and each
+feature's sustained factor (28 for a 28-day sum). Intervals come from one moving-block bootstrap
+draw of calendar days shared by every node, so products along a path are resampled jointly.
+
+:func:`leverage` ranks the levers and says each in plain words; :func:`what_if` propagates chosen
+changes of the levers up the tree, goal by goal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from pga_core.features import parse_feature
+from pga_core.goal_fit import NodeFit, _percentile_interval
+
+if TYPE_CHECKING:  # the tree and its fit are only read here; goals.py imports this module
+    from pga_core.goals import GoalNode, TreeFit
+
+__all__ = [
+    "DAYS_PER_WEEK",
+    "leverage",
+    "what_if",
+]
+
+Array = NDArray[np.float64]
+
+#: A yes/no behaviour's per-unit effect is also told per week.
+DAYS_PER_WEEK = 7
+
+
+# --- the personal gradient ----------------------------------------------------------------------
+def _levers(node: GoalNode, fits: dict[str, NodeFit]) -> dict[str, Array]:
+    """Per leaf column, its effect on ``node``'s prediction per unit of a sustained change:
+    an array (1 + B,) — the estimate, then one value per bootstrap resample."""
+    fit = fits[node.name]
+    effects = np.vstack([fit.effect[None, :], fit.effect_draws])
+    out: dict[str, Array] = {}
+    for j, feature in enumerate(fit.features):
+        path = effects[:, j] * feature.sustained_factor
+        child = node.child_for(feature.name)
+        if child is None:
+            out[feature.name] = out.get(feature.name, 0.0) + path
+        elif child.name in fits:
+            for column, below in _levers(child, fits).items():
+                out[column] = out.get(column, 0.0) + path * below
+    return out
+
+
+def _lever_sites(node: GoalNode) -> dict[str, list[str]]:
+    """Per leaf column, the goals where it enters."""
+    sites: dict[str, list[str]] = {}
+    for each in node.walk():
+        for expression in each.inputs:
+            column = parse_feature(expression).name
+            if each.child_for(column) is None and each.name not in sites.get(column, []):
+                sites.setdefault(column, []).append(each.name)
+    return sites
+
+
+_LEVER_COLUMNS = [
+    "input", "label", "unit", "kind", "controllable", "per_unit", "per_sd", "ci_low", "ci_high",
+    "unit_ci_low", "unit_ci_high", "sd", "typical", "observed_min", "observed_max", "goals",
+    "sentence",
+]  # fmt: skip
+
+
+def leverage(tree_fit: TreeFit, *, controllable: Mapping[str, bool] | None = None) -> pd.DataFrame:
+    """The personal gradient: each leaf input's total effect on the top goal.
+
+    A leaf input is an input no sub-goal models; sub-goals themselves are never levers. Its
+    effect is that of a *sustained* change — the input moved by the same amount on every day
+    (so a 28-day sum moves 28 times as much) — through every path to the top goal (paths add
+    up when a column enters several goals). Each goal contributes its average effect of the
+    input on its prediction (the weight of a linear goal, the mean input gradient otherwise).
+
+    Parameters
+    ----------
+    tree_fit : a fitted tree (from :func:`fit_tree` or :meth:`TreeFit.from_json`).
+    controllable : per column, overrides whether the person controls it (on top of the
+        registry — behaviours and habits are controllable — and the tree's own overrides).
+
+    Returns
+    -------
+    DataFrame, one row per leaf input, ranked by ``|per_sd|`` (largest first):
+        ``input`` (column), ``label``, ``unit``, ``kind``, ``controllable``; ``per_unit`` (change
+        of the top goal per unit, sustained), ``per_sd`` (per standard deviation of the daily
+        values), ``ci_low, ci_high`` (95 % interval of ``per_sd``), ``unit_ci_low, unit_ci_high``
+        (of ``per_unit``); ``sd, typical, observed_min, observed_max`` of the daily values;
+        ``goals`` (where it enters) and ``sentence`` (the lever in plain words). Empty when the
+        top goal could not be fitted.
+    """
+    tree = tree_fit.tree
+    if tree_fit.root is None:
+        return pd.DataFrame(columns=_LEVER_COLUMNS)
+    overrides: dict[str, bool] = {}
+    for node in tree.nodes:
+        overrides.update(node.controllable)
+    overrides.update(controllable or {})
+    sites = _lever_sites(tree.root)
+    root_info = tree_fit.variables.get(tree.root.target, {})
+    rows = []
+    for column, values in _levers(tree.root, tree_fit.fits).items():
+        info = tree_fit.variables.get(column, {})
+        sd = info.get("sd", math.nan)
+        low, high = _percentile_interval(values[1:, None])
+        kind = info.get("kind", "metric")
+        row = {
+            "input": column,
+            "label": info.get("label", column),
+            "unit": info.get("unit", ""),
+            "kind": kind,
+            "controllable": overrides.get(column, kind in ("behaviour", "habit")),
+            "per_unit": float(values[0]),
+            "per_sd": float(values[0] * sd),
+            "ci_low": float(low[0] * sd),
+            "ci_high": float(high[0] * sd),
+            "unit_ci_low": float(low[0]),
+            "unit_ci_high": float(high[0]),
+            "sd": sd,
+            "typical": info.get("mean", math.nan),
+            "observed_min": info.get("min", math.nan),
+            "observed_max": info.get("max", math.nan),
+            "goals": ", ".join(sites.get(column, [])),
+        }
+        row["sentence"] = _lever_sentence(row, root_info, tree_fit.root)
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=_LEVER_COLUMNS)
+    order = table["per_sd"].abs().sort_values(ascending=False, kind="stable").index
+    return table.loc[order].reset_index(drop=True)
+
+
+def _lever_sentence(row: dict[str, Any], root: dict[str, Any], root_fit: NodeFit) -> str:
+    """The lever in plain words, e.g. ``Have any alcoholic drinks?: yes on one fewer day a week
+    → +2.1 points of Recovery score on average (95 % CI +1.6 to +2.4)``."""
+    per_unit, low, high = row["per_unit"], row["unit_ci_low"], row["unit_ci_high"]
+    good = -1.0 if root.get("higher_is_better") is False else 1.0
+    more = per_unit * good >= 0
+    if row["kind"] == "behaviour":
+        step = 1.0 / DAYS_PER_WEEK
+        change = f"yes on one {'more' if more else 'fewer'} day a week"
+    else:
+        step = _nice_step(row["sd"])
+        unit = f" {row['unit']}" if row["unit"] else ""
+        change = f"{_plain(step)}{unit} {'more' if more else 'less'} every day"
+    sign = 1.0 if more else -1.0
+    effect, bounds = sign * per_unit * step, sorted([sign * low * step, sign * high * step])
+    if root_fit.classify:
+        scale, what = 100.0, f"percentage points in the chance of {root.get('label', '')!s}"
+    else:
+        unit = root.get("unit", "")
+        scale, what = 1.0, f"{'points' if unit in ('', '%') else unit} of {root.get('label', '')}"
+    text = (
+        f"{row['label']}: {change} → {_signed(scale * effect)} {what} on average "
+        f"(95 % CI {_signed(scale * bounds[0])} to {_signed(scale * bounds[1])})"
+    )
+    if bounds[0] < 0 < bounds[1]:
+        text += "; the data cannot tell this apart from no effect"
+    if not row["controllable"]:
+        text += " — not something you set directly"
+    return text
+
+
+def _nice_step(sd: float) -> float:
+    """A round change close to one standard deviation: 1, 2 or 5 times a power of ten."""
+    if not np.isfinite(sd) or sd <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(sd))
+    return min((1.0, 2.0, 5.0, 10.0), key=lambda m: abs(m * power - sd)) * power
+
+
+def _plain(value: float) -> str:
+    """A number without a needless exponent or trailing zeros (0.5, 50, 0.02)."""
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def _signed(value: float, digits: int = 2) -> str:
+    """A signed number to ``digits`` significant figures, without an exponent (+2.1, −0.013)."""
+    if not np.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{abs(value):,.{decimals}f}"
+    return ("+" if value > 0 else "−") + text
+
+
+# --- what if ------------------------------------------------------------------------------------
+Change = float | tuple[str, float]
+_CHANGE_KINDS = ("set", "delta")
+
+
+def what_if(tree_fit: TreeFit, changes: Mapping[str, Change]) -> pd.DataFrame:
+    """Predicted change at every goal, from the bottom up, when leaf inputs change.
+
+    Parameters
+    ----------
+    tree_fit : a fitted tree.
+    changes : per leaf input column (the ``input`` of :func:`leverage`): a number — the new
+        value, held on every day —, ``("set", value)`` (the same) or ``("delta", amount)`` —
+        the change on every day. A yes/no behaviour's value is the share of yes days
+        (``("delta", -1/7)``: one fewer yes day a week).
+
+    Returns
+    -------
+    DataFrame, one row per fitted goal, sub-goals before their parent, the top goal last:
+        ``node, target, label, unit, before, after, change`` — the goal's average prediction
+        over its days, with the change, and the change itself. A goal's change is the average of
+        f(x + Δ) − f(x) over its days, where Δ moves the changed inputs and, for each sub-goal,
+        its target by the sub-goal's change (times the feature's sustained factor).
+
+    Raises
+    ------
+    ValueError
+        For a column that is not a leaf input of the tree (naming the levers) or a malformed
+        change.
+    """
+    parsed = _parse_changes(tree_fit, changes)
+    rows: list[dict[str, Any]] = []
+    _node_change(tree_fit.tree.root, tree_fit, parsed, rows)
+    return pd.DataFrame(
+        rows, columns=["node", "target", "label", "unit", "before", "after", "change"]
+    )
+
+
+def _parse_changes(
+    tree_fit: TreeFit, changes: Mapping[str, Change]
+) -> dict[str, tuple[str, float]]:
+    levers = _lever_sites(tree_fit.tree.root)
+    goals = {n.target: n.name for n in tree_fit.tree.nodes}
+    parsed = {}
+    for column, change in changes.items():
+        if column not in levers:
+            if column in goals:
+                raise ValueError(
+                    f"what-if: {column!r} is the goal {goals[column]!r}, not a lever; change "
+                    "the inputs below it instead"
+                )
+            raise ValueError(
+                f"what-if: {column!r} is not an input of the tree; levers: {', '.join(levers)}"
+            )
+        if isinstance(change, tuple):
+            if len(change) != 2 or change[0] not in _CHANGE_KINDS:
+                raise ValueError(
+                    f"what-if: change of {column!r} must be a number, ('set', value) or "
+                    f"('delta', amount), got {change!r}"
+                )
+            kind, value = change
+        else:
+            kind, value = "set", change
+        if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+            raise ValueError(
+                f"what-if: change of {column!r} must be a finite number, got {value!r}"
+            )
+        parsed[column] = (kind, float(value))
+    return parsed
+
+
+def _node_change(
+    node: GoalNode,
+    tree_fit: TreeFit,
+    changes: dict[str, tuple[str, float]],
+    rows: list[dict[str, Any]],
+) -> float:
+    """The change of ``node``'s average prediction (its sub-goals' rows appended first)."""
+    below = {c.target: _node_change(c, tree_fit, changes, rows) for c in node.children}
+    fit = tree_fit.fits.get(node.name)
+    if fit is None:
+        return 0.0
+    delta = np.zeros_like(fit.X)
+    for j, feature in enumerate(fit.features):
+        factor = feature.sustained_factor
+        if feature.name in below:
+            delta[:, j] = factor * below[feature.name]
+        elif feature.name in changes:
+            kind, value = changes[feature.name]
+            delta[:, j] = factor * value if kind == "delta" else factor * value - fit.X[:, j]
+    change = fit.change(delta)
+    before = float(np.mean(fit.predicted))
+    info = tree_fit.variables.get(node.target, {})
+    rows.append({
+        "node": node.name, "target": node.target, "label": info.get("label", node.target),
+        "unit": info.get("unit", ""), "before": before, "after": before + change,
+        "change": change,
+    })  # fmt: skip
+    return change
