@@ -21,7 +21,8 @@ _PUBLIC = {
         "lagged_correlations",
     ),
     "pga_core.features": ("parse_feature", "sustained_factor"),
-    "pga_core.goals": ("GoalNode", "GoalTree", "TreeFit", "fit_tree", "leverage", "what_if"),
+    "pga_core.goals": ("GoalNode", "GoalTree", "TreeFit", "fit_tree"),
+    "pga_core.personal_gradient": ("leverage", "what_if"),
     "pga_core.models": (
         "LinearGoalModel",
         "LogisticGoalModel",
