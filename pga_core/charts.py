@@ -453,9 +453,10 @@ def impact_chart(
     data = rows.copy()
     likely = data["finding"].isin(LIKELY_FINDINGS)
     built_in = data["finding"] == BUILT_IN
-    data["badge"] = ""
-    data.loc[likely, "badge"] = "likely · q = " + data.loc[likely, "q_value"].map("{:.2g}".format)
-    data.loc[built_in, "badge"] = "built in"
+    data["badge"] = [
+        f"likely · q = {q:.2g}" if is_likely else "built in" if is_built_in else ""
+        for q, is_likely, is_built_in in zip(data["q_value"], likely, built_in, strict=True)
+    ]
     data["badge_x"] = data[["effect", "effect_high"]].max(axis=1).clip(lower=0.0)
     order = data["row"].tolist()
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))

@@ -128,12 +128,14 @@ def test_built_in_pairs_are_marked_and_waiting_rows_listed_with_their_counts(per
         )
 
 
-def test_an_outcome_in_its_own_units_says_so_on_the_axis(impact_view) -> None:
-    spec = impact_chart(impact_view.chart, unit="bpm").to_dict()
+def test_an_outcome_in_its_own_units_without_likely_effects(impact_view) -> None:
+    rows = impact_view.chart.assign(finding=view.NOT_CLEAR)
+    spec = impact_chart(rows, unit="bpm").to_dict()
     (bars,) = layer_with_mark(spec, "bar")
     assert bars["encoding"]["x"]["title"] == (
         "difference after yes vs after no, outcome units (95 % interval)"
     )
+    assert {r["badge"] for r in records(spec)} == {""}
 
 
 # --- yes vs no, lag scan, habits, heat-map --------------------------------------------------------
