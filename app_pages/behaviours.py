@@ -10,7 +10,13 @@ from pga_core import behaviour_view as view
 from pga_core import charts, dashboard
 from pga_core.daily import DailyData
 from pga_core.dashboard import escape_markdown
-from pga_core.effects import LaggedCorrelations, behaviour_impact, habit_effects
+from pga_core.effects import (
+    DISCOVERY_Q,
+    MIN_DAYS_PER_GROUP,
+    LaggedCorrelations,
+    behaviour_impact,
+    habit_effects,
+)
 
 common.init_state(behaviours_n_boot=view.N_BOOT, behaviours_scan_for=None)
 
@@ -105,7 +111,7 @@ def _formats(*, percent: bool = False) -> dict:
     }
 
 
-HOW_TO_READ = """
+HOW_TO_READ = f"""
 **How to read it.** Each behaviour splits your days in two: days you answered *yes* and days
 you answered *no* (days you did not answer are left out — they are unknown, not "no"). The
 outcome is taken the chosen number of days later — one day later is the next morning, where a
@@ -118,16 +124,17 @@ counted as independent evidence; it is wide when the days are few.
 
 **p and q.** p comes from shifting your diary against the outcome day by day and asking how
 often a shifted diary shows a difference as clear as the real one. Because many behaviours are
-tested at once, some would look convincing by luck; q (Benjamini–Hochberg) accounts for that:
-with q of 0.10 or less, at most about one in ten findings like these is a fluke. A lag scan
-adds its tests to the count.
+tested at once, some would look convincing by luck; q (Benjamini–Hochberg) accounts for
+that: with q of {DISCOVERY_Q:.2f} or less, at most about one in ten findings like these is a
+fluke. A lag scan adds its tests to the count.
 
 **What it cannot tell you.** These are associations in your own history, not experiments: if
 you drink mostly on weekends, or meditate mostly in calm weeks, the difference may belong to the
 weekend or the calm, not the behaviour (the day-of-week adjustment removes the weekly rhythm,
 nothing else). A behaviour marked *built in* is part of how the outcome is computed, so the two
-move together by construction. *Not enough data yet* means fewer than 5 days on one side: keep
-logging. *No clear effect* is not proof of no effect — only that your data cannot tell yet.
+move together by construction. *Not enough data yet* means fewer than {MIN_DAYS_PER_GROUP} days
+on one side: keep logging. *No clear effect* is not proof of no effect — only that your data
+cannot tell yet.
 """
 
 
@@ -269,11 +276,10 @@ def _correlation_section(daily: DailyData, key: DataKey, outcome: str) -> None:
         "against the other, so two slowly drifting series do not pass for linked."
     )
     choices = view.correlation_choices(daily)
-    remembered = st.session_state.get("behaviours_corr_columns")
-    st.session_state.behaviours_corr_columns = (
-        [c for c in remembered if c in choices]
-        if remembered
-        else view.default_correlation_columns(daily, outcome)
+    st.session_state.behaviours_corr_columns = view.kept_selection(
+        st.session_state.get("behaviours_corr_columns"),
+        choices,
+        view.default_correlation_columns(daily, outcome),
     )
     _keep("behaviours_corr_lag", list(view.LAG_CHOICES), 1)
     left, middle, right = st.columns([3, 1.2, 1])

@@ -61,6 +61,7 @@ __all__ = [
     "impact_view",
     "impact_with_lag_scan",
     "kept_choice",
+    "kept_selection",
     "lag_phrase",
     "lag_scan_table",
     "lag_scan_view",
@@ -141,6 +142,16 @@ def default_outcome(daily: DailyData) -> str | None:
 def kept_choice(current: object, choices: Sequence[object], default: object) -> object:
     """``current`` while it is one of ``choices`` (new data can remove it), else ``default``."""
     return current if current in choices else default
+
+
+def kept_selection(
+    current: Sequence[object] | None, choices: Sequence[object], default: Sequence[object]
+) -> list[object]:
+    """A remembered multiple choice without what the data no longer offers; ``default`` when
+    nothing was chosen yet (None). An emptied selection stays empty."""
+    if current is None:
+        return list(default)
+    return [item for item in current if item in choices]
 
 
 def describe_variable(daily: DailyData, name: str) -> str:

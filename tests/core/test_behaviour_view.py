@@ -111,6 +111,9 @@ def test_pickers_describe_variables_and_keep_a_choice_only_while_it_exists(perso
     assert view.describe_variable(twins, "a") == "HR · a"
     assert view.kept_choice("b", ["a", "b"], "a") == "b"
     assert view.kept_choice("gone", ["a", "b"], "a") == "a"
+    assert view.kept_selection(None, ["a", "b", "c"], ["a"]) == ["a"]
+    assert view.kept_selection(["c", "gone"], ["a", "b", "c"], ["a"]) == ["c"]
+    assert view.kept_selection([], ["a", "b"], ["a"]) == []
     assert [view.lag_phrase(k) for k in (0, 1, 3)] == [
         "the same day",
         "1 day later (the next morning)",
