@@ -9,18 +9,33 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from pga_core.behaviour_view import (
+    BUILT_IN,
+    HABIT_CLEAR_HIGHER,
+    HABIT_CLEAR_LOWER,
+    HABIT_UNCLEAR,
+    LIKELY_HIGHER,
+    LIKELY_LOWER,
+    NOT_CLEAR,
+    NOT_ENOUGH,
+)
 from pga_core.features import parse_feature
 from pga_core.goals import GoalTree, TreeFit
 
 __all__ = [
     "climb_chart",
+    "correlation_heatmap",
     "coverage_chart",
     "goal_tree_chart",
     "goal_tree_layout",
+    "habit_effects_chart",
+    "impact_chart",
+    "lag_scan_chart",
     "levers_chart",
     "predicted_actual_chart",
     "weights_chart",
     "what_if_chart",
+    "yes_no_chart",
 ]
 
 #: Colours: effects that raise the prediction, that lower it, and neutral marks.
@@ -363,4 +378,362 @@ def coverage_chart(coverage: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(height=COVERAGE_ROW_PX * max(len(rows), 1))
+    )
+
+
+# --- Behaviours page ------------------------------------------------------------------------------
+#: How each behaviour estimate is coloured: likely effects by direction, the rest muted.
+MUTED_COLOUR = "#b8b8b8"
+BUILT_IN_COLOUR = "#dfc27d"
+FINDING_COLOURS = {
+    LIKELY_LOWER: DOWN_COLOUR,
+    LIKELY_HIGHER: UP_COLOUR,
+    NOT_CLEAR: MUTED_COLOUR,
+    BUILT_IN: BUILT_IN_COLOUR,
+    NOT_ENOUGH: "#e8e8e8",
+}
+#: Habit estimates: where the 95 % interval lies (habits get no q-values).
+HABIT_FINDING_COLOURS = {
+    HABIT_CLEAR_LOWER: DOWN_COLOUR,
+    HABIT_CLEAR_HIGHER: UP_COLOUR,
+    HABIT_UNCLEAR: MUTED_COLOUR,
+    BUILT_IN: BUILT_IN_COLOUR,
+}
+#: Marked as discoveries (q at or below the discovery threshold).
+LIKELY_FINDINGS = (LIKELY_LOWER, LIKELY_HIGHER)
+#: Plot height of the yes-vs-no and lag-scan charts, in pixels. Streamlit fits a chart of fixed
+#: height into that height, titles and legends included; fitting the width alone keeps the plot
+#: this tall while it spans the page.
+SMALL_HEIGHT = 240
+_PLOT_HEIGHT_KEPT = alt.AutoSizeParams(type="fit-x", contains="padding")
+#: Yes-vs-no histograms: the most bins, and each group's colour.
+HISTOGRAM_BINS = 30
+YES_COLOUR = GOAL_COLOUR
+NO_COLOUR = "#999999"
+#: Pixels per cell of the correlation heat-map.
+HEATMAP_CELL = 46
+
+
+def _finding_scale(colours: dict[str, str], present: pd.Series) -> alt.Scale:
+    """A colour scale over the findings that occur, in the fixed order of ``colours``."""
+    domain = [name for name in colours if name in set(present)]
+    return alt.Scale(domain=domain, range=[colours[name] for name in domain])
+
+
+def _effect_title(unit: str) -> str:
+    """Axis title of a behaviour effect (never names a variable)."""
+    if unit == "%":
+        return "% change after yes vs after no (95 % interval)"
+    return "difference after yes vs after no, outcome units (95 % interval)"
+
+
+def _zero_rule(axis: str) -> alt.Chart:
+    data = pd.DataFrame({"zero": [0.0]})
+    return alt.Chart(data).mark_rule(color=NEUTRAL_COLOUR).encode(**{axis: "zero:Q"})
+
+
+def impact_chart(
+    rows: pd.DataFrame, waiting: pd.DataFrame | None = None, *, unit: str = "%"
+) -> alt.LayerChart | alt.VConcatChart:
+    """Each behaviour's effect on the outcome as a bar with its 95 % interval.
+
+    Bars keep the order of ``rows`` (sorted by effect), are coloured by their finding — likely
+    effects (q ≤ 0.10) in red (lower) or green (higher) and labelled with their q-value, no
+    clear effect in grey, built-in pairs in sand and labelled "built in". Behaviours without
+    enough days are listed below the bars with their counts.
+
+    Parameters
+    ----------
+    rows : :attr:`pga_core.behaviour_view.ImpactView.chart` — ``row, effect, effect_low,
+        effect_high, finding, n_yes, n_no, q_value, explanation``.
+    waiting : :attr:`~pga_core.behaviour_view.ImpactView.waiting` — ``row, n_yes, n_no,
+        needed``; None or empty for no list.
+    unit : ``%`` for percent changes, else the effects are differences in outcome units.
+    """
+    data = rows.copy()
+    likely = data["finding"].isin(LIKELY_FINDINGS)
+    built_in = data["finding"] == BUILT_IN
+    data["badge"] = [
+        f"likely · q = {q:.2g}" if is_likely else "built in" if is_built_in else ""
+        for q, is_likely, is_built_in in zip(data["q_value"], likely, built_in, strict=True)
+    ]
+    data["badge_x"] = data[["effect", "effect_high"]].max(axis=1).clip(lower=0.0)
+    order = data["row"].tolist()
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    base = alt.Chart(data)
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        y=y,
+        x=alt.X("effect:Q", title=_effect_title(unit)),
+        color=alt.Color(
+            "finding:N",
+            scale=_finding_scale(FINDING_COLOURS, data["finding"]),
+            title=None,
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=[
+            alt.Tooltip("row:N", title="behaviour"),
+            alt.Tooltip("effect:Q", format="+.1f", title="change"),
+            alt.Tooltip("effect_low:Q", format="+.1f", title="interval from"),
+            alt.Tooltip("effect_high:Q", format="+.1f", title="interval to"),
+            alt.Tooltip("n_yes:Q", title="days with"),
+            alt.Tooltip("n_no:Q", title="days without"),
+            alt.Tooltip("q_value:Q", format=".2g", title="q"),
+            alt.Tooltip("finding:N"),
+        ],
+    )
+    whiskers = base.mark_errorbar(ticks=True, color="#222222", thickness=1.5).encode(
+        y=y, x=alt.X("effect_low:Q", title=_effect_title(unit)), x2="effect_high:Q"
+    )
+    badges = base.mark_text(align="left", dx=6, fontSize=11, color="#222222").encode(
+        y=y, x="badge_x:Q", text="badge:N"
+    )
+    main = (_zero_rule("x") + bars + whiskers + badges).properties(
+        width=WIDTH, height=alt.Step(ROW_HEIGHT), title="Change in the outcome after yes vs no"
+    )
+    if waiting is None or waiting.empty:
+        return main
+    listed = waiting.assign(
+        detail=[
+            f"{yes} yes and {no} no days so far (needs {needed} of each)"
+            for yes, no, needed in zip(
+                waiting["n_yes"], waiting["n_no"], waiting["needed"], strict=True
+            )
+        ]
+    )
+    waiting_rows = listed["row"].tolist()
+    panel = (
+        alt.Chart(listed)
+        .mark_text(align="left", fontSize=12, color=NEUTRAL_COLOUR)
+        .encode(
+            y=alt.Y("row:N", sort=waiting_rows, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            text="detail:N",
+            tooltip=[alt.Tooltip("row:N", title="behaviour"), "detail:N"],
+        )
+        .properties(width=WIDTH, height=alt.Step(ROW_HEIGHT), title="Not enough data yet")
+    )
+    return alt.vconcat(main, panel).resolve_scale(y="independent")
+
+
+def yes_no_chart(values: pd.DataFrame) -> alt.LayerChart:
+    """How the outcome was spread after yes days and after no days, and the two means.
+
+    Parameters
+    ----------
+    values : :func:`pga_core.behaviour_view.yes_no_values` — ``date, outcome_date, answer,
+        value``.
+
+    Returns
+    -------
+    alt.LayerChart
+        Two see-through histograms on the same bins, each as a share of its own days (so a
+        group with fewer days is not drawn smaller), and a vertical line at each group's mean —
+        the two numbers the impact table compares.
+    """
+    groups = ["after yes", "after no"]
+    colour = alt.Color(
+        "answer:N",
+        scale=alt.Scale(domain=groups, range=[YES_COLOUR, NO_COLOUR]),
+        title=None,
+        legend=alt.Legend(orient="top"),
+    )
+    x_title = "outcome"
+    base = alt.Chart(values)
+    bars = (
+        base.transform_bin(
+            as_=["bin_start", "bin_end"], field="value", bin=alt.Bin(maxbins=HISTOGRAM_BINS)
+        )
+        .transform_aggregate(days="count()", groupby=["answer", "bin_start", "bin_end"])
+        .transform_joinaggregate(group_days="sum(days)", groupby=["answer"])
+        .transform_calculate(share="datum.days / datum.group_days")
+        .mark_bar(opacity=0.5, binSpacing=0)
+        .encode(
+            x=alt.X("bin_start:Q", bin="binned", title=x_title),
+            x2="bin_end:Q",
+            y=alt.Y(
+                "share:Q", title="share of the group's days", stack=None, axis=alt.Axis(format="%")
+            ),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("answer:N", title="days"),
+                alt.Tooltip("bin_start:Q", format=".3g", title="from"),
+                alt.Tooltip("bin_end:Q", format=".3g", title="to"),
+                alt.Tooltip("days:Q", title="days in this range"),
+                alt.Tooltip("share:Q", format=".0%", title="share of the group"),
+            ],
+        )
+    )
+    means = base.mark_rule(strokeWidth=3).encode(
+        x=alt.X("mean(value):Q", title=x_title),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("answer:N", title="days"),
+            alt.Tooltip("mean(value):Q", format=".3g", title="mean"),
+            alt.Tooltip("count():Q", title="days"),
+        ],
+    )
+    return (bars + means).properties(
+        width=WIDTH,
+        height=SMALL_HEIGHT,
+        title="The outcome after yes days and after no days",
+        autosize=_PLOT_HEIGHT_KEPT,
+    )
+
+
+def lag_scan_chart(scan: pd.DataFrame, *, chosen_lag: int | None = None) -> alt.LayerChart:
+    """One behaviour's effect on the outcome 0, 1, …, 7 days later, with 95 % intervals.
+
+    Parameters
+    ----------
+    scan : :func:`pga_core.behaviour_view.lag_scan_view` — ``lag, when, effect, effect_low,
+        effect_high, unit, finding, n_yes, n_no, q_value``.
+    chosen_lag : the lag of the main table, drawn with a ring.
+    """
+    data = scan.copy()
+    data["chosen"] = data["lag"] == chosen_lag
+    unit = str(data["unit"].iloc[0]) if len(data) else "%"
+    lags = data["lag"].astype(int).tolist()
+    x = alt.X(
+        "lag:O",
+        title="days from the behaviour to the outcome",
+        scale=alt.Scale(domain=lags),
+        axis=alt.Axis(labelAngle=0),
+    )
+    base = alt.Chart(data)
+    whiskers = base.mark_errorbar(ticks=True, color="#222222", thickness=1.5).encode(
+        x=x, y=alt.Y("effect_low:Q", title=_effect_title(unit)), y2="effect_high:Q"
+    )
+    points = base.mark_point(filled=True, size=110, opacity=1).encode(
+        x=x,
+        y=alt.Y("effect:Q", title=_effect_title(unit)),
+        color=alt.Color(
+            "finding:N",
+            scale=_finding_scale(FINDING_COLOURS, data["finding"]),
+            title=None,
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=[
+            "when:N",
+            alt.Tooltip("effect:Q", format="+.1f", title="change"),
+            alt.Tooltip("effect_low:Q", format="+.1f", title="interval from"),
+            alt.Tooltip("effect_high:Q", format="+.1f", title="interval to"),
+            alt.Tooltip("n_yes:Q", title="days with"),
+            alt.Tooltip("n_no:Q", title="days without"),
+            alt.Tooltip("q_value:Q", format=".2g", title="q"),
+        ],
+    )
+    ring = (
+        base.transform_filter(alt.datum.chosen)
+        .mark_point(size=380, color="#222222", strokeWidth=1.5)
+        .encode(x=x, y="effect:Q")
+    )
+    return (_zero_rule("y") + whiskers + points + ring).properties(
+        width=WIDTH, height=SMALL_HEIGHT, title="Lag scan", autosize=_PLOT_HEIGHT_KEPT
+    )
+
+
+def habit_effects_chart(habits: pd.DataFrame) -> alt.LayerChart:
+    """Each numeric habit's effect per standard deviation, with its 95 % interval.
+
+    Parameters
+    ----------
+    habits : :func:`pga_core.behaviour_view.habit_view` — ``row, per_sd, per_sd_ci_low,
+        per_sd_ci_high, per_unit, n_days, enough_data, finding``; rows without enough data are
+        left out, the others keep their order.
+    """
+    data = habits[habits["enough_data"].astype(bool)].copy()
+    order = data["row"].tolist()
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    title = "change in the outcome per SD more of the habit (95 % interval)"
+    base = alt.Chart(data)
+    whiskers = base.mark_errorbar(ticks=True, color="#222222", thickness=1.5).encode(
+        y=y, x=alt.X("per_sd_ci_low:Q", title=title), x2="per_sd_ci_high:Q"
+    )
+    points = base.mark_point(filled=True, size=90, opacity=1).encode(
+        y=y,
+        x=alt.X("per_sd:Q", title=title),
+        color=alt.Color(
+            "finding:N",
+            scale=_finding_scale(HABIT_FINDING_COLOURS, data["finding"]),
+            title=None,
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=[
+            alt.Tooltip("row:N", title="habit"),
+            alt.Tooltip("per_sd:Q", format="+.3g", title="per SD"),
+            alt.Tooltip("per_sd_ci_low:Q", format="+.3g", title="interval from"),
+            alt.Tooltip("per_sd_ci_high:Q", format="+.3g", title="interval to"),
+            alt.Tooltip("per_unit:Q", format="+.3g", title="per unit"),
+            alt.Tooltip("n_days:Q", title="days used"),
+        ],
+    )
+    return (_zero_rule("x") + whiskers + points).properties(
+        width=WIDTH, height=alt.Step(ROW_HEIGHT), title="Numeric habits"
+    )
+
+
+def correlation_heatmap(cells: pd.DataFrame, *, lag: int = 0) -> alt.LayerChart:
+    """Correlations of each variable on day t (rows) with each on day t + lag (columns).
+
+    Parameters
+    ----------
+    cells : :func:`pga_core.behaviour_view.correlation_cells` — ``x_label, y_label,
+        x_position, y_position, r, n_pairs, p_value, q_value, likely, circular, text``.
+    lag : days between the row and the column variable (for the axis title only).
+
+    Returns
+    -------
+    alt.LayerChart
+        Cells coloured from −1 (red) to +1 (blue) with r written in them; a black frame marks
+        likely links (q ≤ 0.10), a dashed frame pairs computed one from the other.
+    """
+    data = cells.copy()
+    rows = data.sort_values("x_position")["x_label"].drop_duplicates().tolist()
+    columns = data.sort_values("y_position")["y_label"].drop_duplicates().tolist()
+    later = "the same day" if lag == 0 else f"{lag} day{'s' if lag != 1 else ''} later"
+    x = alt.X(
+        "y_label:N",
+        sort=columns,
+        title=f"variable {later}",
+        axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT // 2, labelOverlap=False),
+    )
+    y = alt.Y(
+        "x_label:N",
+        sort=rows,
+        title="variable on day t",
+        axis=alt.Axis(labelLimit=LABEL_LIMIT // 2),
+    )
+    tooltip = [
+        alt.Tooltip("x_label:N", title="day t"),
+        alt.Tooltip("y_label:N", title="later"),
+        alt.Tooltip("r:Q", format="+.2f"),
+        alt.Tooltip("n_pairs:Q", title="days"),
+        alt.Tooltip("p_value:Q", format=".2g", title="p"),
+        alt.Tooltip("q_value:Q", format=".2g", title="q"),
+        alt.Tooltip("circular:N", title="built in"),
+    ]
+    base = alt.Chart(data)
+    cells_layer = base.mark_rect().encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "r:Q",
+            scale=alt.Scale(domain=[-1, 1], scheme="redblue"),
+            title="r",
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=tooltip,
+    )
+    text = base.mark_text(fontSize=11).encode(x=x, y=y, text="text:N", tooltip=tooltip)
+    likely = (
+        base.transform_filter(alt.datum.likely)
+        .mark_rect(filled=False, stroke="black", strokeWidth=2.5)
+        .encode(x=x, y=y)
+    )
+    built_in = (
+        base.transform_filter(alt.datum.circular)
+        .mark_rect(filled=False, stroke="#333333", strokeWidth=2, strokeDash=[4, 3])
+        .encode(x=x, y=y)
+    )
+    return (cells_layer + text + built_in + likely).properties(
+        width=alt.Step(HEATMAP_CELL), height=alt.Step(HEATMAP_CELL), title="Correlations"
     )
