@@ -41,6 +41,7 @@ from pga_core.sample_formats import (
     utc_offset_minutes,
     whoop_timezone,
 )
+from pga_core.sources import apple_health, whoop
 
 __all__ = [
     "APPLE_EXPORT_HEADER",
@@ -937,36 +938,24 @@ def _var(name: str, label: str, unit: str, source: str, **kwargs: object) -> Var
     return Variable(name=name, label=label, unit=unit, source=source, **kwargs)  # type: ignore[arg-type]
 
 
+#: The columns the readers produce from the written files, with the readers' own registry
+#: entries (so that a reader round trip gives the very same table).
 WHOOP_VARIABLES = {
-    "Recovery score %": _var("recovery_score", "Recovery score", "%", "whoop",
-                             higher_is_better=True,
-                             components=("hrv_rmssd", "resting_hr", "asleep_min",
-                                         "sleep_performance")),
-    "Resting heart rate (bpm)": _var("resting_hr", "Resting heart rate", "bpm", "whoop",
-                                     higher_is_better=False),
-    "Heart rate variability (ms)": _var("hrv_rmssd", "Heart rate variability (RMSSD)", "ms",
-                                        "whoop", higher_is_better=True),
-    "Day Strain": _var("day_strain", "Day strain", "", "whoop", higher_is_better=None),
-    "Sleep performance %": _var("sleep_performance", "Sleep performance", "%", "whoop",
-                                higher_is_better=True, components=("asleep_min",)),
-    "Asleep duration (min)": _var("asleep_min", "Time asleep", "min", "whoop",
-                                  higher_is_better=True),
-}  # fmt: skip
-ZONE5_VARIABLE = _var("zone5_min", "Time in HR zone 5", "min", "whoop", aggregation="sum")
+    header: whoop.REGISTRY[name]
+    for header, name in (
+        ("Recovery score %", "recovery_score"),
+        ("Resting heart rate (bpm)", "resting_hr"),
+        ("Heart rate variability (ms)", "hrv_rmssd"),
+        ("Day Strain", "day_strain"),
+        ("Sleep performance %", "sleep_performance"),
+        ("Asleep duration (min)", "asleep_min"),
+    )
+}
+ZONE5_VARIABLE = whoop.REGISTRY["zone5_min"]
 APPLE_VARIABLES = {
-    "vo2_max": _var("vo2_max", "VO₂ max", "mL/kg/min", "apple_health", higher_is_better=True,
-                    aggregation="last"),
-    "resting_hr": _var("resting_hr", "Resting heart rate", "bpm", "apple_health",
-                       higher_is_better=False),
-    "hrv_sdnn": _var("hrv_sdnn", "Heart rate variability (SDNN)", "ms", "apple_health",
-                     higher_is_better=True),
-    "steps": _var("steps", "Steps", "steps", "apple_health", higher_is_better=True,
-                  aggregation="sum"),
-    "active_energy": _var("active_energy", "Active energy", "kcal", "apple_health",
-                          aggregation="sum"),
-    "body_fat_pct": _var("body_fat_pct", "Body fat", "%", "apple_health",
-                         higher_is_better=False, aggregation="last"),
-}  # fmt: skip
+    name: apple_health.VARIABLES[name]
+    for name in ("vo2_max", "resting_hr", "hrv_sdnn", "steps", "active_energy", "body_fat_pct")
+}
 HABIT_VARIABLES = {
     "hydration_l": _var("hydration_l", "hydration_l", "", "csv", kind="habit"),
     "carbs_g": _var("carbs_g", "carbs_g", "", "csv", kind="habit"),

@@ -152,6 +152,12 @@ WORKOUT_VARIABLES = (
     _variable("workout_energy", "Workout energy", "kcal", "sum"),
 )
 
+#: Every daily variable this reader can produce, by name.
+VARIABLES: dict[str, Variable] = {
+    v.name: v
+    for v in (*(q.variable for q in _QUANTITIES.values()), SLEEP_VARIABLE, *WORKOUT_VARIABLES)
+}
+
 # A start tag's attributes: runs of non-quote text and quoted values, so a ``>`` inside a value
 # does not end the tag. One branch per character keeps backtracking linear.
 _ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
