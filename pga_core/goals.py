@@ -163,9 +163,13 @@ class GoalNode:
             raise ValueError(
                 f"{label}: 'inputs' must be a non-empty list of feature expressions, got {inputs!r}"
             )
-        twice = next((i for i in inputs if inputs.count(i) > 1), None)
+        written = [i.strip() for i in inputs]  # " asleep_min" is asleep_min
+        twice = next((i for i in written if written.count(i) > 1), None)
         if twice is not None:
-            raise ValueError(f"{label}: the input {twice!r} is listed twice")
+            spellings = [raw for raw, clean in zip(inputs, written, strict=True) if clean == twice]
+            shown = list(dict.fromkeys(spellings))
+            how = f" (as {' and '.join(map(repr, shown))})" if len(shown) > 1 else ""
+            raise ValueError(f"{label}: the input {twice!r} is listed twice{how}; keep one of them")
         model = document.get("model")
         if model is not None and model not in MODELS:
             raise ValueError(f"{label}: 'model' must be one of {', '.join(MODELS)}, got {model!r}")
@@ -188,7 +192,7 @@ class GoalNode:
         return cls(
             name=name.strip(),
             target=target.strip(),
-            inputs=tuple(i.strip() for i in inputs),
+            inputs=tuple(written),
             model=model,
             l2=None if l2 is None else float(l2),
             controllable=dict(controllable),

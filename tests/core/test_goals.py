@@ -580,6 +580,8 @@ def test_the_default_tree_round_trips_and_fits_the_sample_person(short_person):
     ({"name": "H", "target": "x@lag1", "inputs": ["a"]},
      "'target' must be a column name (no @transform), got 'x@lag1'"),
     ({"name": "H", "target": "x", "inputs": ["a", "b", "a"]}, "the input 'a' is listed twice"),
+    ({"name": "H", "target": "x", "inputs": ["asleep_min", " asleep_min"]},
+     "node 'H': the input 'asleep_min' is listed twice (as 'asleep_min' and ' asleep_min')"),
 ])  # fmt: skip
 def test_malformed_tree_json_names_the_node_and_field(document, message):
     with pytest.raises(ValueError, match="goal tree") as error:
