@@ -428,6 +428,11 @@ def problems(document, daily):
      "goal 'VO2': its input zone5_min is the target of goal 'Z', which is not one of its"),
     (node("Health", "recovery_score", ["asleep_min@avg7"]), "bad_expression",
      "goal 'Health': feature 'asleep_min@avg7': unknown transform 'avg'"),
+    (node("Health", "recovery_score", ["resting_hr", "vo2_max"],
+          [node("VO2", "vo2_max", ["resting_hr"], controllable={"resting_hr": False})],
+          controllable={"resting_hr": True}), "controllable_conflict",
+     "goals 'Health' and 'VO2' disagree on whether you control 'resting_hr' ('Health': yes, "
+     "'VO2': no); make them agree or say it in one goal only"),
 ])  # fmt: skip
 def test_tree_problems_name_the_goal_and_block_the_fit(short_person, document, kind, message):
     found = problems(document, short_person.daily)
@@ -435,6 +440,14 @@ def test_tree_problems_name_the_goal_and_block_the_fit(short_person, document, k
     assert all(p.blocks_tree for p in found if p.kind == kind)
     with pytest.raises(ValueError, match="goal"):
         fit_tree(GoalTree.from_json(document), short_person.daily, n_boot=0)
+
+
+def test_goals_agreeing_on_what_you_control_is_no_problem(short_person):
+    same = {"resting_hr": False}
+    document = node("Health", "recovery_score", ["resting_hr", "vo2_max"],
+                    [node("VO2", "vo2_max", ["resting_hr", "steps"], controllable=same)],
+                    controllable=same)  # fmt: skip
+    assert problems(document, short_person.daily) == []
 
 
 def test_two_goals_predicting_the_same_column_are_refused(short_person):
