@@ -25,6 +25,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 
+from pga_core.effects import CI_LEVEL
 from pga_core.features import Feature, max_lag_window, parse_feature
 from pga_core.models import (
     LinearGoalModel,
@@ -53,8 +54,6 @@ TRAIN_ROWS_PER_INPUT = 5
 #: days few, and the models' own default (made to learn XOR exactly) lets a perceptron chase the
 #: noise — its average input gradients then swing from one resample to the next.
 PERCEPTRON_L2 = 1e-2
-#: Two-sided level of every interval.
-CI_LEVEL = 0.95
 #: Probabilities are kept this far from 0 and 1 when a log-loss is computed.
 PROBABILITY_FLOOR = 1e-12
 #: Newton steps (and tolerance) for a bootstrap logistic refit's intercept.

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from pga_core.effects import CI_LEVEL
 from pga_core.features import parse_feature
 from pga_core.goal_fit import NodeFit, _percentile_interval
 
@@ -28,7 +29,9 @@ if TYPE_CHECKING:  # the tree and its fit are only read here; goals.py imports t
 
 __all__ = [
     "DAYS_PER_WEEK",
+    "SHOWN_DIGITS",
     "leverage",
+    "signed",
     "what_if",
 ]
 
@@ -36,6 +39,8 @@ Array = NDArray[np.float64]
 
 #: A yes/no behaviour's per-unit effect is also told per week.
 DAYS_PER_WEEK = 7
+#: Significant figures of the numbers shown in sentences and tables.
+SHOWN_DIGITS = 2
 
 
 # --- the personal gradient ----------------------------------------------------------------------
@@ -94,7 +99,8 @@ def leverage(tree_fit: TreeFit, *, controllable: Mapping[str, bool] | None = Non
     DataFrame, one row per leaf input, ranked by ``|per_sd|`` (largest first):
         ``input`` (column), ``label``, ``unit``, ``kind``, ``controllable``; ``per_unit`` (change
         of the top goal per unit, sustained), ``per_sd`` (per standard deviation of the daily
-        values), ``ci_low, ci_high`` (95 % interval of ``per_sd``), ``unit_ci_low, unit_ci_high``
+        values), ``ci_low, ci_high`` (central :data:`CI_LEVEL` interval of ``per_sd``),
+        ``unit_ci_low, unit_ci_high``
         (of ``per_unit``); ``sd, typical, observed_min, observed_max`` of the daily values;
         ``goals`` (where it enters) and ``sentence`` (the lever in plain words). Empty when the
         top goal could not be fitted.
@@ -141,7 +147,8 @@ def leverage(tree_fit: TreeFit, *, controllable: Mapping[str, bool] | None = Non
 
 def _lever_sentence(row: dict[str, Any], root: dict[str, Any], root_fit: NodeFit) -> str:
     """The lever in plain words, e.g. ``Have any alcoholic drinks?: yes on one fewer day a week
-    → +2.1 points of Recovery score on average (95 % CI +1.6 to +2.4)``."""
+    → +2.1 points of Recovery score on average (95 % CI +1.6 to +2.4)`` (the interval's level
+    is :data:`CI_LEVEL`)."""
     per_unit, low, high = row["per_unit"], row["unit_ci_low"], row["unit_ci_high"]
     good = -1.0 if root.get("higher_is_better") is False else 1.0
     more = per_unit * good >= 0
@@ -160,8 +167,8 @@ def _lever_sentence(row: dict[str, Any], root: dict[str, Any], root_fit: NodeFit
         unit = root.get("unit", "")
         scale, what = 1.0, f"{'points' if unit in ('', '%') else unit} of {root.get('label', '')}"
     text = (
-        f"{row['label']}: {change} → {_signed(scale * effect)} {what} on average "
-        f"(95 % CI {_signed(scale * bounds[0])} to {_signed(scale * bounds[1])})"
+        f"{row['label']}: {change} → {signed(scale * effect)} {what} on average "
+        f"({100 * CI_LEVEL:g} % CI {signed(scale * bounds[0])} to {signed(scale * bounds[1])})"
     )
     if bounds[0] < 0 < bounds[1]:
         text += "; the data cannot tell this apart from no effect"
@@ -183,9 +190,10 @@ def _plain(value: float) -> str:
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
-def _signed(value: float, digits: int = 2) -> str:
-    """A signed number to ``digits`` significant figures, without an exponent (+2.1, −0.013)."""
-    if not np.isfinite(value):
+def signed(value: float | None, digits: int = SHOWN_DIGITS) -> str:
+    """A signed number to ``digits`` significant figures, without an exponent (``+2.1``,
+    ``−0.013``, ``0``); ``n/a`` when missing or not finite."""
+    if value is None or not math.isfinite(value):
         return "n/a"
     if value == 0:
         return "0"

@@ -25,6 +25,7 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 
+from pga_core import effects, goal_fit, goal_results, personal_gradient
 from pga_core.daily import DailyData, Variable
 from pga_core.goals import (
     GoalTree,
@@ -396,6 +397,14 @@ def test_lever_sentences_speak_per_week_for_behaviours_and_per_round_step_otherw
     sleep = levers.loc["asleep_min"].sentence
     assert sleep.startswith("Time asleep: 50 min more every day → +")
     assert sleep.endswith("— not something you set directly")
+
+
+def test_intervals_and_signed_numbers_have_one_definition_each():
+    assert goal_fit.CI_LEVEL is effects.CI_LEVEL
+    assert personal_gradient.CI_LEVEL is effects.CI_LEVEL
+    assert goal_results.signed is personal_gradient.signed
+    assert personal_gradient.signed(-0.01234) == "−0.012"
+    assert personal_gradient.signed(None) == "n/a"
 
 
 # --- validation -----------------------------------------------------------------------------------
