@@ -25,7 +25,7 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 
-from pga_core import effects, goal_fit, goal_results, personal_gradient
+from pga_core import effects, goal_fit, goal_results, goals, personal_gradient
 from pga_core.daily import DailyData, Variable
 from pga_core.goals import (
     GoalTree,
@@ -187,6 +187,43 @@ def test_intervals_come_from_one_block_draw_of_calendar_days_shared_by_every_goa
     low, high = np.percentile(product, [2.5, 97.5])
     row = lever(planted_fit, "hydration_l")
     assert (row.unit_ci_low, row.unit_ci_high) == pytest.approx((low, high))
+
+
+@pytest.mark.parametrize("failed", [10, 11])
+def test_intervals_need_half_of_the_bootstrap_refits_to_succeed(short_person, monkeypatch, failed):
+    """Resamples that put every day's weight on one day cannot be refitted: below half valid
+    resamples a goal has no intervals and says why (as the behaviour statistics do)."""
+    n_boot = 20
+    real = block_bootstrap_counts
+
+    def some_fail(n_samples, n_boot, block, random_state):
+        counts = real(n_samples, n_boot, block, random_state)
+        counts[:failed] = 0
+        counts[:failed, 0] = n_samples  # one day, repeated: too few days to refit
+        return counts
+
+    monkeypatch.setattr(goals, "block_bootstrap_counts", some_fail)
+    tree = GoalTree.from_json({"name": "Sleep", "target": "asleep_min",
+                               "inputs": ["day_strain@lag1", "steps"]})  # fmt: skip
+    fit = fit_tree(tree, short_person.daily, n_boot=n_boot)
+    node = fit.fits["Sleep"]
+    valid = node.effect_draws[~np.isnan(node.effect_draws).any(axis=1)]
+    assert len(valid) == n_boot - failed
+    table = fit.weights_table("Sleep")
+    levers = leverage(fit).set_index("input")
+    if n_boot - failed >= n_boot / 2:
+        low, high = np.percentile(valid, [2.5, 97.5], axis=0)
+        np.testing.assert_allclose(table["unit_ci_low"], low)
+        np.testing.assert_allclose(table["unit_ci_high"], high)
+        assert levers.loc["steps", "unit_ci_low"] == pytest.approx(low[1])
+        assert node.notes == []
+    else:
+        assert table[["ci_low", "ci_high", "unit_ci_low", "unit_ci_high"]].isna().all().all()
+        assert levers[["ci_low", "ci_high"]].isna().all().all()
+        assert node.notes == [
+            f"Only {n_boot - failed} of {n_boot} bootstrap resamples left 'Sleep' enough days to "
+            "refit (at least 50 % are needed), so its weights have no intervals."
+        ]
 
 
 # --- against scikit-learn -------------------------------------------------------------------------
