@@ -561,6 +561,72 @@ def test_goals_the_data_cannot_support_are_left_out_and_the_rest_fitted(short_pe
         fit.weights_table("VO₂ max")
 
 
+def test_an_unfitted_sub_goal_leaves_its_target_as_a_lever_that_says_why():
+    person = generate_person(200, seed=19)  # too few VO₂ max days; lactate tests never vary
+    tree = GoalTree.from_json(json.loads((REPO / "data" / "goals.json").read_text()))
+    fit = fit_tree(tree, person.daily, n_boot=20)
+    assert list(fit.fits) == ["Overall health"]
+    (vo2_problem,) = [p for p in fit.problems if p.node == "VO₂ max"]
+    assert vo2_problem.kind == "too_few_rows"
+    levers = leverage(fit).set_index("input")
+    root = fit.fits["Overall health"]
+    j = root.inputs.index("vo2_max@mean7")
+    vo2 = levers.loc["vo2_max"]
+    assert vo2.per_unit == pytest.approx(root.effect[j])  # a 7-day mean moves 1 for 1
+    low, high = np.percentile(root.effect_draws[:, j], [2.5, 97.5])
+    assert (vo2.unit_ci_low, vo2.unit_ci_high) == pytest.approx((low, high))
+    assert vo2.goals == "Overall health"
+    assert not vo2.controllable
+    assert vo2.note == (
+        f"the goal 'VO₂ max' that predicts it could not be fitted ({vo2_problem.message}), so "
+        "it counts as a lever itself and the effects of that goal's own inputs are unknown"
+    )
+    assert vo2.sentence.endswith(f"— not something you set directly. Note: {vo2.note}")
+    assert (levers.drop(index="vo2_max")["note"] == "").all()
+    below = {"zone5_min", "resting_hr", "body_fat_pct", "hydration_l", "carbs_g",
+             "lactate_threshold_test"}  # fmt: skip
+    assert not below & set(levers.index)
+    # the top goal's model answers for its own input ...
+    table = what_if(fit, {"vo2_max": ("delta", 1.0)})
+    assert table["node"].tolist() == ["Overall health"]
+    assert table["change"].iloc[-1] == pytest.approx(vo2.per_unit)
+    # ... but nothing answers for the inputs below the goal that could not be fitted
+    for column in below:
+        with pytest.raises(ValueError, match="could not be fitted") as error:
+            what_if(fit, {column: ("delta", 1.0)})
+        assert str(error.value).startswith(
+            f"what-if: {column!r} reaches the top goal only through the goal 'VO₂ max', which "
+            f"could not be fitted ({vo2_problem.message}); the effect of changing it is unknown"
+        )
+
+
+def test_a_lever_that_also_enters_an_unfitted_goal_says_that_path_is_left_out(short_person):
+    daily = short_person.daily
+    table = daily.table.drop(columns="body_fat_pct")
+    registry = {k: v for k, v in daily.registry.items() if k != "body_fat_pct"}
+    tree = GoalTree.from_json(node(
+        "Health", "recovery_score", ["asleep_min", "hydration_l@mean7", "vo2_max@mean7"],
+        [node("VO2", "vo2_max", ["zone5_min@sum28", "body_fat_pct@mean28"],
+              [node("Zone 5", "zone5_min", ["hydration_l", "carbs_g"])])],
+    ))  # fmt: skip
+    fit = fit_tree(tree, DailyData(table, registry), n_boot=10)
+    assert list(fit.fits) == ["Health", "Zone 5"]
+    (why,) = [p.message for p in fit.problems]
+    levers = leverage(fit).set_index("input")
+    assert set(levers.index) == {"asleep_min", "hydration_l", "vo2_max"}
+    water = levers.loc["hydration_l"]
+    assert water.per_unit == pytest.approx(weight(fit, "Health", "hydration_l@mean7").weight_unit)
+    assert water.goals == "Health"
+    assert water.note == (
+        f"its path through the goal 'VO2' is left out: that goal could not be fitted ({why})"
+    )
+    changes = what_if(fit, {"hydration_l": ("delta", 1.0)})
+    assert changes["node"].tolist() == ["Health"]  # no goal whose change goes nowhere
+    assert changes["change"].iloc[-1] == pytest.approx(water.per_unit)
+    with pytest.raises(ValueError, match="'carbs_g' reaches the top goal only through the goal"):
+        what_if(fit, {"carbs_g": 100.0})
+
+
 def test_no_fittable_goal_at_all_is_an_error(short_person):
     with pytest.raises(ValueError, match="no column named 'sleep_score'"):
         fit_tree(GoalTree.from_json(node("H", "sleep_score", ["steps"])), short_person.daily)
@@ -573,7 +639,7 @@ CONTRACT_WEIGHT = {"input", "weight_sd", "weight_unit", "ci_low", "ci_high"}
 EXTRA_WEIGHT = {"unit_ci_low", "unit_ci_high"}
 CONTRACT_LEVER = {"input", "per_unit", "per_sd", "ci_low", "ci_high"}
 EXTRA_LEVER = {"label", "unit", "kind", "controllable", "unit_ci_low", "unit_ci_high", "sd",
-               "typical", "observed_min", "observed_max", "goals", "sentence"}  # fmt: skip
+               "typical", "observed_min", "observed_max", "goals", "note", "sentence"}  # fmt: skip
 
 
 def test_to_json_has_the_contracts_keys(planted_fit):
