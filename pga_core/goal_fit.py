@@ -25,6 +25,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 
+from pga_core.effects import CI_LEVEL, MIN_VALID_RESAMPLE_SHARE
 from pga_core.features import Feature, max_lag_window, parse_feature
 from pga_core.models import (
     LinearGoalModel,
@@ -53,8 +54,6 @@ TRAIN_ROWS_PER_INPUT = 5
 #: days few, and the models' own default (made to learn XOR exactly) lets a perceptron chase the
 #: noise — its average input gradients then swing from one resample to the next.
 PERCEPTRON_L2 = 1e-2
-#: Two-sided level of every interval.
-CI_LEVEL = 0.95
 #: Probabilities are kept this far from 0 and 1 when a log-loss is computed.
 PROBABILITY_FLOOR = 1e-12
 #: Newton steps (and tolerance) for a bootstrap logistic refit's intercept.
@@ -198,7 +197,9 @@ class NodeFit:
         )
 
     def intervals(self) -> tuple[Array, Array]:
-        """Per-unit effect interval bounds (low, high), each (d,), from the bootstrap draws."""
+        """Per-unit effect interval bounds (low, high), each (d,), from the bootstrap draws;
+        NaN when fewer than :data:`~pga_core.effects.MIN_VALID_RESAMPLE_SHARE` of them could be
+        refitted (:attr:`notes` then says so)."""
         return _percentile_interval(self.effect_draws)
 
     def weights_table(self) -> pd.DataFrame:
@@ -350,7 +351,7 @@ def _fit_node(
         score_baseline=baseline,
         gap=gap,
         n_splits=n_splits,
-        notes=_convergence_notes(name, caught),
+        notes=_convergence_notes(name, caught) + _resample_notes(name, draws_sd, classify),
     )
 
 
@@ -371,6 +372,19 @@ def _convergence_notes(name: str, caught: list[warnings.WarningMessage]) -> list
     return [
         f"The gradient ascent of {name!r} did not fully converge on every fit; its weights may "
         "be slightly off."
+    ]
+
+
+def _resample_notes(name: str, draws: Array, classify: bool) -> list[str]:
+    """A plain note when too few resamples could be refitted for the weights to have intervals."""
+    n_boot = len(draws)
+    valid = int(np.isfinite(draws).all(axis=1).sum())
+    if n_boot == 0 or valid >= MIN_VALID_RESAMPLE_SHARE * n_boot:
+        return []
+    days = "enough days, yes and no days among them," if classify else "enough days"
+    return [
+        f"Only {valid} of {n_boot} bootstrap resamples left {name!r} {days} to refit (at least "
+        f"{100 * MIN_VALID_RESAMPLE_SHARE:g} % are needed), so its weights have no intervals."
     ]
 
 
@@ -464,15 +478,17 @@ def _log_loss(actual: Array, probability: Array) -> float:
 
 
 def _percentile_interval(draws: Array) -> tuple[Array, Array]:
-    """Percentile bounds over the first axis, ignoring NaN draws (NaN when none is left)."""
+    """Central CI_LEVEL percentile bounds of the finite draws (B, d), each (d,); NaN in a column
+    where fewer than MIN_VALID_RESAMPLE_SHARE of the resamples could be refitted."""
     tail = 100.0 * (1.0 - CI_LEVEL) / 2.0
     draws = np.asarray(draws, dtype=np.float64)
-    if draws.shape[0] == 0 or np.isnan(draws).all(axis=0).all():
-        empty = np.full(draws.shape[1:], np.nan)
-        return empty, empty.copy()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column gives NaN
-        low, high = np.nanpercentile(draws, [tail, 100.0 - tail], axis=0)
+    finite = np.isfinite(draws)
+    valid = finite.sum(axis=0)
+    enough = (valid > 0) & (valid >= MIN_VALID_RESAMPLE_SHARE * draws.shape[0])
+    low, high = np.full(draws.shape[1:], np.nan), np.full(draws.shape[1:], np.nan)
+    if enough.any():
+        kept = np.where(finite, draws, np.nan)[:, enough]
+        low[enough], high[enough] = np.nanpercentile(kept, [tail, 100.0 - tail], axis=0)
     return low, high
 
 

@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pga_core.effects import CI_LEVEL
 from pga_core.goal_editor import DEFAULT_TREE_NAME
 from pga_core.goals import GoalTree, NodeFit, TreeFit
+from pga_core.personal_gradient import signed
 
 __all__ = [
     "DATA_KEY",
@@ -37,8 +39,6 @@ __all__ = [
 #: Where a saved fit records the data it was fitted on.
 DATA_KEY = "data"
 DAY_FORMAT = "%Y-%m-%d"
-#: Significant figures of the numbers shown in tables and sentences.
-SHOWN_DIGITS = 2
 #: An r² below this shows as "less than 1 %" rather than a rounded "0 %".
 HALF_PERCENT = 0.005
 
@@ -121,7 +121,7 @@ def fit_headline(tree_fit: TreeFit) -> str:
     settings = tree_fit.settings
     n_boot = int(settings.get("n_boot", 0))
     intervals = (
-        f"95 % intervals from {n_boot} block-bootstrap resamples (blocks of "
+        f"{100 * CI_LEVEL:g} % intervals from {n_boot} block-bootstrap resamples (blocks of "
         f"{int(settings.get('block', 0))} days)"
         if n_boot
         else "no intervals (no bootstrap resamples)"
@@ -243,15 +243,3 @@ def _interval(low: float, high: float) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return "n/a"
     return f"{signed(low)} to {signed(high)}"
-
-
-def signed(value: float, digits: int = SHOWN_DIGITS) -> str:
-    """A signed number to ``digits`` significant figures, without an exponent (``+2.1``,
-    ``−0.013``, ``0``); ``n/a`` when not finite."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    if value == 0:
-        return "0"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    text = f"{abs(value):,.{decimals}f}"
-    return ("+" if value > 0 else "−") + text

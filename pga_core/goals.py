@@ -73,7 +73,7 @@ _NODE_KEYS = ("name", "target", "inputs", "model", "l2", "controllable", "childr
 #: Problems with the tree itself: nothing can be fitted until they are mended.
 TREE_PROBLEMS = frozenset(
     {"duplicate_name", "duplicate_target", "bad_expression", "own_input", "cycle",
-     "not_an_input", "target_elsewhere"}
+     "not_an_input", "target_elsewhere", "controllable_conflict"}
 )  # fmt: skip
 
 
@@ -86,7 +86,8 @@ class Problem:
     ----------
     node : the node's name.
     kind : ``duplicate_name``, ``duplicate_target``, ``bad_expression``, ``own_input``, ``cycle``,
-        ``not_an_input``, ``target_elsewhere`` (the tree is wrong: nothing is fitted), or
+        ``not_an_input``, ``target_elsewhere``, ``controllable_conflict`` (the tree is wrong:
+        nothing is fitted), or
         ``unknown_column``, ``not_yes_no``, ``constant_input``, ``too_few_rows`` (this node
         cannot be fitted on these data; the others can).
     message : one plain sentence naming the node, the column and what is expected.
@@ -163,9 +164,13 @@ class GoalNode:
             raise ValueError(
                 f"{label}: 'inputs' must be a non-empty list of feature expressions, got {inputs!r}"
             )
-        twice = next((i for i in inputs if inputs.count(i) > 1), None)
+        written = [i.strip() for i in inputs]  # " asleep_min" is asleep_min
+        twice = next((i for i in written if written.count(i) > 1), None)
         if twice is not None:
-            raise ValueError(f"{label}: the input {twice!r} is listed twice")
+            spellings = [raw for raw, clean in zip(inputs, written, strict=True) if clean == twice]
+            shown = list(dict.fromkeys(spellings))
+            how = f" (as {' and '.join(map(repr, shown))})" if len(shown) > 1 else ""
+            raise ValueError(f"{label}: the input {twice!r} is listed twice{how}; keep one of them")
         model = document.get("model")
         if model is not None and model not in MODELS:
             raise ValueError(f"{label}: 'model' must be one of {', '.join(MODELS)}, got {model!r}")
@@ -188,7 +193,7 @@ class GoalNode:
         return cls(
             name=name.strip(),
             target=target.strip(),
-            inputs=tuple(i.strip() for i in inputs),
+            inputs=tuple(written),
             model=model,
             l2=None if l2 is None else float(l2),
             controllable=dict(controllable),
@@ -314,6 +319,24 @@ class GoalTree:
             target_owner.setdefault(node.target, node)
         for node in self.root.walk():
             problems.extend(self._node_structure(node, target_owner))
+        problems.extend(self._controllable_conflicts())
+        return problems
+
+    def _controllable_conflicts(self) -> list[Problem]:
+        """Goals that disagree on whether the person controls the same column."""
+        problems = []
+        first: dict[str, tuple[GoalNode, bool]] = {}
+        for node in self.root.walk():
+            for column, setting in node.controllable.items():
+                other, said = first.setdefault(column, (node, setting))
+                if said != setting:
+                    problems.append(Problem(
+                        node.name, "controllable_conflict",
+                        f"goals {other.name!r} and {node.name!r} disagree on whether you control "
+                        f"{column!r} ({other.name!r}: {_yes_no(said)}, {node.name!r}: "
+                        f"{_yes_no(setting)}); make them agree or say it in one goal only",
+                        column,
+                    ))  # fmt: skip
         return problems
 
     def _node_structure(self, node: GoalNode, owners: dict[str, GoalNode]) -> list[Problem]:
@@ -370,6 +393,10 @@ class GoalTree:
             chain.append(parent)
             parent = self.parent_of(parent.name)
         return chain
+
+
+def _yes_no(setting: bool) -> str:
+    return "yes" if setting else "no"
 
 
 def _frame(tree: GoalTree, daily: DailyData) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 
+from pga_core import effects, goal_fit, goal_results, goals, personal_gradient
 from pga_core.daily import DailyData, Variable
 from pga_core.goals import (
     GoalTree,
@@ -186,6 +187,43 @@ def test_intervals_come_from_one_block_draw_of_calendar_days_shared_by_every_goa
     low, high = np.percentile(product, [2.5, 97.5])
     row = lever(planted_fit, "hydration_l")
     assert (row.unit_ci_low, row.unit_ci_high) == pytest.approx((low, high))
+
+
+@pytest.mark.parametrize("failed", [10, 11])
+def test_intervals_need_half_of_the_bootstrap_refits_to_succeed(short_person, monkeypatch, failed):
+    """Resamples that put every day's weight on one day cannot be refitted: below half valid
+    resamples a goal has no intervals and says why (as the behaviour statistics do)."""
+    n_boot = 20
+    real = block_bootstrap_counts
+
+    def some_fail(n_samples, n_boot, block, random_state):
+        counts = real(n_samples, n_boot, block, random_state)
+        counts[:failed] = 0
+        counts[:failed, 0] = n_samples  # one day, repeated: too few days to refit
+        return counts
+
+    monkeypatch.setattr(goals, "block_bootstrap_counts", some_fail)
+    tree = GoalTree.from_json({"name": "Sleep", "target": "asleep_min",
+                               "inputs": ["day_strain@lag1", "steps"]})  # fmt: skip
+    fit = fit_tree(tree, short_person.daily, n_boot=n_boot)
+    node = fit.fits["Sleep"]
+    valid = node.effect_draws[~np.isnan(node.effect_draws).any(axis=1)]
+    assert len(valid) == n_boot - failed
+    table = fit.weights_table("Sleep")
+    levers = leverage(fit).set_index("input")
+    if n_boot - failed >= n_boot / 2:
+        low, high = np.percentile(valid, [2.5, 97.5], axis=0)
+        np.testing.assert_allclose(table["unit_ci_low"], low)
+        np.testing.assert_allclose(table["unit_ci_high"], high)
+        assert levers.loc["steps", "unit_ci_low"] == pytest.approx(low[1])
+        assert node.notes == []
+    else:
+        assert table[["ci_low", "ci_high", "unit_ci_low", "unit_ci_high"]].isna().all().all()
+        assert levers[["ci_low", "ci_high"]].isna().all().all()
+        assert node.notes == [
+            f"Only {n_boot - failed} of {n_boot} bootstrap resamples left 'Sleep' enough days to "
+            "refit (at least 50 % are needed), so its weights have no intervals."
+        ]
 
 
 # --- against scikit-learn -------------------------------------------------------------------------
@@ -398,6 +436,14 @@ def test_lever_sentences_speak_per_week_for_behaviours_and_per_round_step_otherw
     assert sleep.endswith("— not something you set directly")
 
 
+def test_intervals_and_signed_numbers_have_one_definition_each():
+    assert goal_fit.CI_LEVEL is effects.CI_LEVEL
+    assert personal_gradient.CI_LEVEL is effects.CI_LEVEL
+    assert goal_results.signed is personal_gradient.signed
+    assert personal_gradient.signed(-0.01234) == "−0.012"
+    assert personal_gradient.signed(None) == "n/a"
+
+
 # --- validation -----------------------------------------------------------------------------------
 def node(name, target, inputs, children=(), **extra):
     return {"name": name, "target": target, "inputs": list(inputs),
@@ -428,6 +474,11 @@ def problems(document, daily):
      "goal 'VO2': its input zone5_min is the target of goal 'Z', which is not one of its"),
     (node("Health", "recovery_score", ["asleep_min@avg7"]), "bad_expression",
      "goal 'Health': feature 'asleep_min@avg7': unknown transform 'avg'"),
+    (node("Health", "recovery_score", ["resting_hr", "vo2_max"],
+          [node("VO2", "vo2_max", ["resting_hr"], controllable={"resting_hr": False})],
+          controllable={"resting_hr": True}), "controllable_conflict",
+     "goals 'Health' and 'VO2' disagree on whether you control 'resting_hr' ('Health': yes, "
+     "'VO2': no); make them agree or say it in one goal only"),
 ])  # fmt: skip
 def test_tree_problems_name_the_goal_and_block_the_fit(short_person, document, kind, message):
     found = problems(document, short_person.daily)
@@ -435,6 +486,14 @@ def test_tree_problems_name_the_goal_and_block_the_fit(short_person, document, k
     assert all(p.blocks_tree for p in found if p.kind == kind)
     with pytest.raises(ValueError, match="goal"):
         fit_tree(GoalTree.from_json(document), short_person.daily, n_boot=0)
+
+
+def test_goals_agreeing_on_what_you_control_is_no_problem(short_person):
+    same = {"resting_hr": False}
+    document = node("Health", "recovery_score", ["resting_hr", "vo2_max"],
+                    [node("VO2", "vo2_max", ["resting_hr", "steps"], controllable=same)],
+                    controllable=same)  # fmt: skip
+    assert problems(document, short_person.daily) == []
 
 
 def test_two_goals_predicting_the_same_column_are_refused(short_person):
@@ -502,6 +561,72 @@ def test_goals_the_data_cannot_support_are_left_out_and_the_rest_fitted(short_pe
         fit.weights_table("VO₂ max")
 
 
+def test_an_unfitted_sub_goal_leaves_its_target_as_a_lever_that_says_why():
+    person = generate_person(200, seed=19)  # too few VO₂ max days; lactate tests never vary
+    tree = GoalTree.from_json(json.loads((REPO / "data" / "goals.json").read_text()))
+    fit = fit_tree(tree, person.daily, n_boot=20)
+    assert list(fit.fits) == ["Overall health"]
+    (vo2_problem,) = [p for p in fit.problems if p.node == "VO₂ max"]
+    assert vo2_problem.kind == "too_few_rows"
+    levers = leverage(fit).set_index("input")
+    root = fit.fits["Overall health"]
+    j = root.inputs.index("vo2_max@mean7")
+    vo2 = levers.loc["vo2_max"]
+    assert vo2.per_unit == pytest.approx(root.effect[j])  # a 7-day mean moves 1 for 1
+    low, high = np.percentile(root.effect_draws[:, j], [2.5, 97.5])
+    assert (vo2.unit_ci_low, vo2.unit_ci_high) == pytest.approx((low, high))
+    assert vo2.goals == "Overall health"
+    assert not vo2.controllable
+    assert vo2.note == (
+        f"the goal 'VO₂ max' that predicts it could not be fitted ({vo2_problem.message}), so "
+        "it counts as a lever itself and the effects of that goal's own inputs are unknown"
+    )
+    assert vo2.sentence.endswith(f"— not something you set directly. Note: {vo2.note}")
+    assert (levers.drop(index="vo2_max")["note"] == "").all()
+    below = {"zone5_min", "resting_hr", "body_fat_pct", "hydration_l", "carbs_g",
+             "lactate_threshold_test"}  # fmt: skip
+    assert not below & set(levers.index)
+    # the top goal's model answers for its own input ...
+    table = what_if(fit, {"vo2_max": ("delta", 1.0)})
+    assert table["node"].tolist() == ["Overall health"]
+    assert table["change"].iloc[-1] == pytest.approx(vo2.per_unit)
+    # ... but nothing answers for the inputs below the goal that could not be fitted
+    for column in below:
+        with pytest.raises(ValueError, match="could not be fitted") as error:
+            what_if(fit, {column: ("delta", 1.0)})
+        assert str(error.value).startswith(
+            f"what-if: {column!r} reaches the top goal only through the goal 'VO₂ max', which "
+            f"could not be fitted ({vo2_problem.message}); the effect of changing it is unknown"
+        )
+
+
+def test_a_lever_that_also_enters_an_unfitted_goal_says_that_path_is_left_out(short_person):
+    daily = short_person.daily
+    table = daily.table.drop(columns="body_fat_pct")
+    registry = {k: v for k, v in daily.registry.items() if k != "body_fat_pct"}
+    tree = GoalTree.from_json(node(
+        "Health", "recovery_score", ["asleep_min", "hydration_l@mean7", "vo2_max@mean7"],
+        [node("VO2", "vo2_max", ["zone5_min@sum28", "body_fat_pct@mean28"],
+              [node("Zone 5", "zone5_min", ["hydration_l", "carbs_g"])])],
+    ))  # fmt: skip
+    fit = fit_tree(tree, DailyData(table, registry), n_boot=10)
+    assert list(fit.fits) == ["Health", "Zone 5"]
+    (why,) = [p.message for p in fit.problems]
+    levers = leverage(fit).set_index("input")
+    assert set(levers.index) == {"asleep_min", "hydration_l", "vo2_max"}
+    water = levers.loc["hydration_l"]
+    assert water.per_unit == pytest.approx(weight(fit, "Health", "hydration_l@mean7").weight_unit)
+    assert water.goals == "Health"
+    assert water.note == (
+        f"its path through the goal 'VO2' is left out: that goal could not be fitted ({why})"
+    )
+    changes = what_if(fit, {"hydration_l": ("delta", 1.0)})
+    assert changes["node"].tolist() == ["Health"]  # no goal whose change goes nowhere
+    assert changes["change"].iloc[-1] == pytest.approx(water.per_unit)
+    with pytest.raises(ValueError, match="'carbs_g' reaches the top goal only through the goal"):
+        what_if(fit, {"carbs_g": 100.0})
+
+
 def test_no_fittable_goal_at_all_is_an_error(short_person):
     with pytest.raises(ValueError, match="no column named 'sleep_score'"):
         fit_tree(GoalTree.from_json(node("H", "sleep_score", ["steps"])), short_person.daily)
@@ -514,7 +639,7 @@ CONTRACT_WEIGHT = {"input", "weight_sd", "weight_unit", "ci_low", "ci_high"}
 EXTRA_WEIGHT = {"unit_ci_low", "unit_ci_high"}
 CONTRACT_LEVER = {"input", "per_unit", "per_sd", "ci_low", "ci_high"}
 EXTRA_LEVER = {"label", "unit", "kind", "controllable", "unit_ci_low", "unit_ci_high", "sd",
-               "typical", "observed_min", "observed_max", "goals", "sentence"}  # fmt: skip
+               "typical", "observed_min", "observed_max", "goals", "note", "sentence"}  # fmt: skip
 
 
 def test_to_json_has_the_contracts_keys(planted_fit):
@@ -580,6 +705,8 @@ def test_the_default_tree_round_trips_and_fits_the_sample_person(short_person):
     ({"name": "H", "target": "x@lag1", "inputs": ["a"]},
      "'target' must be a column name (no @transform), got 'x@lag1'"),
     ({"name": "H", "target": "x", "inputs": ["a", "b", "a"]}, "the input 'a' is listed twice"),
+    ({"name": "H", "target": "x", "inputs": ["asleep_min", " asleep_min"]},
+     "node 'H': the input 'asleep_min' is listed twice (as 'asleep_min' and ' asleep_min')"),
 ])  # fmt: skip
 def test_malformed_tree_json_names_the_node_and_field(document, message):
     with pytest.raises(ValueError, match="goal tree") as error:

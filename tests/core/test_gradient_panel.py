@@ -207,6 +207,23 @@ def test_the_levers_table_shows_each_lever_with_its_interval(levers):
     assert (table["You control it"] == np.where(levers["controllable"], "yes", "no")).all()
 
 
+def test_with_a_sub_goal_unfitted_every_slider_moves_the_top_goal_and_none_is_cut_off():
+    person = generate_person(200, seed=19)  # VO₂ max and Zone-5 time cannot be fitted
+    fit = fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=5)
+    levers = leverage(fit)
+    everything = leverage(fit, controllable=controllable_overrides(levers, levers["input"]))
+    sliders = what_if_sliders(everything)
+    assert "vo2_max" in [s.input for s in sliders]  # if the person says they control it
+    assert not {"hydration_l", "carbs_g", "zone5_min"} & {s.input for s in sliders}
+    per_unit = everything.set_index("input")["per_unit"]
+    for slider in sliders:
+        moved = slider_changes([slider], {slider.input: slider.start + slider.step})
+        table = what_if(fit, moved)
+        assert table["change"].iloc[-1] == pytest.approx(per_unit[slider.input] * moved[
+            slider.input][1])  # fmt: skip
+    assert "vo2_max" not in controlled(levers)  # not the person's to set, unless they say so
+
+
 def test_a_missing_top_goal_has_no_change(fit):
     with pytest.raises(ValueError, match="was not fitted"):
         root_change(pd.DataFrame(columns=["node", "before", "after", "change"]), fit)
