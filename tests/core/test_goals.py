@@ -418,9 +418,10 @@ def test_a_single_goal_tree_has_its_weights_as_levers(short_person):
     ranked = leverage(fit)["per_sd"].abs().tolist()
     assert ranked == sorted(ranked, reverse=True)
     assert levers.loc["have_any_caffeine", "controllable"]
-    assert not levers.loc["steps", "controllable"]
-    overridden = leverage(fit, controllable={"steps": True}).set_index("input")
-    assert overridden.loc["steps", "controllable"]
+    assert levers.loc["steps", "controllable"]  # a habit in the readers' registry
+    assert not levers.loc["day_strain", "controllable"]
+    overridden = leverage(fit, controllable={"day_strain": True}).set_index("input")
+    assert overridden.loc["day_strain", "controllable"]
 
 
 def test_lever_sentences_speak_per_week_for_behaviours_and_per_round_step_otherwise(planted_fit):
@@ -432,7 +433,7 @@ def test_lever_sentences_speak_per_week_for_behaviours_and_per_round_step_otherw
         "Recovery score on average (95 % CI +"
     )
     sleep = levers.loc["asleep_min"].sentence
-    assert sleep.startswith("Time asleep: 50 min more every day → +")
+    assert sleep.startswith("Asleep duration: 50 min more every day → +")
     assert sleep.endswith("— not something you set directly")
 
 
