@@ -120,6 +120,17 @@ def _on_save() -> None:
     _say("success", f"Saved the tree as {name!r} in your workspace.", "tree")
 
 
+def _on_delete() -> None:
+    name = st.session_state.goals_load_choice
+    try:
+        common.workspace().delete_goals(name)
+    except ValueError as error:
+        _say("error", str(error), "tree")
+        return
+    st.session_state.goals_load_choice = _DEFAULT
+    _say("success", f"Deleted the saved tree {name!r} and its fit from your workspace.", "tree")
+
+
 def _on_rename() -> None:
     new = st.session_state.goals_goal_name
     _apply(goal_editor.edit_goal, _selected(), name=new, select=new.strip())
@@ -198,7 +209,15 @@ def _tree_section(check: goal_editor.TreeCheck, shown: fits.KeptFit | None) -> N
             format_func=lambda n: "the default tree (data/goals.json)" if n == _DEFAULT else n,
             key="goals_load_choice",
         )
-        st.button("Load", key="goals_load", on_click=_on_load)
+        load_button, delete_button = st.columns(2)
+        load_button.button("Load", key="goals_load", on_click=_on_load)
+        delete_button.button(
+            "Delete saved tree",
+            key="goals_delete",
+            on_click=_on_delete,
+            disabled=st.session_state.goals_load_choice == _DEFAULT,
+            help="Removes the chosen tree and its fit from your workspace (not the default tree).",
+        )
     with save:
         st.text_input("Save under the name", key="goals_save_name", persist_state="session")
         st.button("Save", key="goals_save", on_click=_on_save)

@@ -415,6 +415,14 @@ class Workspace:
         with self._transaction(write=False) as connection:
             return [r[0] for r in connection.execute("SELECT name FROM goals ORDER BY name")]
 
+    def delete_goals(self, name: str) -> None:
+        """Delete the goal tree saved under ``name`` and its fit result; ValueError if none."""
+        with self._transaction(write=True) as connection:
+            deleted = connection.execute("DELETE FROM goals WHERE name = ?", (name,)).rowcount
+            connection.execute("DELETE FROM fits WHERE name = ?", (name,))
+        if not deleted:
+            raise ValueError(f"{self.path}: no goal tree named {name!r} to delete")
+
     def save_fit(self, name: str, result_json: dict[str, Any]) -> None:
         """Save (or replace) the fit result of the goal tree ``name``, as JSON text."""
         self._save_json("fits", "result_json", name, result_json)

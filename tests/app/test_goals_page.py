@@ -214,6 +214,12 @@ def test_saving_and_loading_a_tree(open_goals, workspace) -> None:
     assert app.session_state["goals_document"] == saved
     assert app.text_input(key="goals_save_name").value == "my tree"
 
+    app.button(key="goals_delete").click()
+    run(app)
+    assert "Deleted the saved tree 'my tree' and its fit from your workspace." in texts(app.success)
+    assert workspace.goal_names() == []
+    assert app.button(key="goals_delete").disabled  # the default tree cannot be deleted
+
 
 def test_goals_are_added_renamed_and_removed_through_the_editor(open_goals) -> None:
     app = open_goals()

@@ -380,6 +380,17 @@ def test_goal_trees_and_fits_round_trip_as_json_text(workspace):
     assert kinds == {"text"}
 
 
+def test_deleting_a_goal_tree_removes_its_fit_and_nothing_else(workspace):
+    workspace.save_goals("mine", {"name": "health"})
+    workspace.save_fit("mine", {"nodes": []})
+    workspace.save_goals("kept", {"name": "sleep"})
+    workspace.delete_goals("mine")
+    assert workspace.goal_names() == ["kept"]
+    assert workspace.load_fit("mine") is None
+    with pytest.raises(ValueError, match="no goal tree named 'mine' to delete"):
+        workspace.delete_goals("mine")
+
+
 def test_goal_errors_say_what_is_wrong(workspace):
     workspace.save_goals("mine", {"name": "health"})
     with pytest.raises(ValueError, match=r"no goal tree named 'theirs' \(saved: mine\)"):
