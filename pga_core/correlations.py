@@ -81,7 +81,8 @@ def lagged_correlations(
     both series' autocorrelation. Two slowly drifting series correlate strongly by chance;
     rotation knows that, a textbook correlation test does not. At lag 0 the matrix is symmetric
     and each pair is tested once; the diagonal is never tested. Circular pairs (one computed
-    from the other) are flagged and left out of the q-value family.
+    from the other) are flagged and left out of the q-value family. A pair where one side has
+    the same value on every day both are known has no correlation: its r, p and q are NaN.
 
     Parameters
     ----------
@@ -164,6 +165,10 @@ def _rotation_correlation(
     span = slice(complete[0], complete[-1] + 1)
     x, y = x[span], y[span]
     x_seen, y_seen = ~np.isnan(x), ~np.isnan(y)
+    both = x_seen & y_seen
+    if np.ptp(x[both]) == 0 or np.ptp(y[both]) == 0:
+        # One side never changes on the days both are known: there is no correlation to test.
+        return math.nan, int(complete.size), math.nan
     xc = np.where(x_seen, x - np.nanmean(x), 0.0)
     yc = np.where(y_seen, y - np.nanmean(y), 0.0)
     n, sx, sxx, sy, syy, sxy = _circular_cross_sums(
@@ -179,7 +184,7 @@ def _rotation_correlation(
         r = cov / np.sqrt(var_x * var_y)
     r = np.where((n >= 3) & (var_x > 0) & (var_y > 0), r, np.nan)
     pairs = complete.size
-    observed = float(np.corrcoef(x[x_seen & y_seen], y[x_seen & y_seen])[0, 1])
+    observed = float(np.corrcoef(x[both], y[both])[0, 1])
     if not np.isfinite(observed):
         return math.nan, pairs, math.nan
     p_value, _ = _rotation_p_from_statistics(r[0], r[_rotation_shifts(x.size, n_perm, rng)])

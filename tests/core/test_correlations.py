@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -78,6 +79,47 @@ def test_correlation_p_value_is_a_rotation_test() -> None:
     expected = (1 + np.sum(np.array(reference) >= abs(r) * (1 - 1e-9))) / n_days
     assert result.p_value.loc["first", "second"] == pytest.approx(expected)
     assert result.p_value.loc["first", "second"] > 0.01
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman"])
+@pytest.mark.parametrize("lag", [0, 1])
+def test_a_pair_without_variation_on_its_shared_days_is_nan_without_a_warning(
+    lag: int, method: str
+) -> None:
+    # A metric logged every fifth day and a yes/no test done only on other days: on the days
+    # both are known the test is always the same, so their correlation does not exist.
+    rng = np.random.default_rng(19)
+    n_days = 120
+    rare = np.full(n_days, np.nan)
+    rare[::5] = rng.normal(20, 1, n_days // 5)
+    test = np.zeros(n_days)
+    test[1::5] = 1.0
+    daily = make_daily({"rare": rare, "test": test, "hrv": rng.normal(60, 8, n_days)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = lagged_correlations(
+            daily, ["rare", "test", "hrv"], lag=lag, method=method, n_perm=200
+        )
+    shifted = daily.table.shift(-lag)
+    flat = [("rare", "test"), ("test", "rare")] if lag else [("rare", "test")]
+    cells = result.table.set_index(["x", "y"])
+    for x, y in flat:
+        shared = pd.DataFrame({"x": daily.table[x], "y": shifted[y]}).dropna()
+        with pytest.warns(stats.ConstantInputWarning):
+            assert math.isnan(stats.pearsonr(shared["x"], shared["y"]).statistic)
+        cell = cells.loc[(x, y)]
+        assert cell["n_pairs"] == len(shared)
+        assert math.isnan(cell["r"])
+        assert math.isnan(cell["p_value"])
+        assert math.isnan(cell["q_value"])
+        assert not cell["tested"]
+        assert math.isnan(result.r.loc[x, y])
+    others = cells.drop(flat)
+    assert others["tested"].all()
+    assert np.isfinite(others["r"]).all()
+    if method == "pearson":
+        expected = daily.table["rare"].corr(shifted["hrv"])
+        assert cells.loc[("rare", "hrv"), "r"] == pytest.approx(expected, rel=1e-10)
 
 
 # ------------------------------------------------------------------------------ bad input
