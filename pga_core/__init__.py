@@ -10,18 +10,18 @@ from importlib import import_module
 
 _PUBLIC = {
     "pga_core.ascent": ("AscentResult", "DivergenceError", "gradient_ascent"),
+    "pga_core.correlations": ("lagged_correlations",),
     "pga_core.daily": ("DailyData", "Variable", "merge_daily"),
     "pga_core.effects": (
         "ImpactRequest",
         "behaviour_impact",
-        "habit_effects",
         "impact_records",
         "impact_tests",
         "lag_scan",
-        "lagged_correlations",
     ),
     "pga_core.features": ("parse_feature", "sustained_factor"),
     "pga_core.goals": ("GoalNode", "GoalTree", "TreeFit", "fit_tree"),
+    "pga_core.habits": ("habit_effects",),
     "pga_core.personal_gradient": ("leverage", "what_if"),
     "pga_core.models": (
         "LinearGoalModel",

@@ -779,13 +779,11 @@ def correlations(
 ) -> LaggedCorrelations:
     """:func:`~pga_core.effects.lagged_correlations` of the chosen columns.
 
-    Pairs with no variation over their shared days give NaN silently (the heat-map leaves them
-    blank) rather than a floating-point warning.
+    Pairs with no variation over their shared days get NaN (the heat-map leaves them blank).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return lagged_correlations(
-            daily, list(columns), lag=lag, method=method, random_state=random_state
-        )
+    return lagged_correlations(
+        daily, list(columns), lag=lag, method=method, random_state=random_state
+    )
 
 
 def correlation_cells(result: LaggedCorrelations, daily: DailyData) -> pd.DataFrame:

@@ -1,7 +1,8 @@
-"""Behaviour impact, lag scans and lagged correlations against direct computations."""
+"""Behaviour impact and lag scans against direct computations."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 
@@ -9,8 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import signal, stats
-from sklearn.linear_model import Ridge
-from sklearn.preprocessing import StandardScaler
 
 from pga_core import effects
 from pga_core.daily import DailyData, Variable
@@ -19,11 +18,9 @@ from pga_core.effects import (
     ImpactRequest,
     adjust_together,
     behaviour_impact,
-    habit_effects,
     impact_records,
     impact_tests,
     lag_scan,
-    lagged_correlations,
 )
 
 OUTCOME = "recovery_score"
@@ -361,55 +358,6 @@ def test_tests_run_together_share_one_family() -> None:
     )
 
 
-# ------------------------------------------------------------------------------ correlations
-
-
-def test_lagged_correlations_match_pandas_and_scipy() -> None:
-    rng = np.random.default_rng(16)
-    n_days = 300
-    strain = rng.gamma(4, 3, n_days)
-    sleep = rng.normal(450, 40, n_days)
-    outcome = np.r_[60, 80 - 0.8 * strain[:-1]] + rng.normal(0, 5, n_days)
-    sleep[rng.random(n_days) < 0.1] = np.nan
-    daily = make_daily({OUTCOME: outcome, "day_strain": strain, "asleep_min": sleep})
-    names = ["day_strain", "asleep_min", OUTCOME]
-    result = lagged_correlations(daily, names, lag=1, n_perm=200)
-    shifted = daily.table.shift(-1)
-    for x in names:
-        assert math.isnan(result.r.loc[x, x])
-        for y in names:
-            if x != y:
-                expected = daily.table[x].corr(shifted[y])
-                assert result.r.loc[x, y] == pytest.approx(expected, rel=1e-10)
-    assert result.p_value.loc["day_strain", OUTCOME] < 0.01
-    assert len(result.table) == 6
-    np.testing.assert_allclose(
-        result.table["q_value"], stats.false_discovery_control(result.table["p_value"])
-    )
-    same_day = lagged_correlations(daily, ["day_strain", OUTCOME], method="spearman")
-    rho = stats.spearmanr(strain, outcome).statistic
-    assert same_day.r.loc["day_strain", OUTCOME] == pytest.approx(rho, rel=1e-10)
-    assert same_day.r.loc[OUTCOME, "day_strain"] == same_day.r.loc["day_strain", OUTCOME]
-    assert len(same_day.table) == 1
-
-
-def test_correlation_p_value_is_a_rotation_test() -> None:
-    # Two independent random walks correlate strongly by chance: a textbook test calls it
-    # significant, the rotation test does not.
-    rng = np.random.default_rng(17)
-    n_days = 400
-    first = np.cumsum(rng.normal(size=n_days))
-    second = np.cumsum(rng.normal(size=n_days))
-    daily = make_daily({"first": first, "second": second})
-    result = lagged_correlations(daily, ["first", "second"], n_perm=None)
-    r = result.r.loc["first", "second"]
-    assert stats.pearsonr(first, second).pvalue < 1e-6
-    reference = [abs(np.corrcoef(np.roll(first, k), second)[0, 1]) for k in range(1, n_days)]
-    expected = (1 + np.sum(np.array(reference) >= abs(r) * (1 - 1e-9))) / n_days
-    assert result.p_value.loc["first", "second"] == pytest.approx(expected)
-    assert result.p_value.loc["first", "second"] > 0.01
-
-
 # ---------------------------------------------------------------------------------- records
 
 
@@ -493,107 +441,24 @@ def test_bad_settings_are_refused(small: DailyData, settings: dict, message: str
         behaviour_impact(small, OUTCOME, **settings)
 
 
-def test_bad_correlation_requests_are_refused(small: DailyData) -> None:
-    with pytest.raises(ValueError, match="method must be"):
-        lagged_correlations(small, [OUTCOME, "b_drink"], method="kendall")
-    with pytest.raises(ValueError, match="at least two"):
-        lagged_correlations(small, [OUTCOME, OUTCOME])
-    with pytest.raises(ValueError, match=r"column 'hrv' is not a column"):
-        lagged_correlations(small, [OUTCOME, "hrv"])
+# ------------------------------------------------------------------------------ module layout
 
 
-# ---------------------------------------------------------------------------- numeric habits
-
-
-def habit_person(n_days: int, *, seed: int = 21) -> DailyData:
-    """Sleep hours raise and strain lowers next-day recovery (+5 per hour, −1 per point)."""
-    rng = np.random.default_rng(seed)
-    sleep = 7 + 0.8 * signal.lfilter([1.0], [1.0, -0.5], rng.normal(0, 1, n_days))
-    strain = (
-        10 + 0.5 * (sleep - 7) + 3 * signal.lfilter([1.0], [1.0, -0.3], rng.normal(size=n_days))
-    )
-    outcome = 60 + signal.lfilter([1.0], [1.0, -0.5], rng.normal(0, 8, n_days))
-    outcome[1:] += 5 * (sleep[:-1] - 7) - 1.0 * (strain[:-1] - 10)
-    sleep[rng.random(n_days) < 0.1] = np.nan
-    table = pd.DataFrame(
-        {OUTCOME: outcome, "sleep_hours": sleep, "day_strain": strain},
-        index=pd.date_range("2023-01-01", periods=n_days, name="date"),
-    )
-    registry = {
-        OUTCOME: Variable(OUTCOME, "Recovery", "%", components=("sleep_performance",)),
-        "sleep_hours": Variable("sleep_hours", "Sleep", "h", kind="habit"),
-        "day_strain": Variable("day_strain", "Strain", kind="habit"),
-    }
-    return DailyData(table, registry)
-
-
-def test_habit_effects_match_scikit_learn_ridge() -> None:
-    daily = habit_person(400)
-    joint = habit_effects(daily, OUTCOME, n_boot=50).set_index("habit")
-    X = daily.table[["sleep_hours", "day_strain"]].iloc[:-1].to_numpy()
-    y = daily.table[OUTCOME].iloc[1:].to_numpy()
-    complete = ~np.isnan(X).any(axis=1)
-    X, y = X[complete], y[complete]
-    standardised = StandardScaler().fit(X)
-    # LinearGoalModel(l2) has the optimum of Ridge(alpha = n · l2) on the same rows.
-    ridge = Ridge(alpha=len(y) * 1e-3).fit(standardised.transform(X), y)
-    np.testing.assert_allclose(joint["per_sd"], ridge.coef_, rtol=1e-5)
-    np.testing.assert_allclose(joint["per_unit"], ridge.coef_ / standardised.scale_, rtol=1e-5)
-    np.testing.assert_allclose(joint["sd"], standardised.scale_)
-    assert (joint["n_days"] == len(y)).all()
-    separate = habit_effects(daily, OUTCOME, joint=False, n_boot=50).set_index("habit")
-    strain_days = daily.table["day_strain"].iloc[:-1].to_numpy()[:, None]
-    alone = Ridge(alpha=len(strain_days) * 1e-3).fit(
-        StandardScaler().fit_transform(strain_days), daily.table[OUTCOME].iloc[1:]
-    )
-    assert separate.loc["day_strain", "per_sd"] == pytest.approx(alone.coef_[0], rel=1e-5)
-    assert separate.loc["day_strain", "n_days"] == len(strain_days)
-
-
-def test_habit_intervals_hold_the_planted_effects() -> None:
-    table = habit_effects(habit_person(1200), OUTCOME, n_boot=300).set_index("habit")
-    assert (
-        table.loc["sleep_hours", "per_unit_ci_low"]
-        < 5
-        < table.loc["sleep_hours", "per_unit_ci_high"]
-    )
-    assert (
-        table.loc["day_strain", "per_unit_ci_low"]
-        < -1
-        < table.loc["day_strain", "per_unit_ci_high"]
-    )
-    assert table.loc["day_strain", "per_unit_ci_high"] < 0
-    assert "other habits held fixed" in table.loc["sleep_hours", "note"]
-
-
-def test_habit_effects_say_when_data_are_short_or_flat() -> None:
-    daily = habit_person(30)
-    short = habit_effects(daily, OUTCOME, n_boot=20)
-    assert not short["enough_data"].any()
-    assert short["per_unit"].isna().all()
-    assert short["note"].iloc[0].startswith("not enough data yet:")
-    flat = daily.table.assign(day_strain=10.0)
-    row = habit_effects(DailyData(flat, daily.registry), OUTCOME, min_days=5, n_boot=20).set_index(
-        "habit"
-    )
-    assert "'Strain' has the same value on all" in row.loc["sleep_hours", "note"]
-
-
-def test_habit_effects_flag_circular_inputs_and_refuse_bad_names() -> None:
-    daily = habit_person(200)
-    registry = dict(daily.registry)
-    table = daily.table.assign(sleep_performance=daily.table["sleep_hours"] * 10)
-    registry["sleep_performance"] = Variable("sleep_performance", "Sleep performance", "%")
-    with_metric = DailyData(table, registry)
-    row = habit_effects(with_metric, OUTCOME, habits=["sleep_performance"], lag=0, n_boot=20).iloc[
-        0
-    ]
-    assert row["circular"]
-    assert row["note"].startswith("built in, not a finding")
-    with pytest.raises(ValueError, match=r"habit 'naps' is not a column.*columns: recovery_score"):
-        habit_effects(daily, OUTCOME, habits=["naps"])
-    with pytest.raises(ValueError, match="is the outcome itself"):
-        habit_effects(daily, OUTCOME, habits=[OUTCOME])
-    no_habits = DailyData(daily.table[[OUTCOME]], {OUTCOME: daily.registry[OUTCOME]})
-    with pytest.raises(ValueError, match="no numeric habits"):
-        habit_effects(no_habits, OUTCOME)
+@pytest.mark.parametrize(
+    ("home", "names"),
+    [
+        ("correlations", ["LaggedCorrelations", "MIN_PAIRS_FOR_CORRELATION"]),
+        ("correlations", ["lagged_correlations"]),
+        ("habits", ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]),
+        ("resampling", ["CI_LEVEL", "MIN_VALID_RESAMPLE_SHARE", "TIE_RTOL", "_block_length"]),
+        ("resampling", ["_bootstrap_starts", "_percentile_interval", "_rotation_shifts"]),
+        ("paired_days", ["_PairedDays", "_bootstrap_effects", "_influence_series"]),
+        ("paired_days", ["_rotation_test"]),
+        ("verdicts", ["DISCOVERY_Q", "FEW_STRETCHES"]),
+        ("effect_inputs", ["_base_seed", "_test_rng"]),
+    ],
+)
+def test_moved_names_stay_importable_from_effects(home: str, names: list[str]) -> None:
+    module = importlib.import_module(f"pga_core.{home}")
+    for name in names:
+        assert getattr(effects, name) is getattr(module, name)
