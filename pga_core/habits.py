@@ -240,10 +240,14 @@ def _habit_row(
     else:
         unit = f" {variable.unit}" if variable.unit else ""
         held = ", other habits held fixed" if joint and len(group) > 1 else ""
+        interval = (
+            f"{CI_LEVEL:.0%} CI {_signed(low, '')} to {_signed(high, '')}, "
+            if np.isfinite(low) and np.isfinite(high)
+            else "no interval: too few bootstrap refits succeeded, "
+        )
         note = (
             f"per {sd:.3g}{unit} more '{variable.label}' (one SD), {outcome_label} "
-            f"{_when(lag)} moves {_signed(per_sd, '')} ({CI_LEVEL:.0%} CI "
-            f"{_signed(low, '')} to {_signed(high, '')}, {fit.n_days} days{held})"
+            f"{_when(lag)} moves {_signed(per_sd, '')} ({interval}{fit.n_days} days{held})"
         )
         if circular:
             note = f"built in, not a finding: {note}"

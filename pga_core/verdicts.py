@@ -89,7 +89,7 @@ def _effect_sentence(row: Mapping[str, Any]) -> str:
     difference = float(row["difference"])
     if np.isfinite(pct):
         size, low, high, unit = pct, float(row["ci_low"]), float(row["ci_high"]), "%"
-        amount = f"{abs(pct):.0f}%"
+        amount = f"{abs(pct):.0f}%" if abs(pct) >= 1 else f"{abs(pct):.1f}%"
     else:
         low, high = float(row["diff_ci_low"]), float(row["diff_ci_high"])
         size, unit = difference, ""

@@ -462,3 +462,13 @@ def test_moved_names_stay_importable_from_effects(home: str, names: list[str]) -
     module = importlib.import_module(f"pga_core.{home}")
     for name in names:
         assert getattr(effects, name) is getattr(module, name)
+
+
+def test_a_change_under_one_percent_is_not_rounded_to_zero() -> None:
+    from pga_core.verdicts import _effect_sentence
+
+    row = {"lag": 1, "pct_change": -0.4, "difference": -0.2, "ci_low": -3.0, "ci_high": 2.0,
+           "label": "Meditate?", "outcome_label": "Recovery", "n_yes": 50, "n_no": 60}  # fmt: skip
+    sentence = _effect_sentence(row)
+    assert "is 0.4% lower" in sentence
+    assert "−3% to +2%" in sentence
