@@ -4,7 +4,8 @@ For each size it prints the median time of
 - one ridge fit (relative objective gap ≤ 1e-8) vs ``Ridge(solver="cholesky")``,
 - one logistic fit (same gap) vs ``LogisticRegression(solver="lbfgs", tol=1e-10)``,
 - 200 moving-block bootstrap refits, batched, vs a Python loop of scikit-learn fits,
-with the ratio (ours / reference; targets 1.0, 0.5, 0.25 and 0.5) and the gap ours reached.
+with the ratio (ours / reference, the median over repeats timed alternately; targets 1.0, 0.5,
+0.25 and 0.5) and the relative objective gap ours reached.
 
     python -m bench.bench_ascent [--repeats 7] [--boot 200]
 """
@@ -51,22 +52,36 @@ def synthetic(n: int, d: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np
     return X, y, labels
 
 
-def median_time(fn, repeats: int) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds per call of ``fn()`` over ``repeats`` measurements.
+def paired_times(ours, reference, repeats: int) -> tuple[float, float, float, float]:
+    """Median seconds per call of ``ours()`` and ``reference()``, timed alternately.
 
-    Quick calls are timed in loops of at least ``MIN_MEASUREMENT_S`` so timer noise vanishes.
+    Each repeat times a loop of one, then of the other (quick calls in loops of at least
+    ``MIN_MEASUREMENT_S``), so that a slower or faster spell of the machine hits both alike.
+    Returns the two median wall times and the medians of the per-repeat wall and CPU ratios.
     """
-    w0 = time.perf_counter()
-    fn()
-    calls = max(1, int(MIN_MEASUREMENT_S / max(time.perf_counter() - w0, 1e-6)))
-    wall, cpu = [], []
+    loops = []
+    for fn in (ours, reference):
+        w0 = time.perf_counter()
+        fn()
+        loops.append(max(1, int(MIN_MEASUREMENT_S / max(time.perf_counter() - w0, 1e-6))))
+    walls: list[list[float]] = [[], []]
+    ratios, cpu_ratios = [], []
     for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
-        for _ in range(calls):
-            fn()
-        wall.append((time.perf_counter() - w0) / calls)
-        cpu.append((time.process_time() - c0) / calls)
-    return statistics.median(wall), statistics.median(cpu)
+        cpu = []
+        for k, (fn, calls) in enumerate(zip((ours, reference), loops, strict=True)):
+            w0, c0 = time.perf_counter(), time.process_time()
+            for _ in range(calls):
+                fn()
+            walls[k].append((time.perf_counter() - w0) / calls)
+            cpu.append((time.process_time() - c0) / calls)
+        ratios.append(walls[0][-1] / walls[1][-1])
+        cpu_ratios.append(cpu[0] / cpu[1])
+    return (
+        statistics.median(walls[0]),
+        statistics.median(walls[1]),
+        statistics.median(ratios),
+        statistics.median(cpu_ratios),
+    )
 
 
 def relative_gap(objective, ours: np.ndarray, reference: np.ndarray) -> float:
@@ -74,23 +89,27 @@ def relative_gap(objective, ours: np.ndarray, reference: np.ndarray) -> float:
     return (best - objective(ours)[0]) / abs(best)
 
 
-def bench_size(n: int, d: int, repeats: int, n_boot: int) -> list[tuple[str, float, float, float]]:
+def bench_size(n: int, d: int, repeats: int, n_boot: int) -> list[tuple]:
     X, y, labels = synthetic(n, d)
     ones = np.ones(n)
     S = float(n)
     rows = []
 
-    ours = median_time(lambda: LinearGoalModel(l2=L2).fit(X, y), repeats)
-    ref = median_time(lambda: Ridge(alpha=S * L2, solver="cholesky").fit(X, y), repeats)
+    timing = paired_times(
+        lambda: LinearGoalModel(l2=L2).fit(X, y),
+        lambda: Ridge(alpha=S * L2, solver="cholesky").fit(X, y),
+        repeats,
+    )
     w_ref = np.linalg.solve(
         (X - X.mean(0)).T @ (X - X.mean(0)) + S * L2 * np.eye(d), (X - X.mean(0)).T @ (y - y.mean())
     )
     gap = relative_gap(make_ridge(X, y, ones, L2), LinearGoalModel(l2=L2).fit(X, y).coef_, w_ref)
-    rows.append(("ridge fit", ours[0], ref[0], gap, ours[1], ref[1]))
+    rows.append(("ridge fit", *timing, gap))
 
-    ours = median_time(lambda: LogisticGoalModel(l2=L2).fit(X, labels), repeats)
     reference = LogisticRegression(C=1 / (S * L2), solver="lbfgs", tol=1e-10, max_iter=10_000)
-    ref = median_time(lambda: reference.fit(X, labels), repeats)
+    timing = paired_times(
+        lambda: LogisticGoalModel(l2=L2).fit(X, labels), lambda: reference.fit(X, labels), repeats
+    )
     exact = LogisticRegression(C=1 / (S * L2), solver="newton-cholesky", tol=1e-14).fit(X, labels)
     model = LogisticGoalModel(l2=L2).fit(X, labels)
     gap = relative_gap(
@@ -98,7 +117,7 @@ def bench_size(n: int, d: int, repeats: int, n_boot: int) -> list[tuple[str, flo
         np.r_[model.coef_, model.intercept_],
         np.r_[exact.coef_[0], exact.intercept_],
     )
-    rows.append(("logistic fit", ours[0], ref[0], gap, ours[1], ref[1]))
+    rows.append(("logistic fit", *timing, gap))
 
     counts = block_bootstrap_counts(n, n_boot, BLOCK, random_state=0)
     boot_repeats = max(1, repeats // 3)
@@ -113,10 +132,11 @@ def bench_size(n: int, d: int, repeats: int, n_boot: int) -> list[tuple[str, flo
                 X, labels, sample_weight=c
             )
 
-    ours = median_time(
-        lambda: bootstrap_coefs(LinearGoalModel(l2=L2), X, y, counts=counts), boot_repeats
+    timing = paired_times(
+        lambda: bootstrap_coefs(LinearGoalModel(l2=L2), X, y, counts=counts),
+        ridge_loop,
+        boot_repeats,
     )
-    ref = median_time(ridge_loop, boot_repeats)
     batch = bootstrap_coefs(LinearGoalModel(l2=L2), X, y, counts=counts)
     exact = np.array(
         [LinearGoalModel(l2=L2, tol=1e-15).fit(X, y, sample_weight=c).coef_ for c in counts]
@@ -125,13 +145,14 @@ def bench_size(n: int, d: int, repeats: int, n_boot: int) -> list[tuple[str, flo
         relative_gap(make_ridge(X, y, c.astype(float), L2), b, e)
         for c, b, e in zip(counts, batch, exact, strict=True)
     )
-    rows.append(("ridge bootstrap", ours[0], ref[0], gap, ours[1], ref[1]))
+    rows.append(("ridge bootstrap", *timing, gap))
 
-    ours = median_time(
-        lambda: bootstrap_coefs(LogisticGoalModel(l2=L2), X, labels, counts=counts), boot_repeats
+    timing = paired_times(
+        lambda: bootstrap_coefs(LogisticGoalModel(l2=L2), X, labels, counts=counts),
+        logistic_loop,
+        boot_repeats,
     )
-    ref = median_time(logistic_loop, boot_repeats)
-    rows.append(("logistic bootstrap", ours[0], ref[0], float("nan"), ours[1], ref[1]))
+    rows.append(("logistic bootstrap", *timing, float("nan")))
     return rows
 
 
@@ -148,13 +169,11 @@ def main() -> None:
     print("-" * len(header))
     with threadpool_limits(limits=1):
         for n, d in SIZES:
-            for task, ours, ref, gap, ours_cpu, ref_cpu in bench_size(
-                n, d, args.repeats, args.boot
-            ):
+            for task, ours, ref, ratio, cpu_ratio, gap in bench_size(n, d, args.repeats, args.boot):
                 gap_text = "" if np.isnan(gap) else f"{gap:.1e}"
                 print(
                     f"{f'({n}, {d})':>12}  {task:<19}{ours * 1e3:9.2f}{ref * 1e3:11.2f}"
-                    f"{ours / ref:7.2f}{TARGETS[task]:8.2f}{ours_cpu / ref_cpu:10.2f}{gap_text:>10}"
+                    f"{ratio:7.2f}{TARGETS[task]:8.2f}{cpu_ratio:10.2f}{gap_text:>10}"
                 )
 
 

@@ -18,6 +18,7 @@ from scipy.special import expit
 __all__ = [
     "MLPShapes",
     "RidgeGram",
+    "intercept_design",
     "make_logistic",
     "make_logistic_curvature",
     "make_mlp",
@@ -99,10 +100,15 @@ def ridge_gram(X: Array, y: Array, sample_weight: Array) -> RidgeGram:
         x_mean = weights[0] @ X / total[0]
         y_mean = weights[0] @ y / total[0]
         Xc, yc = X - x_mean, y - y_mean
-        weighted = Xc * (weights[0] / total[0])[:, None]
+        share = weights[0] / total[0]
+        if np.all(share == share[0]):  # equal weights: no weighted copy of the rows is needed
+            gram = (Xc.T @ Xc) * share[0]  # Zᵀ Z: numpy computes one triangle
+        else:
+            rooted = Xc * np.sqrt(share)[:, None]
+            gram = rooted.T @ rooted
         return RidgeGram(
-            gram=(weighted.T @ Xc)[None],
-            cross=(weighted.T @ yc)[None],
+            gram=gram[None],
+            cross=(Xc.T @ (share * yc))[None],
             y_var=np.array([weights[0] @ (yc * yc) / total[0]]),
             x_mean=x_mean[None],
             y_mean=np.array([y_mean]),
@@ -168,37 +174,51 @@ def make_ridge_gram(stats: RidgeGram, l2: float) -> Objective:
 # --- Logistic: J(w, b) = (1/S) Σ sᵢ [yᵢ zᵢ − log(1 + e^zᵢ)] − (l2/2) ‖w‖², z = x·w + b --------
 
 
-def make_logistic(X: Array, y: Array, sample_weight: Array, l2: float) -> Objective:
-    """Weighted mean log-likelihood of a logistic model; ``theta = [w (d), b]``, y in {0, 1}."""
+def intercept_design(X: Array) -> Array:
+    """``[X, 1]`` (n, d+1), column-major: one product gives the weights' and the intercept's
+    terms, and scaling its rows (for the curvature) is cheap."""
+    X1 = np.empty((len(X), X.shape[1] + 1), order="F")
+    X1[:, :-1] = X
+    X1[:, -1] = 1.0
+    return X1
+
+
+def make_logistic(
+    X: Array, y: Array, sample_weight: Array, l2: float, *, design: Array | None = None
+) -> Objective:
+    """Weighted mean log-likelihood of a logistic model; ``theta = [w (d), b]``, y in {0, 1}.
+
+    ``design`` is ``intercept_design(X)`` if the caller already has it.
+    """
     weights, total = _weight_rows(sample_weight)
+    X1 = intercept_design(X) if design is None else design
 
     def fun(theta: Array) -> tuple[Array, Array]:
         t = np.atleast_2d(theta)
-        w, b = t[:, :-1], t[:, -1]
-        z = (X @ w.T).T + b[:, None]
+        w = t[:, :-1]
+        z = (X1 @ t.T).T
         # One exponential serves both log(1 + e^z) and the sigmoid, stably for either sign of z.
         tail = np.exp(-np.abs(z))
         loglik = y * z - np.maximum(z, 0.0) - np.log1p(tail)
-        value = np.einsum("bn,bn->b", weights, loglik) / total
-        value -= 0.5 * l2 * np.einsum("bi,bi->b", w, w)
+        value = (weights * loglik).sum(axis=1) / total - 0.5 * l2 * (w * w).sum(axis=1)
         sigmoid = np.where(z >= 0, 1.0, tail) / (1.0 + tail)
-        weighted = weights * (y - sigmoid)
-        grad = np.empty_like(t)
-        grad[:, :-1] = weighted @ X / total[:, None] - l2 * w
-        grad[:, -1] = weighted.sum(axis=1) / total
+        grad = (weights * (y - sigmoid)) @ X1 / total[:, None]
+        grad[:, :-1] -= l2 * w
         return _squeeze(value, grad, t if theta.ndim == 2 else theta)
 
     return fun
 
 
-def make_logistic_curvature(X: Array, sample_weight: Array, l2: float) -> Callable[[Array], Array]:
+def make_logistic_curvature(
+    X: Array, sample_weight: Array, l2: float, *, design: Array | None = None
+) -> Callable[[Array], Array]:
     """Negative Hessian of :func:`make_logistic`'s objective: ``theta`` (B, d+1) → (B, d+1, d+1).
 
-    ``(1/S) X₁ᵀ diag(sᵢ pᵢ (1 − pᵢ)) X₁ + l2`` on the weights' diagonal, X₁ = [X, 1].
+    ``(1/S) X₁ᵀ diag(sᵢ pᵢ (1 − pᵢ)) X₁ + l2`` on the weights' diagonal, X₁ = [X, 1]
+    (``design``, if the caller already has it).
     """
     weights, total = _weight_rows(sample_weight)
-    X1 = np.ones((len(X), X.shape[1] + 1), order="F")  # column-major: cheap row scaling
-    X1[:, :-1] = X
+    X1 = intercept_design(X) if design is None else design
     penalty = np.diag(np.r_[np.full(X.shape[1], l2), 0.0])
 
     def curvature(theta: Array) -> Array:
