@@ -79,6 +79,22 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     return Workspace(getattr(args, "workspace", None))
 
 
+def _days_to_use(args: argparse.Namespace) -> tuple[DailyData, str, Workspace | None]:
+    """The exports named as PATHs, read alone (no workspace), or else the workspace's days;
+    with where they came from. ValueError when there are no days."""
+    if args.paths:
+        daily, where, workspace = read_exports(args.paths), ", ".join(args.paths), None
+    else:
+        workspace = open_workspace(args)
+        daily, where = workspace.daily(), str(workspace.path)
+    if daily.days == 0:
+        raise ValueError(
+            f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
+            f"or name them after {args.command}"
+        )
+    return daily, where, workspace
+
+
 # --- import ---------------------------------------------------------------------------------------
 def _register_import(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
@@ -161,17 +177,7 @@ def _run_fit(args: argparse.Namespace) -> int:
     if args.boot < 0:
         raise ValueError(f"--boot: expected a number of resamples, 0 or more, got {args.boot}")
     tree = _read_goals(Path(args.goals))
-    if args.paths:
-        daily, workspace = read_exports(args.paths), None
-        where = ", ".join(args.paths)
-    else:
-        workspace = open_workspace(args)
-        daily, where = workspace.daily(), str(workspace.path)
-    if daily.days == 0:
-        raise ValueError(
-            f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
-            "or name them after fit"
-        )
+    daily, _, workspace = _days_to_use(args)
     try:
         result = fit_tree(tree, daily, n_boot=args.boot)
     except ValueError as error:
@@ -310,16 +316,7 @@ def _run_impact(args: argparse.Namespace) -> int:
     ):
         if value < least:
             raise ValueError(f"{flag}: expected {what}, got {value}")
-    if args.paths:
-        daily, where = read_exports(args.paths), ", ".join(args.paths)
-    else:
-        workspace = open_workspace(args)
-        daily, where = workspace.daily(), str(workspace.path)
-    if daily.days == 0:
-        raise ValueError(
-            f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
-            "or name them after impact"
-        )
+    daily, where, _ = _days_to_use(args)
     if args.outcome not in daily.table.columns:
         choices = ", ".join(outcome_choices(daily)) or "none (no numeric measurements)"
         raise ValueError(f"{where}: no column {args.outcome!r} for --outcome; outcomes: {choices}")
