@@ -17,6 +17,7 @@ import pandas as pd
 from pga_core.behaviour_view import N_BOOT, lag_words, outcome_choices
 from pga_core.daily import DailyData
 from pga_core.effects import DISCOVERY_Q, MIN_DAYS_PER_GROUP, behaviour_impact, impact_records
+from pga_core.goal_editor import read_document
 from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage
 from pga_core.sample import generate_person, write_sample
 from pga_core.sources import read_exports
@@ -204,16 +205,7 @@ def _read_goals(path: Path) -> GoalTree:
         raise ValueError(f"{path}: no such goal file") from error
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: cannot be read as a text file ({error})") from error
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(
-            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from error
-    try:
-        return GoalTree.from_json(document)
-    except ValueError as error:
-        raise ValueError(f"{path}: {error}") from error
+    return GoalTree.from_json(read_document(text, where=str(path)))
 
 
 def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
