@@ -34,7 +34,7 @@ from bench.effects_simulation import (
     simulate_habits,
     simulate_person,
 )
-from pga_core import effects
+from pga_core import effects, resampling
 from pga_core.effects import DISCOVERY_Q, behaviour_impact, habit_effects
 from pga_core.sample import generate_person
 
@@ -108,7 +108,7 @@ def separate_intervals(person, row) -> tuple[tuple[float, float], tuple[float, f
     block = int(row["block_days"])
     _, pcts = effects._bootstrap_effects(days, block, 1000, rng)
     rotation = effects._rotation_test(days, row["mean_yes"], row["mean_no"], None, rng)
-    return effects._percentile_interval(pcts), rotation.pct_interval
+    return resampling.percentile_interval(pcts), rotation.pct_interval
 
 
 def coverage_study(people: int, n_boot: int) -> None:

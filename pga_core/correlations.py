@@ -25,9 +25,9 @@ from pga_core.effect_inputs import (
     _test_rng,
 )
 from pga_core.resampling import (
-    _circular_cross_sums,
-    _rotation_p_from_statistics,
-    _rotation_shifts,
+    circular_cross_sums,
+    rotation_p_from_statistics,
+    rotation_shifts,
 )
 from pga_core.verdicts import _bh_q_values
 
@@ -171,7 +171,7 @@ def _rotation_correlation(
         return math.nan, int(complete.size), math.nan
     xc = np.where(x_seen, x - np.nanmean(x), 0.0)
     yc = np.where(y_seen, y - np.nanmean(y), 0.0)
-    n, sx, sxx, sy, syy, sxy = _circular_cross_sums(
+    n, sx, sxx, sy, syy, sxy = circular_cross_sums(
         np.stack([x_seen.astype(np.float64), xc, xc**2]),
         np.stack([y_seen.astype(np.float64), yc, yc**2]),
         [(0, 0), (1, 0), (2, 0), (0, 1), (0, 2), (1, 1)],
@@ -187,7 +187,7 @@ def _rotation_correlation(
     observed = float(np.corrcoef(x[both], y[both])[0, 1])
     if not np.isfinite(observed):
         return math.nan, pairs, math.nan
-    p_value, _ = _rotation_p_from_statistics(r[0], r[_rotation_shifts(x.size, n_perm, rng)])
+    p_value, _ = rotation_p_from_statistics(r[0], r[rotation_shifts(x.size, n_perm, rng)])
     return observed, pairs, p_value
 
 

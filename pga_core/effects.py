@@ -82,11 +82,9 @@ from pga_core.paired_days import (
     _PairedDays,
     _rotation_test,
 )
-from pga_core.resampling import CI_LEVEL, _block_length, _percentile_interval
+from pga_core.resampling import CI_LEVEL, block_length, percentile_interval
 from pga_core.resampling import MIN_VALID_RESAMPLE_SHARE as MIN_VALID_RESAMPLE_SHARE
 from pga_core.resampling import TIE_RTOL as TIE_RTOL
-from pga_core.resampling import _bootstrap_starts as _bootstrap_starts
-from pga_core.resampling import _rotation_shifts as _rotation_shifts
 from pga_core.verdicts import DISCOVERY_Q, _bh_q_values, _when, _with_verdicts
 from pga_core.verdicts import FEW_STRETCHES as FEW_STRETCHES
 
@@ -466,14 +464,14 @@ def _impact_row(
         "ci_high": math.nan,
     }
     if enough:
-        block = _block_length(_influence_series(days, mean_yes, mean_no))
+        block = block_length(_influence_series(days, mean_yes, mean_no))
         differences, pcts = _bootstrap_effects(days, block, n_boot, rng)
         rotation = _rotation_test(days, mean_yes, mean_no, n_perm, rng)
         row["diff_ci_low"], row["diff_ci_high"] = _hull(
-            _percentile_interval(differences), rotation.diff_interval
+            percentile_interval(differences), rotation.diff_interval
         )
         if ratio_scale:
-            row["ci_low"], row["ci_high"] = _hull(_percentile_interval(pcts), rotation.pct_interval)
+            row["ci_low"], row["ci_high"] = _hull(percentile_interval(pcts), rotation.pct_interval)
         row["p_value"], row["n_rotations"] = rotation.p_value, rotation.n_rotations
         row["block_days"] = block
     row["tested"] = bool(enough and not row["circular"] and np.isfinite(row["p_value"]))

@@ -25,7 +25,7 @@ from pga_core.effect_inputs import (
     _test_rng,
 )
 from pga_core.models import LinearGoalModel, block_bootstrap_counts, bootstrap_coefs
-from pga_core.resampling import CI_LEVEL, _block_length, _percentile_interval
+from pga_core.resampling import CI_LEVEL, block_length, percentile_interval
 from pga_core.verdicts import _signed, _when
 
 __all__ = ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]
@@ -205,7 +205,7 @@ def _fit_habits(
     influence[positions - positions[0]] = np.linalg.solve(
         standardised.T @ standardised / n_days, (standardised * residual[:, None]).T
     ).T
-    block = max(_block_length(influence[:, j]) for j in range(k))
+    block = max(block_length(influence[:, j]) for j in range(k))
     span_days = span.stop - span.start
     counts = block_bootstrap_counts(span_days, n_boot, block, seed)[:, positions - positions[0]]
     boot = bootstrap_coefs(model, standardised, y, n_boot=n_boot, counts=counts)
@@ -230,7 +230,7 @@ def _habit_row(
     per_sd = float(fit.per_sd[position])
     low, high = math.nan, math.nan
     if enough:
-        low, high = _percentile_interval(fit.boot_per_sd[:, position])
+        low, high = percentile_interval(fit.boot_per_sd[:, position])
     circular = _is_circular(daily.registry, name, outcome)
     if fit.constant is not None:
         still = daily.registry[group[fit.constant]].label

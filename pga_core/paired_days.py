@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from pga_core.resampling import (
-    _bootstrap_starts,
-    _circular_cross_sums,
-    _percentile_interval,
-    _rotation_p_from_statistics,
-    _rotation_shifts,
+    bootstrap_starts,
+    circular_cross_sums,
+    percentile_interval,
+    rotation_p_from_statistics,
+    rotation_shifts,
 )
 
 __all__: list[str] = []
@@ -92,7 +92,7 @@ def _bootstrap_effects(
     """
     n_days = days.seen.size
     block = min(block, n_days)
-    starts = _bootstrap_starts(n_days, block, n_boot, rng)
+    starts = bootstrap_starts(n_days, block, n_boot, rng)
     last_length = n_days - (starts.shape[1] - 1) * block
     prefix = np.concatenate([np.zeros((4, 1)), np.cumsum(days.group_sums(), axis=1)], axis=1)
     block_sums = prefix[:, block:] - prefix[:, : n_days - block + 1]
@@ -154,7 +154,7 @@ def _rotation_test(
     minus_effect = (days.value - difference * days.yes) * days.seen
     ratio = mean_yes / mean_no if mean_no > 0 and mean_yes > 0 else math.nan
     over_effect = np.where(days.yes > 0, days.value / ratio, days.value) * days.seen
-    sums = _circular_cross_sums(
+    sums = circular_cross_sums(
         np.stack([days.yes, days.no]),
         np.stack([days.seen, centred, centred**2, minus_effect, over_effect]),
         [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4)],
@@ -162,14 +162,14 @@ def _rotation_test(
     n_yes, sum_yes, sq_yes, n_no, sum_no, sq_no = sums[:6]
     n_yes, n_no = np.rint(n_yes), np.rint(n_no)
     t = _welch_t(n_yes, sum_yes, sq_yes, n_no, sum_no, sq_no)
-    shifts = _rotation_shifts(n_days, n_perm, rng)
-    p_value, n_rotations = _rotation_p_from_statistics(t[0], t[shifts])
+    shifts = rotation_shifts(n_days, n_perm, rng)
+    p_value, n_rotations = rotation_p_from_statistics(t[0], t[shifts])
     with np.errstate(divide="ignore", invalid="ignore"):
         chance_diff = (sums[6] / n_yes - sums[7] / n_no)[shifts]
         chance_log_ratio = np.log((sums[8] / n_yes) / (sums[9] / n_no))[shifts]
-    low, high = _percentile_interval(chance_diff)
+    low, high = percentile_interval(chance_diff)
     diff_interval = (difference - high, difference - low)
-    low, high = _percentile_interval(chance_log_ratio)
+    low, high = percentile_interval(chance_log_ratio)
     pct_interval = (
         100.0 * (ratio * math.exp(-high) - 1.0),
         100.0 * (ratio * math.exp(-low) - 1.0),
