@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from bench.effects_simulation import OUTCOME, simulate_person
-from pga_core import effects, resampling
+from pga_core import effects, paired_days, resampling
 from pga_core.daily import DailyData, Variable
 
 N_DAYS = 1825
@@ -64,8 +64,8 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
         n_days = len(b)
         yes, no = y[(b == 1) & ~np.isnan(y)], y[(b == 0) & ~np.isnan(y)]
         # Same block length and the same draws as the product; the arithmetic is the loop's own.
-        days = effects._PairedDays.from_series(behaviour, later)
-        block = resampling.block_length(effects._influence_series(days, yes.mean(), no.mean()))
+        days = paired_days.PairedDays.from_series(behaviour, later)
+        block = resampling.block_length(paired_days.influence_series(days, yes.mean(), no.mean()))
         starts = resampling.bootstrap_starts(n_days, block, N_BOOT, rng)
         pcts = []
         for draw in starts:

@@ -77,10 +77,10 @@ from pga_core.effect_inputs import (
 from pga_core.habits import HABIT_COLUMNS, habit_effects
 from pga_core.habits import MIN_DAYS_PER_HABIT_INPUT as MIN_DAYS_PER_HABIT_INPUT
 from pga_core.paired_days import (
-    _bootstrap_effects,
-    _influence_series,
-    _PairedDays,
-    _rotation_test,
+    PairedDays,
+    bootstrap_effects,
+    influence_series,
+    rotation_test,
 )
 from pga_core.resampling import CI_LEVEL, block_length, percentile_interval
 from pga_core.resampling import MIN_VALID_RESAMPLE_SHARE as MIN_VALID_RESAMPLE_SHARE
@@ -431,7 +431,7 @@ def _impact_row(
     """All numbers of one (behaviour, outcome, lag) test, before q-values and verdicts."""
     behaviour = daily.table[name].reindex(calendar).to_numpy(dtype=np.float64)
     n_days = len(calendar)
-    days = _PairedDays.from_series(behaviour[: n_days - lag], outcome_values[lag:])
+    days = PairedDays.from_series(behaviour[: n_days - lag], outcome_values[lag:])
     n_yes, sum_yes, n_no, sum_no = days.group_sums().sum(axis=1)
     mean_yes = sum_yes / n_yes if n_yes else math.nan
     mean_no = sum_no / n_no if n_no else math.nan
@@ -464,9 +464,9 @@ def _impact_row(
         "ci_high": math.nan,
     }
     if enough:
-        block = block_length(_influence_series(days, mean_yes, mean_no))
-        differences, pcts = _bootstrap_effects(days, block, n_boot, rng)
-        rotation = _rotation_test(days, mean_yes, mean_no, n_perm, rng)
+        block = block_length(influence_series(days, mean_yes, mean_no))
+        differences, pcts = bootstrap_effects(days, block, n_boot, rng)
+        rotation = rotation_test(days, mean_yes, mean_no, n_perm, rng)
         row["diff_ci_low"], row["diff_ci_high"] = _hull(
             percentile_interval(differences), rotation.diff_interval
         )
