@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from bench.effects_simulation import OUTCOME, simulate_person
-from pga_core import effects, paired_days, resampling
+from pga_core import effect_inputs, effects, paired_days, resampling
 from pga_core.daily import DailyData, Variable
 
 N_DAYS = 1825
@@ -51,12 +51,12 @@ def page_data() -> DailyData:
 
 def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFrame:
     """The same statistics one behaviour, one resample and one rotation at a time."""
-    base = effects._base_seed(seed)
+    base = effect_inputs.draw_base_seed(seed)
     table = daily.table.asfreq("D")
     later = table[OUTCOME].shift(-1).to_numpy()
     rows = []
     for name in names:
-        rng = effects._test_rng(base, name, OUTCOME, 1)
+        rng = effect_inputs.rng_for_test(base, name, OUTCOME, 1)
         behaviour = table[name].to_numpy()
         complete = np.flatnonzero(~np.isnan(behaviour) & ~np.isnan(later))
         span = slice(complete[0], complete[-1] + 1)

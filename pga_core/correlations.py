@@ -16,13 +16,13 @@ import pandas as pd
 
 from pga_core.daily import DailyData
 from pga_core.effect_inputs import (
-    _base_seed,
-    _calendar,
-    _check_column,
-    _check_lag,
-    _check_settings,
-    _is_circular,
-    _test_rng,
+    calendar_days,
+    check_column,
+    check_lag,
+    check_n_perm,
+    draw_base_seed,
+    is_circular,
+    rng_for_test,
 )
 from pga_core.resampling import (
     circular_cross_sums,
@@ -106,16 +106,16 @@ def lagged_correlations(
     if len(names) < 2:
         raise ValueError("lagged_correlations needs at least two different columns")
     for name in names:
-        _check_column(daily, name, "column")
+        check_column(daily, name, "column")
     if not isinstance(min_pairs, int | np.integer) or min_pairs < 3:
         raise ValueError(f"min_pairs must be an integer of at least 3, got {min_pairs!r}")
-    _check_settings(1, 1, n_perm)
-    calendar = _calendar(daily)
-    lag = _check_lag(lag, len(calendar))
+    check_n_perm(n_perm)
+    calendar = calendar_days(daily)
+    lag = check_lag(lag, len(calendar))
     frame = daily.table.reindex(calendar)[names]
     if method == "spearman":
         frame = frame.rank()
-    base_seed = _base_seed(random_state)
+    base_seed = draw_base_seed(random_state)
     rows = []
     for i, x_name in enumerate(names):
         for j, y_name in enumerate(names):
@@ -123,9 +123,9 @@ def lagged_correlations(
                 continue
             x = frame[x_name].to_numpy()[: len(calendar) - lag]
             y = frame[y_name].to_numpy()[lag:]
-            rng = _test_rng(base_seed, x_name, y_name, lag)
+            rng = rng_for_test(base_seed, x_name, y_name, lag)
             r, n_pairs, p_value = _rotation_correlation(x, y, min_pairs, n_perm, rng)
-            circular = _is_circular(daily.registry, x_name, y_name)
+            circular = is_circular(daily.registry, x_name, y_name)
             rows.append(
                 {
                     "x": x_name,

@@ -66,13 +66,14 @@ from pga_core.correlations import MIN_PAIRS_FOR_CORRELATION as MIN_PAIRS_FOR_COR
 from pga_core.correlations import LaggedCorrelations, lagged_correlations
 from pga_core.daily import DailyData
 from pga_core.effect_inputs import (
-    _base_seed,
-    _calendar,
-    _check_lag,
-    _check_settings,
-    _is_circular,
-    _outcome_values,
-    _test_rng,
+    calendar_days,
+    check_lag,
+    check_n_perm,
+    check_settings,
+    draw_base_seed,
+    is_circular,
+    outcome_on_calendar,
+    rng_for_test,
 )
 from pga_core.habits import HABIT_COLUMNS, habit_effects
 from pga_core.habits import MIN_DAYS_PER_HABIT_INPUT as MIN_DAYS_PER_HABIT_INPUT
@@ -289,16 +290,17 @@ def impact_tests(
     DataFrame, shape (n_tests, len(IMPACT_COLUMNS))
         Rows in request order; q-values over every ``tested`` row.
     """
-    _check_settings(min_days, n_boot, n_perm)
+    check_settings(min_days, n_boot)
+    check_n_perm(n_perm)
     if not requests:
         raise ValueError("no tests requested: give at least one ImpactRequest")
-    base_seed = _base_seed(random_state)
-    calendar = _calendar(daily)
+    base_seed = draw_base_seed(random_state)
+    calendar = calendar_days(daily)
     rows: list[dict[str, object]] = []
     seen: set[tuple[str, str, int]] = set()
     for request in requests:
-        outcome_values = _outcome_values(daily, calendar, request.outcome, adjust_weekday)
-        lag = _check_lag(request.lag, len(calendar))
+        outcome_values = outcome_on_calendar(daily, calendar, request.outcome, adjust_weekday)
+        lag = check_lag(request.lag, len(calendar))
         names = _behaviour_names(daily, request.outcome, request.behaviours)
         for name in names:
             if (name, request.outcome, lag) in seen:
@@ -316,7 +318,7 @@ def impact_tests(
                     n_boot=n_boot,
                     n_perm=n_perm,
                     adjust_weekday=adjust_weekday,
-                    rng=_test_rng(base_seed, name, request.outcome, lag),
+                    rng=rng_for_test(base_seed, name, request.outcome, lag),
                 )
             )
     table = pd.DataFrame(rows, columns=list(IMPACT_COLUMNS))
@@ -453,7 +455,7 @@ def _impact_row(
         "difference": mean_yes - mean_no,
         "pct_change": _pct_change(mean_yes, mean_no, ratio_scale),
         "enough_data": bool(enough),
-        "circular": _is_circular(daily.registry, name, outcome),
+        "circular": is_circular(daily.registry, name, outcome),
         "weekday_adjusted": adjust_weekday,
         "block_days": math.nan,
         "n_rotations": 0,

@@ -138,3 +138,8 @@ def test_bad_correlation_requests_are_refused(small: DailyData) -> None:
         lagged_correlations(small, [OUTCOME, OUTCOME])
     with pytest.raises(ValueError, match=r"column 'hrv' is not a column"):
         lagged_correlations(small, [OUTCOME, "hrv"])
+    with pytest.raises(ValueError, match="min_pairs must be an integer of at least 3, got 2"):
+        lagged_correlations(small, [OUTCOME, "b_drink"], min_pairs=2)
+    for n_perm in (0, 2.5):
+        with pytest.raises(ValueError, match="n_perm must be a positive number of rotations"):
+            lagged_correlations(small, [OUTCOME, "b_drink"], n_perm=n_perm)

@@ -452,7 +452,6 @@ def test_bad_settings_are_refused(small: DailyData, settings: dict, message: str
         ("habits", ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]),
         ("resampling", ["CI_LEVEL", "MIN_VALID_RESAMPLE_SHARE", "TIE_RTOL"]),
         ("verdicts", ["DISCOVERY_Q", "FEW_STRETCHES"]),
-        ("effect_inputs", ["_base_seed", "_test_rng"]),
     ],
 )
 def test_moved_names_stay_importable_from_effects(home: str, names: list[str]) -> None:
