@@ -29,7 +29,7 @@ from pga_core.resampling import (
     rotation_p_from_statistics,
     rotation_shifts,
 )
-from pga_core.verdicts import _bh_q_values
+from pga_core.verdicts import bh_q_values
 
 __all__ = ["MIN_PAIRS_FOR_CORRELATION", "LaggedCorrelations", "lagged_correlations"]
 
@@ -140,7 +140,7 @@ def lagged_correlations(
                 }
             )
     table = pd.DataFrame(rows)
-    table["q_value"] = _bh_q_values(table["p_value"], table["tested"])
+    table["q_value"] = bh_q_values(table["p_value"], table["tested"])
     table = table[
         ["x", "y", "lag", "method", "r", "n_pairs", "p_value", "q_value", "circular", "tested"]
     ]

@@ -86,7 +86,7 @@ from pga_core.paired_days import (
 from pga_core.resampling import CI_LEVEL, block_length, percentile_interval
 from pga_core.resampling import MIN_VALID_RESAMPLE_SHARE as MIN_VALID_RESAMPLE_SHARE
 from pga_core.resampling import TIE_RTOL as TIE_RTOL
-from pga_core.verdicts import DISCOVERY_Q, _bh_q_values, _when, _with_verdicts
+from pga_core.verdicts import DISCOVERY_Q, bh_q_values, lag_words, with_verdicts
 from pga_core.verdicts import FEW_STRETCHES as FEW_STRETCHES
 
 __all__ = [
@@ -322,8 +322,8 @@ def impact_tests(
                 )
             )
     table = pd.DataFrame(rows, columns=list(IMPACT_COLUMNS))
-    table["q_value"] = _bh_q_values(table["p_value"], table["tested"])
-    return _with_verdicts(table)
+    table["q_value"] = bh_q_values(table["p_value"], table["tested"])
+    return with_verdicts(table)
 
 
 def adjust_together(*tables: pd.DataFrame) -> list[pd.DataFrame]:
@@ -351,7 +351,7 @@ def adjust_together(*tables: pd.DataFrame) -> list[pd.DataFrame]:
         return []
     p_values = pd.concat([t["p_value"] for t in tables], ignore_index=True)
     tested = pd.concat([t["tested"] for t in tables], ignore_index=True)
-    q_values = _bh_q_values(p_values, tested)
+    q_values = bh_q_values(p_values, tested)
     out = []
     start = 0
     for table in tables:
@@ -359,7 +359,7 @@ def adjust_together(*tables: pd.DataFrame) -> list[pd.DataFrame]:
         copy["q_value"] = q_values[start : start + len(table)]
         start += len(table)
         if set(IMPACT_COLUMNS) <= set(copy.columns):
-            copy = _with_verdicts(copy)
+            copy = with_verdicts(copy)
         out.append(copy)
     return out
 
@@ -482,7 +482,7 @@ def _impact_row(
         row["verdict"] = "not enough data"
         row["note"] = (
             f"not enough data yet: {int(n_yes)} yes and {int(n_no)} no days with "
-            f"{row['outcome_label']} {_when(lag)} (needs at least {min_days} of each)"
+            f"{row['outcome_label']} {lag_words(lag)} (needs at least {min_days} of each)"
         )
     elif row["circular"]:
         row["verdict"] = "built in"

@@ -26,7 +26,7 @@ from pga_core.effect_inputs import (
 )
 from pga_core.models import LinearGoalModel, block_bootstrap_counts, bootstrap_coefs
 from pga_core.resampling import CI_LEVEL, block_length, percentile_interval
-from pga_core.verdicts import _signed, _when
+from pga_core.verdicts import lag_words, signed_amount
 
 __all__ = ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]
 
@@ -241,13 +241,14 @@ def _habit_row(
         unit = f" {variable.unit}" if variable.unit else ""
         held = ", other habits held fixed" if joint and len(group) > 1 else ""
         interval = (
-            f"{CI_LEVEL:.0%} CI {_signed(low, '')} to {_signed(high, '')}, "
+            f"{CI_LEVEL:.0%} CI {signed_amount(low, '')} to {signed_amount(high, '')}, "
             if np.isfinite(low) and np.isfinite(high)
             else "no interval: too few bootstrap refits succeeded, "
         )
         note = (
             f"per {sd:.3g}{unit} more '{variable.label}' (one SD), {outcome_label} "
-            f"{_when(lag)} moves {_signed(per_sd, '')} ({interval}{fit.n_days} days{held})"
+            f"{lag_words(lag)} moves {signed_amount(per_sd, '')} "
+            f"({interval}{fit.n_days} days{held})"
         )
         if circular:
             note = f"built in, not a finding: {note}"

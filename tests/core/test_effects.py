@@ -22,6 +22,7 @@ from pga_core.effects import (
     impact_tests,
     lag_scan,
 )
+from pga_core.verdicts import with_verdicts
 
 OUTCOME = "recovery_score"
 
@@ -461,10 +462,10 @@ def test_moved_names_stay_importable_from_effects(home: str, names: list[str]) -
 
 
 def test_a_change_under_one_percent_is_not_rounded_to_zero() -> None:
-    from pga_core.verdicts import _effect_sentence
-
     row = {"lag": 1, "pct_change": -0.4, "difference": -0.2, "ci_low": -3.0, "ci_high": 2.0,
-           "label": "Meditate?", "outcome_label": "Recovery", "n_yes": 50, "n_no": 60}  # fmt: skip
-    sentence = _effect_sentence(row)
+           "label": "Meditate?", "outcome_label": "Recovery", "n_yes": 50, "n_no": 60,
+           "yes_stretches": 20, "no_stretches": 20, "q_value": 0.5, "enough_data": True,
+           "circular": False, "verdict": "", "note": ""}  # fmt: skip
+    sentence = with_verdicts(pd.DataFrame([row]))["note"].iloc[0]
     assert "is 0.4% lower" in sentence
     assert "−3% to +2%" in sentence
