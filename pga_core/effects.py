@@ -49,8 +49,9 @@ This module assembles the impact tables. The pieces live beside it: the paired d
 with their bootstrap and rotation test in :mod:`pga_core.paired_days`, the resampling arithmetic
 in :mod:`pga_core.resampling`, q-values and verdicts in :mod:`pga_core.verdicts`, input checks in
 :mod:`pga_core.effect_inputs`; lagged correlations and numeric habit effects, which use the same
-machinery, in :mod:`pga_core.correlations` and :mod:`pga_core.habits`. Their public names (and
-the ones imported ``as`` themselves below) stay importable from here.
+machinery, in :mod:`pga_core.correlations` and :mod:`pga_core.habits`. The names that were
+public here before (those in ``__all__`` and the constants imported ``as`` themselves below)
+stay importable from here; the pieces are imported from their own modules.
 """
 
 from __future__ import annotations
