@@ -12,7 +12,7 @@ import pytest
 from scipy import signal, stats
 
 from pga_core import effects, paired_days
-from pga_core.daily import DailyData, Variable
+from pga_core.daily import DailyData
 from pga_core.effects import (
     IMPACT_COLUMNS,
     ImpactRequest,
@@ -23,27 +23,9 @@ from pga_core.effects import (
     lag_scan,
 )
 from pga_core.verdicts import with_verdicts
+from tests.core.synthetic_days import make_daily
 
 OUTCOME = "recovery_score"
-
-
-def make_daily(
-    columns: dict[str, np.ndarray], *, start: str = "2024-01-01", **registry
-) -> DailyData:
-    """A DailyData over consecutive days; names starting with ``b_`` are behaviours."""
-    n_days = len(next(iter(columns.values())))
-    index = pd.date_range(start, periods=n_days, name="date")
-    table = pd.DataFrame(columns, index=index)
-    entries = {
-        name: Variable(
-            name,
-            f"{name} label",
-            kind="behaviour" if name.startswith("b_") else "metric",
-            components=registry.get(name, ()),
-        )
-        for name in columns
-    }
-    return DailyData(table, entries)
 
 
 def planted_person(n_days: int, effect: float, *, phi: float = 0.3, seed: int = 0) -> DailyData:
