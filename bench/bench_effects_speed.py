@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from bench.effects_simulation import OUTCOME, simulate_person
-from pga_core import effects
+from pga_core import effect_inputs, effects, paired_days, resampling
 from pga_core.daily import DailyData, Variable
 
 N_DAYS = 1825
@@ -51,12 +51,12 @@ def page_data() -> DailyData:
 
 def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFrame:
     """The same statistics one behaviour, one resample and one rotation at a time."""
-    base = effects._base_seed(seed)
+    base = effect_inputs.draw_base_seed(seed)
     table = daily.table.asfreq("D")
     later = table[OUTCOME].shift(-1).to_numpy()
     rows = []
     for name in names:
-        rng = effects._test_rng(base, name, OUTCOME, 1)
+        rng = effect_inputs.rng_for_test(base, name, OUTCOME, 1)
         behaviour = table[name].to_numpy()
         complete = np.flatnonzero(~np.isnan(behaviour) & ~np.isnan(later))
         span = slice(complete[0], complete[-1] + 1)
@@ -64,9 +64,9 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
         n_days = len(b)
         yes, no = y[(b == 1) & ~np.isnan(y)], y[(b == 0) & ~np.isnan(y)]
         # Same block length and the same draws as the product; the arithmetic is the loop's own.
-        days = effects._PairedDays.from_series(behaviour, later)
-        block = effects._block_length(effects._influence_series(days, yes.mean(), no.mean()))
-        starts = effects._bootstrap_starts(n_days, block, N_BOOT, rng)
+        days = paired_days.PairedDays.from_series(behaviour, later)
+        block = resampling.block_length(paired_days.influence_series(days, yes.mean(), no.mean()))
+        starts = resampling.bootstrap_starts(n_days, block, N_BOOT, rng)
         pcts = []
         for draw in starts:
             index = np.concatenate([np.arange(s, s + block) for s in draw])[:n_days]
@@ -78,7 +78,7 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
         # Rotations: the test, and the effects chance gives with the estimated effect removed.
         ratio = yes.mean() / no.mean()
         without_effect = np.where(b == 1, y / ratio, y)
-        shifts = effects._rotation_shifts(n_days, N_PERM, rng)
+        shifts = resampling.rotation_shifts(n_days, N_PERM, rng)
         observed = abs(stats.ttest_ind(yes, no, equal_var=False).statistic)
         extreme = 0
         chance = []
@@ -87,7 +87,7 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
             rolled_yes = y[(rolled == 1) & ~np.isnan(y)]
             rolled_no = y[(rolled == 0) & ~np.isnan(y)]
             t = stats.ttest_ind(rolled_yes, rolled_no, equal_var=False).statistic
-            extreme += abs(t) >= observed * (1 - effects.TIE_RTOL)
+            extreme += abs(t) >= observed * (1 - resampling.TIE_RTOL)
             chance_yes = np.nanmean(np.where(rolled == 1, without_effect, np.nan))
             chance_no = np.nanmean(np.where(rolled == 0, without_effect, np.nan))
             chance.append(np.log(chance_yes / chance_no))

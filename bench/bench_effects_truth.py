@@ -34,7 +34,7 @@ from bench.effects_simulation import (
     simulate_habits,
     simulate_person,
 )
-from pga_core import effects
+from pga_core import paired_days, resampling
 from pga_core.effects import DISCOVERY_Q, behaviour_impact, habit_effects
 from pga_core.sample import generate_person
 
@@ -101,14 +101,14 @@ def null_study(people: int, n_boot: int) -> None:
 def separate_intervals(person, row) -> tuple[tuple[float, float], tuple[float, float]]:
     """The block-bootstrap and rotation percent-change intervals that the union is made of."""
     table = person.daily.table
-    days = effects._PairedDays.from_series(
+    days = paired_days.PairedDays.from_series(
         table["b01"].to_numpy()[:-1], table[OUTCOME].to_numpy()[1:]
     )
     rng = np.random.default_rng(0)
     block = int(row["block_days"])
-    _, pcts = effects._bootstrap_effects(days, block, 1000, rng)
-    rotation = effects._rotation_test(days, row["mean_yes"], row["mean_no"], None, rng)
-    return effects._percentile_interval(pcts), rotation.pct_interval
+    _, pcts = paired_days.bootstrap_effects(days, block, 1000, rng)
+    rotation = paired_days.rotation_test(days, row["mean_yes"], row["mean_no"], None, rng)
+    return resampling.percentile_interval(pcts), rotation.pct_interval
 
 
 def coverage_study(people: int, n_boot: int) -> None:

@@ -29,6 +29,7 @@ from pga_core.effects import (
     impact_tests,
     lagged_correlations,
 )
+from pga_core.verdicts import lag_words
 
 __all__ = [
     "BUILT_IN",
@@ -175,13 +176,6 @@ def lag_phrase(lag: int) -> str:
     if lag == 1:
         return "1 day later (the next morning)"
     return f"{lag} days later"
-
-
-def lag_words(lag: int) -> str:
-    """A lag inside a sentence: ``the same day``, ``the next day``, ``3 days later``."""
-    if lag == 0:
-        return "the same day"
-    return "the next day" if lag == 1 else f"{lag} days later"
 
 
 def _row_labels(daily: DailyData, names: Iterable[str]) -> dict[str, str]:

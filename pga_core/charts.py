@@ -59,6 +59,38 @@ def _direction(values: pd.Series) -> pd.Series:
     return values.ge(0).map({True: "raises", False: "lowers"})
 
 
+def _zero_rule(axis: str) -> alt.Chart:
+    """A grey line at zero across the chart, on the ``x`` or ``y`` axis."""
+    data = pd.DataFrame({"zero": [0.0]})
+    return alt.Chart(data).mark_rule(color=NEUTRAL_COLOUR).encode(**{axis: "zero:Q"})
+
+
+def _estimates_with_intervals(
+    data: pd.DataFrame,
+    *,
+    row: str,
+    estimate: str,
+    x_title: str,
+    colour: alt.Color,
+    point_size: int,
+    tooltip: list,
+    title: str,
+) -> alt.LayerChart:
+    """One row per estimate, in the order of ``data``: its ``ci_low``–``ci_high`` interval as a
+    whisker, the estimate as a point, and a line at zero."""
+    y = alt.Y(row, sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    base = alt.Chart(data)
+    whiskers = base.mark_rule(strokeWidth=2).encode(
+        y=y, x=alt.X("ci_low:Q", title=x_title), x2="ci_high:Q", color=colour
+    )
+    points = base.mark_point(filled=True, size=point_size).encode(
+        y=y, x=estimate, color=colour, tooltip=tooltip
+    )
+    return (_zero_rule("x") + whiskers + points).properties(
+        width=WIDTH, height=alt.Step(ROW_HEIGHT), title=title
+    )
+
+
 # --- goal tree ------------------------------------------------------------------------------------
 def goal_tree_layout(tree: GoalTree | TreeFit) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Positions of the goals and their leaf inputs, root on the left, for drawing the tree.
@@ -171,18 +203,13 @@ def weights_chart(weights: pd.DataFrame) -> alt.LayerChart:
     several = "node" in data and len(set(data["node"])) > 1
     data["row"] = data["node"] + " · " + data["input"] if several else data["input"]
     data["direction"] = _direction(data["weight_sd"])
-    y = alt.Y("row:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
-    base = alt.Chart(data)
-    whiskers = base.mark_rule(strokeWidth=2).encode(
-        y=y,
-        x=alt.X("ci_low:Q", title="change in the goal per SD of the input (95 % interval)"),
-        x2="ci_high:Q",
-        color=alt.Color("direction:N", scale=_SIGN_SCALE, legend=None),
-    )
-    points = base.mark_point(filled=True, size=70).encode(
-        y=y,
-        x="weight_sd:Q",
-        color=alt.Color("direction:N", scale=_SIGN_SCALE, legend=None),
+    return _estimates_with_intervals(
+        data,
+        row="row:N",
+        estimate="weight_sd:Q",
+        x_title="change in the goal per SD of the input (95 % interval)",
+        colour=alt.Color("direction:N", scale=_SIGN_SCALE, legend=None),
+        point_size=70,
         tooltip=[
             alt.Tooltip("row:N", title="input"),
             alt.Tooltip("weight_sd:Q", format="+.3g", title="per SD"),
@@ -190,12 +217,7 @@ def weights_chart(weights: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("ci_low:Q", format="+.3g"),
             alt.Tooltip("ci_high:Q", format="+.3g"),
         ],
-    )
-    zero = (
-        alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=NEUTRAL_COLOUR).encode(x="zero:Q")
-    )
-    return (zero + whiskers + points).properties(
-        width=WIDTH, height=alt.Step(ROW_HEIGHT), title="Weights"
+        title="Weights",
     )
 
 
@@ -265,24 +287,19 @@ def levers_chart(levers: pd.DataFrame) -> alt.LayerChart:
     """
     data = levers.copy()
     data["who"] = data["controllable"].map({True: "you control it", False: "not directly"})
-    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     colour = alt.Color(
         "who:N",
         scale=alt.Scale(domain=["you control it", "not directly"],
                         range=[GOAL_COLOUR, NEUTRAL_COLOUR]),
         title=None,
     )  # fmt: skip
-    base = alt.Chart(data)
-    whiskers = base.mark_rule(strokeWidth=2).encode(
-        y=y,
-        x=alt.X("ci_low:Q", title="change in the top goal per SD, sustained (95 % interval)"),
-        x2="ci_high:Q",
-        color=colour,
-    )
-    points = base.mark_point(filled=True, size=80).encode(
-        y=y,
-        x="per_sd:Q",
-        color=colour,
+    return _estimates_with_intervals(
+        data,
+        row="label:N",
+        estimate="per_sd:Q",
+        x_title="change in the top goal per SD, sustained (95 % interval)",
+        colour=colour,
+        point_size=80,
         tooltip=[
             "sentence:N",
             alt.Tooltip("per_sd:Q", format="+.3g", title="per SD"),
@@ -290,12 +307,7 @@ def levers_chart(levers: pd.DataFrame) -> alt.LayerChart:
             "input:N",
             "goals:N",
         ],
-    )
-    zero = (
-        alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=NEUTRAL_COLOUR).encode(x="zero:Q")
-    )
-    return (zero + whiskers + points).properties(
-        width=WIDTH, height=alt.Step(ROW_HEIGHT), title="Levers"
+        title="Levers",
     )
 
 
@@ -410,14 +422,38 @@ _PLOT_HEIGHT_KEPT = alt.AutoSizeParams(type="fit-x", contains="padding")
 HISTOGRAM_BINS = 30
 YES_COLOUR = GOAL_COLOUR
 NO_COLOUR = "#999999"
+#: Interval whiskers, rings and labels drawn over coloured marks.
+INK_COLOUR = "#222222"
 #: Pixels per cell of the correlation heat-map.
 HEATMAP_CELL = 46
 
 
-def _finding_scale(colours: dict[str, str], present: pd.Series) -> alt.Scale:
-    """A colour scale over the findings that occur, in the fixed order of ``colours``."""
+def _finding_colour(colours: dict[str, str], present: pd.Series) -> alt.Color:
+    """Colour by ``finding``, over the findings that occur in the fixed order of ``colours``."""
     domain = [name for name in colours if name in set(present)]
-    return alt.Scale(domain=domain, range=[colours[name] for name in domain])
+    return alt.Color(
+        "finding:N",
+        scale=alt.Scale(domain=domain, range=[colours[name] for name in domain]),
+        title=None,
+        legend=alt.Legend(orient="top"),
+    )
+
+
+def _interval_whiskers(base: alt.Chart, **position: object) -> alt.Chart:
+    """Each row's 95 % interval as a dark whisker with end ticks."""
+    return base.mark_errorbar(ticks=True, color=INK_COLOUR, thickness=1.5).encode(**position)
+
+
+def _effect_tooltip() -> list[alt.Tooltip]:
+    """A behaviour effect's change, interval, days with and without, and q-value."""
+    return [
+        alt.Tooltip("effect:Q", format="+.1f", title="change"),
+        alt.Tooltip("effect_low:Q", format="+.1f", title="interval from"),
+        alt.Tooltip("effect_high:Q", format="+.1f", title="interval to"),
+        alt.Tooltip("n_yes:Q", title="days with"),
+        alt.Tooltip("n_no:Q", title="days without"),
+        alt.Tooltip("q_value:Q", format=".2g", title="q"),
+    ]
 
 
 def _effect_title(unit: str) -> str:
@@ -425,11 +461,6 @@ def _effect_title(unit: str) -> str:
     if unit == "%":
         return "% change after yes vs after no (95 % interval)"
     return "difference after yes vs after no, outcome units (95 % interval)"
-
-
-def _zero_rule(axis: str) -> alt.Chart:
-    data = pd.DataFrame({"zero": [0.0]})
-    return alt.Chart(data).mark_rule(color=NEUTRAL_COLOUR).encode(**{axis: "zero:Q"})
 
 
 def impact_chart(
@@ -464,27 +495,17 @@ def impact_chart(
     bars = base.mark_bar(height={"band": 0.7}).encode(
         y=y,
         x=alt.X("effect:Q", title=_effect_title(unit)),
-        color=alt.Color(
-            "finding:N",
-            scale=_finding_scale(FINDING_COLOURS, data["finding"]),
-            title=None,
-            legend=alt.Legend(orient="top"),
-        ),
+        color=_finding_colour(FINDING_COLOURS, data["finding"]),
         tooltip=[
             alt.Tooltip("row:N", title="behaviour"),
-            alt.Tooltip("effect:Q", format="+.1f", title="change"),
-            alt.Tooltip("effect_low:Q", format="+.1f", title="interval from"),
-            alt.Tooltip("effect_high:Q", format="+.1f", title="interval to"),
-            alt.Tooltip("n_yes:Q", title="days with"),
-            alt.Tooltip("n_no:Q", title="days without"),
-            alt.Tooltip("q_value:Q", format=".2g", title="q"),
+            *_effect_tooltip(),
             alt.Tooltip("finding:N"),
         ],
     )
-    whiskers = base.mark_errorbar(ticks=True, color="#222222", thickness=1.5).encode(
-        y=y, x=alt.X("effect_low:Q", title=_effect_title(unit)), x2="effect_high:Q"
+    whiskers = _interval_whiskers(
+        base, y=y, x=alt.X("effect_low:Q", title=_effect_title(unit)), x2="effect_high:Q"
     )
-    badges = base.mark_text(align="left", dx=6, fontSize=11, color="#222222").encode(
+    badges = base.mark_text(align="left", dx=6, fontSize=11, color=INK_COLOUR).encode(
         y=y, x="badge_x:Q", text="badge:N"
     )
     main = (_zero_rule("x") + bars + whiskers + badges).properties(
@@ -599,31 +620,21 @@ def lag_scan_chart(scan: pd.DataFrame, *, chosen_lag: int | None = None) -> alt.
         axis=alt.Axis(labelAngle=0),
     )
     base = alt.Chart(data)
-    whiskers = base.mark_errorbar(ticks=True, color="#222222", thickness=1.5).encode(
-        x=x, y=alt.Y("effect_low:Q", title=_effect_title(unit)), y2="effect_high:Q"
+    whiskers = _interval_whiskers(
+        base, x=x, y=alt.Y("effect_low:Q", title=_effect_title(unit)), y2="effect_high:Q"
     )
     points = base.mark_point(filled=True, size=110, opacity=1).encode(
         x=x,
         y=alt.Y("effect:Q", title=_effect_title(unit)),
-        color=alt.Color(
-            "finding:N",
-            scale=_finding_scale(FINDING_COLOURS, data["finding"]),
-            title=None,
-            legend=alt.Legend(orient="top"),
-        ),
+        color=_finding_colour(FINDING_COLOURS, data["finding"]),
         tooltip=[
             "when:N",
-            alt.Tooltip("effect:Q", format="+.1f", title="change"),
-            alt.Tooltip("effect_low:Q", format="+.1f", title="interval from"),
-            alt.Tooltip("effect_high:Q", format="+.1f", title="interval to"),
-            alt.Tooltip("n_yes:Q", title="days with"),
-            alt.Tooltip("n_no:Q", title="days without"),
-            alt.Tooltip("q_value:Q", format=".2g", title="q"),
+            *_effect_tooltip(),
         ],
     )
     ring = (
         base.transform_filter(alt.datum.chosen)
-        .mark_point(size=380, color="#222222", strokeWidth=1.5)
+        .mark_point(size=380, color=INK_COLOUR, strokeWidth=1.5)
         .encode(x=x, y="effect:Q")
     )
     return (_zero_rule("y") + whiskers + points + ring).properties(
@@ -645,18 +656,13 @@ def habit_effects_chart(habits: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     title = "change in the outcome per SD more of the habit (95 % interval)"
     base = alt.Chart(data)
-    whiskers = base.mark_errorbar(ticks=True, color="#222222", thickness=1.5).encode(
-        y=y, x=alt.X("per_sd_ci_low:Q", title=title), x2="per_sd_ci_high:Q"
+    whiskers = _interval_whiskers(
+        base, y=y, x=alt.X("per_sd_ci_low:Q", title=title), x2="per_sd_ci_high:Q"
     )
     points = base.mark_point(filled=True, size=90, opacity=1).encode(
         y=y,
         x=alt.X("per_sd:Q", title=title),
-        color=alt.Color(
-            "finding:N",
-            scale=_finding_scale(HABIT_FINDING_COLOURS, data["finding"]),
-            title=None,
-            legend=alt.Legend(orient="top"),
-        ),
+        color=_finding_colour(HABIT_FINDING_COLOURS, data["finding"]),
         tooltip=[
             alt.Tooltip("row:N", title="habit"),
             alt.Tooltip("per_sd:Q", format="+.3g", title="per SD"),

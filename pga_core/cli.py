@@ -17,6 +17,7 @@ import pandas as pd
 from pga_core.behaviour_view import N_BOOT, lag_words, outcome_choices
 from pga_core.daily import DailyData
 from pga_core.effects import DISCOVERY_Q, MIN_DAYS_PER_GROUP, behaviour_impact, impact_records
+from pga_core.goal_editor import read_document
 from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage
 from pga_core.sample import generate_person, write_sample
 from pga_core.sources import read_exports
@@ -77,6 +78,22 @@ def add_workspace_argument(parser: argparse.ArgumentParser) -> None:
 def open_workspace(args: argparse.Namespace) -> Workspace:
     """The workspace named by ``--workspace``, ``$PGA_WORKSPACE`` or the default, in that order."""
     return Workspace(getattr(args, "workspace", None))
+
+
+def _days_to_use(args: argparse.Namespace) -> tuple[DailyData, str, Workspace | None]:
+    """The exports named as PATHs, read alone (no workspace), or else the workspace's days;
+    with where they came from. ValueError when there are no days."""
+    if args.paths:
+        daily, where, workspace = read_exports(args.paths), ", ".join(args.paths), None
+    else:
+        workspace = open_workspace(args)
+        daily, where = workspace.daily(), str(workspace.path)
+    if daily.days == 0:
+        raise ValueError(
+            f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
+            f"or name them after {args.command}"
+        )
+    return daily, where, workspace
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -161,17 +178,7 @@ def _run_fit(args: argparse.Namespace) -> int:
     if args.boot < 0:
         raise ValueError(f"--boot: expected a number of resamples, 0 or more, got {args.boot}")
     tree = _read_goals(Path(args.goals))
-    if args.paths:
-        daily, workspace = read_exports(args.paths), None
-        where = ", ".join(args.paths)
-    else:
-        workspace = open_workspace(args)
-        daily, where = workspace.daily(), str(workspace.path)
-    if daily.days == 0:
-        raise ValueError(
-            f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
-            "or name them after fit"
-        )
+    daily, _, workspace = _days_to_use(args)
     try:
         result = fit_tree(tree, daily, n_boot=args.boot)
     except ValueError as error:
@@ -198,16 +205,7 @@ def _read_goals(path: Path) -> GoalTree:
         raise ValueError(f"{path}: no such goal file") from error
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: cannot be read as a text file ({error})") from error
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(
-            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from error
-    try:
-        return GoalTree.from_json(document)
-    except ValueError as error:
-        raise ValueError(f"{path}: {error}") from error
+    return GoalTree.from_json(read_document(text, where=str(path)))
 
 
 def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
@@ -310,16 +308,7 @@ def _run_impact(args: argparse.Namespace) -> int:
     ):
         if value < least:
             raise ValueError(f"{flag}: expected {what}, got {value}")
-    if args.paths:
-        daily, where = read_exports(args.paths), ", ".join(args.paths)
-    else:
-        workspace = open_workspace(args)
-        daily, where = workspace.daily(), str(workspace.path)
-    if daily.days == 0:
-        raise ValueError(
-            f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
-            "or name them after impact"
-        )
+    daily, where, _ = _days_to_use(args)
     if args.outcome not in daily.table.columns:
         choices = ", ".join(outcome_choices(daily)) or "none (no numeric measurements)"
         raise ValueError(f"{where}: no column {args.outcome!r} for --outcome; outcomes: {choices}")

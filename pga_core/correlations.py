@@ -16,20 +16,20 @@ import pandas as pd
 
 from pga_core.daily import DailyData
 from pga_core.effect_inputs import (
-    _base_seed,
-    _calendar,
-    _check_column,
-    _check_lag,
-    _check_settings,
-    _is_circular,
-    _test_rng,
+    calendar_days,
+    check_column,
+    check_lag,
+    check_n_perm,
+    draw_base_seed,
+    is_circular,
+    rng_for_test,
 )
 from pga_core.resampling import (
-    _circular_cross_sums,
-    _rotation_p_from_statistics,
-    _rotation_shifts,
+    circular_cross_sums,
+    rotation_p_from_statistics,
+    rotation_shifts,
 )
-from pga_core.verdicts import _bh_q_values
+from pga_core.verdicts import bh_q_values
 
 __all__ = ["MIN_PAIRS_FOR_CORRELATION", "LaggedCorrelations", "lagged_correlations"]
 
@@ -106,16 +106,16 @@ def lagged_correlations(
     if len(names) < 2:
         raise ValueError("lagged_correlations needs at least two different columns")
     for name in names:
-        _check_column(daily, name, "column")
+        check_column(daily, name, "column")
     if not isinstance(min_pairs, int | np.integer) or min_pairs < 3:
         raise ValueError(f"min_pairs must be an integer of at least 3, got {min_pairs!r}")
-    _check_settings(1, 1, n_perm)
-    calendar = _calendar(daily)
-    lag = _check_lag(lag, len(calendar))
+    check_n_perm(n_perm)
+    calendar = calendar_days(daily)
+    lag = check_lag(lag, len(calendar))
     frame = daily.table.reindex(calendar)[names]
     if method == "spearman":
         frame = frame.rank()
-    base_seed = _base_seed(random_state)
+    base_seed = draw_base_seed(random_state)
     rows = []
     for i, x_name in enumerate(names):
         for j, y_name in enumerate(names):
@@ -123,9 +123,9 @@ def lagged_correlations(
                 continue
             x = frame[x_name].to_numpy()[: len(calendar) - lag]
             y = frame[y_name].to_numpy()[lag:]
-            rng = _test_rng(base_seed, x_name, y_name, lag)
+            rng = rng_for_test(base_seed, x_name, y_name, lag)
             r, n_pairs, p_value = _rotation_correlation(x, y, min_pairs, n_perm, rng)
-            circular = _is_circular(daily.registry, x_name, y_name)
+            circular = is_circular(daily.registry, x_name, y_name)
             rows.append(
                 {
                     "x": x_name,
@@ -140,7 +140,7 @@ def lagged_correlations(
                 }
             )
     table = pd.DataFrame(rows)
-    table["q_value"] = _bh_q_values(table["p_value"], table["tested"])
+    table["q_value"] = bh_q_values(table["p_value"], table["tested"])
     table = table[
         ["x", "y", "lag", "method", "r", "n_pairs", "p_value", "q_value", "circular", "tested"]
     ]
@@ -171,7 +171,7 @@ def _rotation_correlation(
         return math.nan, int(complete.size), math.nan
     xc = np.where(x_seen, x - np.nanmean(x), 0.0)
     yc = np.where(y_seen, y - np.nanmean(y), 0.0)
-    n, sx, sxx, sy, syy, sxy = _circular_cross_sums(
+    n, sx, sxx, sy, syy, sxy = circular_cross_sums(
         np.stack([x_seen.astype(np.float64), xc, xc**2]),
         np.stack([y_seen.astype(np.float64), yc, yc**2]),
         [(0, 0), (1, 0), (2, 0), (0, 1), (0, 2), (1, 1)],
@@ -187,7 +187,7 @@ def _rotation_correlation(
     observed = float(np.corrcoef(x[both], y[both])[0, 1])
     if not np.isfinite(observed):
         return math.nan, pairs, math.nan
-    p_value, _ = _rotation_p_from_statistics(r[0], r[_rotation_shifts(x.size, n_perm, rng)])
+    p_value, _ = rotation_p_from_statistics(r[0], r[rotation_shifts(x.size, n_perm, rng)])
     return observed, pairs, p_value
 
 

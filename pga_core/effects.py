@@ -49,8 +49,9 @@ This module assembles the impact tables. The pieces live beside it: the paired d
 with their bootstrap and rotation test in :mod:`pga_core.paired_days`, the resampling arithmetic
 in :mod:`pga_core.resampling`, q-values and verdicts in :mod:`pga_core.verdicts`, input checks in
 :mod:`pga_core.effect_inputs`; lagged correlations and numeric habit effects, which use the same
-machinery, in :mod:`pga_core.correlations` and :mod:`pga_core.habits`. Their public names (and
-the ones imported ``as`` themselves below) stay importable from here.
+machinery, in :mod:`pga_core.correlations` and :mod:`pga_core.habits`. The names that were
+public here before (those in ``__all__`` and the constants imported ``as`` themselves below)
+stay importable from here; the pieces are imported from their own modules.
 """
 
 from __future__ import annotations
@@ -66,28 +67,27 @@ from pga_core.correlations import MIN_PAIRS_FOR_CORRELATION as MIN_PAIRS_FOR_COR
 from pga_core.correlations import LaggedCorrelations, lagged_correlations
 from pga_core.daily import DailyData
 from pga_core.effect_inputs import (
-    _base_seed,
-    _calendar,
-    _check_lag,
-    _check_settings,
-    _is_circular,
-    _outcome_values,
-    _test_rng,
+    calendar_days,
+    check_lag,
+    check_n_perm,
+    check_settings,
+    draw_base_seed,
+    is_circular,
+    outcome_on_calendar,
+    rng_for_test,
 )
 from pga_core.habits import HABIT_COLUMNS, habit_effects
 from pga_core.habits import MIN_DAYS_PER_HABIT_INPUT as MIN_DAYS_PER_HABIT_INPUT
 from pga_core.paired_days import (
-    _bootstrap_effects,
-    _influence_series,
-    _PairedDays,
-    _rotation_test,
+    PairedDays,
+    bootstrap_effects,
+    influence_series,
+    rotation_test,
 )
-from pga_core.resampling import CI_LEVEL, _block_length, _percentile_interval
+from pga_core.resampling import CI_LEVEL, block_length, percentile_interval
 from pga_core.resampling import MIN_VALID_RESAMPLE_SHARE as MIN_VALID_RESAMPLE_SHARE
 from pga_core.resampling import TIE_RTOL as TIE_RTOL
-from pga_core.resampling import _bootstrap_starts as _bootstrap_starts
-from pga_core.resampling import _rotation_shifts as _rotation_shifts
-from pga_core.verdicts import DISCOVERY_Q, _bh_q_values, _when, _with_verdicts
+from pga_core.verdicts import DISCOVERY_Q, bh_q_values, lag_words, with_verdicts
 from pga_core.verdicts import FEW_STRETCHES as FEW_STRETCHES
 
 __all__ = [
@@ -291,16 +291,17 @@ def impact_tests(
     DataFrame, shape (n_tests, len(IMPACT_COLUMNS))
         Rows in request order; q-values over every ``tested`` row.
     """
-    _check_settings(min_days, n_boot, n_perm)
+    check_settings(min_days, n_boot)
+    check_n_perm(n_perm)
     if not requests:
         raise ValueError("no tests requested: give at least one ImpactRequest")
-    base_seed = _base_seed(random_state)
-    calendar = _calendar(daily)
+    base_seed = draw_base_seed(random_state)
+    calendar = calendar_days(daily)
     rows: list[dict[str, object]] = []
     seen: set[tuple[str, str, int]] = set()
     for request in requests:
-        outcome_values = _outcome_values(daily, calendar, request.outcome, adjust_weekday)
-        lag = _check_lag(request.lag, len(calendar))
+        outcome_values = outcome_on_calendar(daily, calendar, request.outcome, adjust_weekday)
+        lag = check_lag(request.lag, len(calendar))
         names = _behaviour_names(daily, request.outcome, request.behaviours)
         for name in names:
             if (name, request.outcome, lag) in seen:
@@ -318,12 +319,12 @@ def impact_tests(
                     n_boot=n_boot,
                     n_perm=n_perm,
                     adjust_weekday=adjust_weekday,
-                    rng=_test_rng(base_seed, name, request.outcome, lag),
+                    rng=rng_for_test(base_seed, name, request.outcome, lag),
                 )
             )
     table = pd.DataFrame(rows, columns=list(IMPACT_COLUMNS))
-    table["q_value"] = _bh_q_values(table["p_value"], table["tested"])
-    return _with_verdicts(table)
+    table["q_value"] = bh_q_values(table["p_value"], table["tested"])
+    return with_verdicts(table)
 
 
 def adjust_together(*tables: pd.DataFrame) -> list[pd.DataFrame]:
@@ -351,7 +352,7 @@ def adjust_together(*tables: pd.DataFrame) -> list[pd.DataFrame]:
         return []
     p_values = pd.concat([t["p_value"] for t in tables], ignore_index=True)
     tested = pd.concat([t["tested"] for t in tables], ignore_index=True)
-    q_values = _bh_q_values(p_values, tested)
+    q_values = bh_q_values(p_values, tested)
     out = []
     start = 0
     for table in tables:
@@ -359,7 +360,7 @@ def adjust_together(*tables: pd.DataFrame) -> list[pd.DataFrame]:
         copy["q_value"] = q_values[start : start + len(table)]
         start += len(table)
         if set(IMPACT_COLUMNS) <= set(copy.columns):
-            copy = _with_verdicts(copy)
+            copy = with_verdicts(copy)
         out.append(copy)
     return out
 
@@ -433,7 +434,7 @@ def _impact_row(
     """All numbers of one (behaviour, outcome, lag) test, before q-values and verdicts."""
     behaviour = daily.table[name].reindex(calendar).to_numpy(dtype=np.float64)
     n_days = len(calendar)
-    days = _PairedDays.from_series(behaviour[: n_days - lag], outcome_values[lag:])
+    days = PairedDays.from_series(behaviour[: n_days - lag], outcome_values[lag:])
     n_yes, sum_yes, n_no, sum_no = days.group_sums().sum(axis=1)
     mean_yes = sum_yes / n_yes if n_yes else math.nan
     mean_no = sum_no / n_no if n_no else math.nan
@@ -455,7 +456,7 @@ def _impact_row(
         "difference": mean_yes - mean_no,
         "pct_change": _pct_change(mean_yes, mean_no, ratio_scale),
         "enough_data": bool(enough),
-        "circular": _is_circular(daily.registry, name, outcome),
+        "circular": is_circular(daily.registry, name, outcome),
         "weekday_adjusted": adjust_weekday,
         "block_days": math.nan,
         "n_rotations": 0,
@@ -466,14 +467,14 @@ def _impact_row(
         "ci_high": math.nan,
     }
     if enough:
-        block = _block_length(_influence_series(days, mean_yes, mean_no))
-        differences, pcts = _bootstrap_effects(days, block, n_boot, rng)
-        rotation = _rotation_test(days, mean_yes, mean_no, n_perm, rng)
+        block = block_length(influence_series(days, mean_yes, mean_no))
+        differences, pcts = bootstrap_effects(days, block, n_boot, rng)
+        rotation = rotation_test(days, mean_yes, mean_no, n_perm, rng)
         row["diff_ci_low"], row["diff_ci_high"] = _hull(
-            _percentile_interval(differences), rotation.diff_interval
+            percentile_interval(differences), rotation.diff_interval
         )
         if ratio_scale:
-            row["ci_low"], row["ci_high"] = _hull(_percentile_interval(pcts), rotation.pct_interval)
+            row["ci_low"], row["ci_high"] = _hull(percentile_interval(pcts), rotation.pct_interval)
         row["p_value"], row["n_rotations"] = rotation.p_value, rotation.n_rotations
         row["block_days"] = block
     row["tested"] = bool(enough and not row["circular"] and np.isfinite(row["p_value"]))
@@ -482,7 +483,7 @@ def _impact_row(
         row["verdict"] = "not enough data"
         row["note"] = (
             f"not enough data yet: {int(n_yes)} yes and {int(n_no)} no days with "
-            f"{row['outcome_label']} {_when(lag)} (needs at least {min_days} of each)"
+            f"{row['outcome_label']} {lag_words(lag)} (needs at least {min_days} of each)"
         )
     elif row["circular"]:
         row["verdict"] = "built in"

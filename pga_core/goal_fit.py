@@ -40,6 +40,8 @@ __all__ = [
     "N_SPLITS",
     "PERCEPTRON_L2",
     "NodeFit",
+    "fit_node",
+    "json_number",
 ]
 
 Array = NDArray[np.float64]
@@ -246,10 +248,10 @@ class NodeFit:
             "target": self.target,
             "model": self.model,
             "n_rows": self.n_rows,
-            "score_oos": _number(self.score_oos),
-            "score_baseline": _number(self.score_baseline),
+            "score_oos": json_number(self.score_oos),
+            "score_baseline": json_number(self.score_baseline),
             "weights": [
-                {k: (v if k == "input" else _number(v)) for k, v in row.items()}
+                {k: (v if k == "input" else json_number(v)) for k, v in row.items()}
                 for row in weights.to_dict(orient="records")
             ],
             "score_name": self.score_name,
@@ -306,7 +308,7 @@ class NodeFit:
         )
 
 
-def _fit_node(
+def fit_node(
     name: str,
     target: str,
     inputs: tuple[str, ...],
@@ -318,7 +320,22 @@ def _fit_node(
     l2: float | None,
     random_state: int | None,
 ) -> NodeFit:
-    """Fit one node on its complete days, with bootstrap draws and a walk-forward check."""
+    """Fit one goal on its complete days, with bootstrap draws and a walk-forward check.
+
+    Parameters
+    ----------
+    name, target, inputs : the goal's name, the column it predicts and its feature expressions.
+    frame : DataFrame, shape (n_days, n_columns) — every calendar day of the tree, with the
+        target and each input expression as columns.
+    counts : array of int, shape (n_boot, n_days) — each bootstrap resample's weight per day,
+        shared by the whole tree.
+    model : ``linear``, ``logistic`` or ``perceptron``; ``classify`` : whether the target is yes/no.
+    l2 : the penalty, None for the model's default; ``random_state`` : the perceptron's seed.
+
+    Returns
+    -------
+    NodeFit
+    """
     data = frame[[target, *inputs]]
     complete = data.notna().all(axis=1).to_numpy()
     X = data.loc[complete, list(inputs)].to_numpy(dtype=np.float64)
@@ -493,8 +510,8 @@ def _percentile_interval(draws: Array) -> tuple[Array, Array]:
 
 
 # --- JSON helpers -------------------------------------------------------------------------------
-def _number(value: Any) -> float | None:
-    """A JSON-safe float: None for missing or non-finite values."""
+def json_number(value: Any) -> float | None:
+    """A JSON-safe float: None for missing or non-finite values (NaN, infinity)."""
     if value is None:
         return None
     value = float(value)

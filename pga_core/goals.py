@@ -41,7 +41,7 @@ from pga_core.features import (
     feature_frame,
     parse_feature,
 )
-from pga_core.goal_fit import N_SPLITS, NodeFit, _fit_node, _number
+from pga_core.goal_fit import N_SPLITS, NodeFit, fit_node, json_number
 from pga_core.models import block_bootstrap_counts
 from pga_core.personal_gradient import DAYS_PER_WEEK, leverage, what_if
 
@@ -545,7 +545,7 @@ class TreeFit:
         document: dict[str, Any] = {
             "nodes": [f.to_json(include_state=include_state) for f in self.fits.values()],
             "leverage": [
-                {k: _number(v) if isinstance(v, float) else v for k, v in row.items()}
+                {k: json_number(v) if isinstance(v, float) else v for k, v in row.items()}
                 for row in levers.to_dict(orient="records")
             ],
             "problems": [
@@ -556,7 +556,7 @@ class TreeFit:
         if include_state:
             document["tree"] = self.tree.to_json()
             document["variables"] = {
-                name: {k: _number(v) if isinstance(v, float) else v for k, v in info.items()}
+                name: {k: json_number(v) if isinstance(v, float) else v for k, v in info.items()}
                 for name, info in self.variables.items()
             }
             document["settings"] = dict(self.settings)
@@ -645,7 +645,7 @@ def fit_tree(
     fits = {}
     for i, node in enumerate(fittable):
         report(i / len(fittable), f"fitting {node.name}")
-        fits[node.name] = _fit_node(
+        fits[node.name] = fit_node(
             node.name,
             node.target,
             node.inputs,

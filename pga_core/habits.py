@@ -15,18 +15,18 @@ import pandas as pd
 
 from pga_core.daily import DailyData
 from pga_core.effect_inputs import (
-    _base_seed,
-    _calendar,
-    _check_column,
-    _check_lag,
-    _check_settings,
-    _is_circular,
-    _outcome_values,
-    _test_rng,
+    calendar_days,
+    check_column,
+    check_lag,
+    check_settings,
+    draw_base_seed,
+    is_circular,
+    outcome_on_calendar,
+    rng_for_test,
 )
 from pga_core.models import LinearGoalModel, block_bootstrap_counts, bootstrap_coefs
-from pga_core.resampling import CI_LEVEL, _block_length, _percentile_interval
-from pga_core.verdicts import _signed, _when
+from pga_core.resampling import CI_LEVEL, block_length, percentile_interval
+from pga_core.verdicts import lag_words, signed_amount
 
 __all__ = ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]
 
@@ -112,12 +112,12 @@ def habit_effects(
         the habit; ``n_days`` used; ``circular`` pairs are flagged in ``note``; rows without
         enough data have NaN effects and say why.
     """
-    _check_settings(min_days, n_boot, None)
-    calendar = _calendar(daily)
-    outcome_values = _outcome_values(daily, calendar, outcome, adjust_weekday)
-    lag = _check_lag(lag, len(calendar))
+    check_settings(min_days, n_boot)
+    calendar = calendar_days(daily)
+    outcome_values = outcome_on_calendar(daily, calendar, outcome, adjust_weekday)
+    lag = check_lag(lag, len(calendar))
     names = _habit_names(daily, outcome, habits)
-    base_seed = _base_seed(random_state)
+    base_seed = draw_base_seed(random_state)
     inputs = daily.table.reindex(calendar)[names].to_numpy(dtype=np.float64)
     inputs = inputs[: len(calendar) - lag]
     later = outcome_values[lag:]
@@ -131,7 +131,7 @@ def habit_effects(
             later,
             min_days=min_days,
             n_boot=n_boot,
-            seed=int(_test_rng(base_seed, rng_key, outcome, lag).integers(2**31)),
+            seed=int(rng_for_test(base_seed, rng_key, outcome, lag).integers(2**31)),
         )
         rows.extend(
             _habit_row(daily, group, position, outcome, lag, joint, effects)
@@ -155,7 +155,7 @@ def _habit_names(daily: DailyData, outcome: str, requested: Sequence[str] | None
     if not names:
         raise ValueError("habits is empty: name at least one column")
     for name in names:
-        _check_column(daily, name, "habit")
+        check_column(daily, name, "habit")
         if name == outcome:
             raise ValueError(f"habit {name!r} is the outcome itself; choose other columns")
     return names
@@ -205,7 +205,7 @@ def _fit_habits(
     influence[positions - positions[0]] = np.linalg.solve(
         standardised.T @ standardised / n_days, (standardised * residual[:, None]).T
     ).T
-    block = max(_block_length(influence[:, j]) for j in range(k))
+    block = max(block_length(influence[:, j]) for j in range(k))
     span_days = span.stop - span.start
     counts = block_bootstrap_counts(span_days, n_boot, block, seed)[:, positions - positions[0]]
     boot = bootstrap_coefs(model, standardised, y, n_boot=n_boot, counts=counts)
@@ -230,8 +230,8 @@ def _habit_row(
     per_sd = float(fit.per_sd[position])
     low, high = math.nan, math.nan
     if enough:
-        low, high = _percentile_interval(fit.boot_per_sd[:, position])
-    circular = _is_circular(daily.registry, name, outcome)
+        low, high = percentile_interval(fit.boot_per_sd[:, position])
+    circular = is_circular(daily.registry, name, outcome)
     if fit.constant is not None:
         still = daily.registry[group[fit.constant]].label
         note = f"not enough data yet: '{still}' has the same value on all {fit.n_days} days used"
@@ -241,13 +241,14 @@ def _habit_row(
         unit = f" {variable.unit}" if variable.unit else ""
         held = ", other habits held fixed" if joint and len(group) > 1 else ""
         interval = (
-            f"{CI_LEVEL:.0%} CI {_signed(low, '')} to {_signed(high, '')}, "
+            f"{CI_LEVEL:.0%} CI {signed_amount(low, '')} to {signed_amount(high, '')}, "
             if np.isfinite(low) and np.isfinite(high)
             else "no interval: too few bootstrap refits succeeded, "
         )
         note = (
             f"per {sd:.3g}{unit} more '{variable.label}' (one SD), {outcome_label} "
-            f"{_when(lag)} moves {_signed(per_sd, '')} ({interval}{fit.n_days} days{held})"
+            f"{lag_words(lag)} moves {signed_amount(per_sd, '')} "
+            f"({interval}{fit.n_days} days{held})"
         )
         if circular:
             note = f"built in, not a finding: {note}"

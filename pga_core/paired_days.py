@@ -1,6 +1,6 @@
 """One behaviour against the outcome ``lag`` days later: the paired days and their resampling.
 
-:class:`_PairedDays` lines a yes/no diary up with the outcome; the moving-block bootstrap and
+:class:`PairedDays` lines a yes/no diary up with the outcome; the moving-block bootstrap and
 the rotation test (:mod:`pga_core.effects` explains both) then give the confidence intervals
 and the p-value of that one test. Pure NumPy arrays in and out.
 """
@@ -13,18 +13,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from pga_core.resampling import (
-    _bootstrap_starts,
-    _circular_cross_sums,
-    _percentile_interval,
-    _rotation_p_from_statistics,
-    _rotation_shifts,
+    bootstrap_starts,
+    circular_cross_sums,
+    percentile_interval,
+    rotation_p_from_statistics,
+    rotation_shifts,
 )
 
-__all__: list[str] = []
+__all__ = [
+    "PairedDays",
+    "RotationResult",
+    "bootstrap_effects",
+    "influence_series",
+    "rotation_test",
+]
 
 
 @dataclass(frozen=True)
-class _PairedDays:
+class PairedDays:
     """A behaviour on day t against the outcome on day t + lag, over the span both are logged.
 
     All arrays have shape (n_days,). ``yes``/``no`` are 1.0 where the behaviour was logged so
@@ -38,7 +44,7 @@ class _PairedDays:
     value: np.ndarray
 
     @classmethod
-    def from_series(cls, behaviour: np.ndarray, outcome_later: np.ndarray) -> _PairedDays:
+    def from_series(cls, behaviour: np.ndarray, outcome_later: np.ndarray) -> PairedDays:
         """Pair the arrays position by position and trim to the first..last complete pair."""
         complete = np.flatnonzero(~np.isnan(behaviour) & ~np.isnan(outcome_later))
         if complete.size == 0:
@@ -69,11 +75,17 @@ class _PairedDays:
         return np.stack([yes_seen, yes_seen * self.value, no_seen, no_seen * self.value])
 
 
-def _influence_series(days: _PairedDays, mean_yes: float, mean_no: float) -> np.ndarray:
+def influence_series(days: PairedDays, mean_yes: float, mean_no: float) -> np.ndarray:
     """Each day's first-order contribution to the difference in means, shape (n_days,).
 
     The variance of the estimate is the long-run variance of this series, so its
-    autocorrelation is what the bootstrap blocks must keep.
+    autocorrelation is what the bootstrap blocks must keep (see
+    :func:`~pga_core.resampling.block_length`).
+
+    Parameters
+    ----------
+    days : the paired days; ``mean_yes``, ``mean_no`` : the outcome's mean after yes and
+        after no days (outcome units).
     """
     share_yes = days.yes @ days.seen / len(days.seen)
     share_no = days.no @ days.seen / len(days.seen)
@@ -82,17 +94,30 @@ def _influence_series(days: _PairedDays, mean_yes: float, mean_no: float) -> np.
     return centred_yes - centred_no
 
 
-def _bootstrap_effects(
-    days: _PairedDays, block: int, n_boot: int, rng: np.random.Generator
+def bootstrap_effects(
+    days: PairedDays, block: int, n_boot: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Difference in means and percent change in each moving-block resample, each (n_boot,).
+    """Difference in means and percent change in each moving-block resample.
 
-    Resamples lacking yes or no days give NaN. Every block's sums are computed once from
-    prefix sums, so a resample costs one look-up per block rather than one per day.
+    Parameters
+    ----------
+    days : the paired days.
+    block : block length in days (cut to the number of days).
+    n_boot : number of resamples.
+    rng : the generator of the block starts.
+
+    Returns
+    -------
+    (differences, pct_changes) : arrays, shape (n_boot,)
+        In outcome units and in percent; NaN for resamples lacking yes or no days (and, for
+        the percentage, where the no-day mean is not positive).
+
+    Every block's sums are computed once from prefix sums, so a resample costs one look-up
+    per block rather than one per day.
     """
     n_days = days.seen.size
     block = min(block, n_days)
-    starts = _bootstrap_starts(n_days, block, n_boot, rng)
+    starts = bootstrap_starts(n_days, block, n_boot, rng)
     last_length = n_days - (starts.shape[1] - 1) * block
     prefix = np.concatenate([np.zeros((4, 1)), np.cumsum(days.group_sums(), axis=1)], axis=1)
     block_sums = prefix[:, block:] - prefix[:, : n_days - block + 1]
@@ -123,8 +148,16 @@ def _welch_t(
 
 
 @dataclass(frozen=True)
-class _RotationResult:
-    """What the rotations of one behaviour against the outcome tell."""
+class RotationResult:
+    """What the rotations of one behaviour against the outcome tell.
+
+    Attributes
+    ----------
+    p_value : rotation-test p-value of Welch's t (NaN when undefined).
+    n_rotations : shifts the p-value counted.
+    diff_interval : 95 % rotation interval of the difference in means (outcome units).
+    pct_interval : 95 % rotation interval of the percent change.
+    """
 
     p_value: float
     n_rotations: int
@@ -132,14 +165,21 @@ class _RotationResult:
     pct_interval: tuple[float, float]
 
 
-def _rotation_test(
-    days: _PairedDays,
+def rotation_test(
+    days: PairedDays,
     mean_yes: float,
     mean_no: float,
     n_perm: int | None,
     rng: np.random.Generator,
-) -> _RotationResult:
+) -> RotationResult:
     """Rotation-test p-value of Welch's t, and rotation intervals for the effect.
+
+    Parameters
+    ----------
+    days : the paired days.
+    mean_yes, mean_no : the outcome's mean after yes and after no days (outcome units).
+    n_perm : most shifts (None: all ``n_days − 1``).
+    rng : the generator choosing the shifts when not all are used.
 
     The p-value compares the observed |t| with |t| after each shift. The intervals rotate
     the behaviour against the outcome with the estimated effect taken out (subtracted for the
@@ -154,7 +194,7 @@ def _rotation_test(
     minus_effect = (days.value - difference * days.yes) * days.seen
     ratio = mean_yes / mean_no if mean_no > 0 and mean_yes > 0 else math.nan
     over_effect = np.where(days.yes > 0, days.value / ratio, days.value) * days.seen
-    sums = _circular_cross_sums(
+    sums = circular_cross_sums(
         np.stack([days.yes, days.no]),
         np.stack([days.seen, centred, centred**2, minus_effect, over_effect]),
         [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4)],
@@ -162,16 +202,16 @@ def _rotation_test(
     n_yes, sum_yes, sq_yes, n_no, sum_no, sq_no = sums[:6]
     n_yes, n_no = np.rint(n_yes), np.rint(n_no)
     t = _welch_t(n_yes, sum_yes, sq_yes, n_no, sum_no, sq_no)
-    shifts = _rotation_shifts(n_days, n_perm, rng)
-    p_value, n_rotations = _rotation_p_from_statistics(t[0], t[shifts])
+    shifts = rotation_shifts(n_days, n_perm, rng)
+    p_value, n_rotations = rotation_p_from_statistics(t[0], t[shifts])
     with np.errstate(divide="ignore", invalid="ignore"):
         chance_diff = (sums[6] / n_yes - sums[7] / n_no)[shifts]
         chance_log_ratio = np.log((sums[8] / n_yes) / (sums[9] / n_no))[shifts]
-    low, high = _percentile_interval(chance_diff)
+    low, high = percentile_interval(chance_diff)
     diff_interval = (difference - high, difference - low)
-    low, high = _percentile_interval(chance_log_ratio)
+    low, high = percentile_interval(chance_log_ratio)
     pct_interval = (
         100.0 * (ratio * math.exp(-high) - 1.0),
         100.0 * (ratio * math.exp(-low) - 1.0),
     )
-    return _RotationResult(p_value, n_rotations, diff_interval, pct_interval)
+    return RotationResult(p_value, n_rotations, diff_interval, pct_interval)

@@ -27,7 +27,8 @@ from numpy.typing import NDArray
 
 from pga_core.effects import CI_LEVEL
 from pga_core.features import parse_feature
-from pga_core.goal_fit import NodeFit, _percentile_interval
+from pga_core.goal_fit import NodeFit
+from pga_core.resampling import percentile_interval
 
 if TYPE_CHECKING:  # the tree and its fit are only read here; goals.py imports this module
     from pga_core.goals import GoalNode, TreeFit
@@ -195,7 +196,7 @@ def leverage(tree_fit: TreeFit, *, controllable: Mapping[str, bool] | None = Non
     for column, values in _levers(tree.root, tree_fit.fits).items():
         info = tree_fit.variables.get(column, {})
         sd = info.get("sd", math.nan)
-        low, high = _percentile_interval(values[1:, None])
+        low, high = percentile_interval(values[1:])
         kind = info.get("kind", "metric")
         row = {
             "input": column,
@@ -207,10 +208,10 @@ def leverage(tree_fit: TreeFit, *, controllable: Mapping[str, bool] | None = Non
             ),
             "per_unit": float(values[0]),
             "per_sd": float(values[0] * sd),
-            "ci_low": float(low[0] * sd),
-            "ci_high": float(high[0] * sd),
-            "unit_ci_low": float(low[0]),
-            "unit_ci_high": float(high[0]),
+            "ci_low": float(low * sd),
+            "ci_high": float(high * sd),
+            "unit_ci_low": low,
+            "unit_ci_high": high,
             "sd": sd,
             "typical": info.get("mean", math.nan),
             "observed_min": info.get("min", math.nan),

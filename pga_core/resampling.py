@@ -15,7 +15,17 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import fft
 
-__all__ = ["CI_LEVEL", "MIN_VALID_RESAMPLE_SHARE", "TIE_RTOL"]
+__all__ = [
+    "CI_LEVEL",
+    "MIN_VALID_RESAMPLE_SHARE",
+    "TIE_RTOL",
+    "block_length",
+    "bootstrap_starts",
+    "circular_cross_sums",
+    "percentile_interval",
+    "rotation_p_from_statistics",
+    "rotation_shifts",
+]
 
 #: Two-sided confidence level of every interval.
 CI_LEVEL = 0.95
@@ -29,7 +39,7 @@ _PW_CRITICAL = 2.0
 _PW_MIN_RUN = 5
 
 
-def _block_length(series: np.ndarray) -> int:
+def block_length(series: np.ndarray) -> int:
     """Politis–White automatic block length for a moving-block bootstrap of ``series``.
 
     Parameters
@@ -76,7 +86,7 @@ def _block_length(series: np.ndarray) -> int:
     return int(min(max(math.ceil(optimum), 1), longest))
 
 
-def _bootstrap_starts(n_days: int, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def bootstrap_starts(n_days: int, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """Block start days of each moving-block resample, shape (n_boot, ceil(n_days / block)).
 
     Every block lies wholly inside the series; the last block of a resample is cut so the
@@ -86,8 +96,18 @@ def _bootstrap_starts(n_days: int, block: int, n_boot: int, rng: np.random.Gener
     return rng.integers(0, n_days - block + 1, size=(n_boot, n_blocks))
 
 
-def _percentile_interval(draws: np.ndarray) -> tuple[float, float]:
-    """The central CI_LEVEL interval of the finite draws; NaN when too many draws failed."""
+def percentile_interval(draws: np.ndarray) -> tuple[float, float]:
+    """The central :data:`CI_LEVEL` percentile interval of the finite values of ``draws``.
+
+    Parameters
+    ----------
+    draws : array, shape (n_boot,) — resampled effects; NaN where a resample gave none.
+
+    Returns
+    -------
+    (low, high) : floats; NaN when fewer than :data:`MIN_VALID_RESAMPLE_SHARE` of the draws
+        are finite.
+    """
     finite = draws[np.isfinite(draws)]
     if finite.size < MIN_VALID_RESAMPLE_SHARE * draws.size or finite.size == 0:
         return math.nan, math.nan
@@ -96,10 +116,14 @@ def _percentile_interval(draws: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _rotation_shifts(n_days: int, n_perm: int | None, rng: np.random.Generator) -> np.ndarray:
-    """Shifts (in days) the test compares with the observed alignment (shift 0).
+def rotation_shifts(n_days: int, n_perm: int | None, rng: np.random.Generator) -> np.ndarray:
+    """Shifts (in days) a rotation test compares with the observed alignment (shift 0).
 
-    All ``n_days − 1`` nonzero shifts, or ``n_perm`` of them drawn without replacement.
+    Returns
+    -------
+    array of int, shape (min(n_days − 1, n_perm),)
+        All ``n_days − 1`` nonzero shifts in order, or ``n_perm`` of them drawn without
+        replacement (sorted) when that is fewer; None means all.
     """
     shifts = np.arange(1, n_days)
     if n_perm is not None and n_perm < shifts.size:
@@ -107,7 +131,7 @@ def _rotation_shifts(n_days: int, n_perm: int | None, rng: np.random.Generator) 
     return shifts
 
 
-def _circular_cross_sums(
+def circular_cross_sums(
     left: np.ndarray, right: np.ndarray, pairs: Sequence[tuple[int, int]]
 ) -> np.ndarray:
     """``out[p, k] = Σ_t left[i, (t − k) mod n] · right[j, t]`` for each pair p = (i, j).
@@ -131,8 +155,21 @@ def _circular_cross_sums(
     return fft.irfft(left_f * right_f, n=n, axis=-1)
 
 
-def _rotation_p_from_statistics(observed: float, shifted: np.ndarray) -> tuple[float, int]:
-    """``(1 + #{|shifted| ≥ |observed|}) / (1 + #shifted)`` over the defined shifted values."""
+def rotation_p_from_statistics(observed: float, shifted: np.ndarray) -> tuple[float, int]:
+    """The rotation-test p-value of a statistic and how many shifts it counted.
+
+    Parameters
+    ----------
+    observed : the statistic at the observed alignment.
+    shifted : array, shape (n_shifts,) — the statistic after each shift; NaN where undefined.
+
+    Returns
+    -------
+    (p_value, n_shifts)
+        ``(1 + #{|shifted| ≥ |observed|}) / (1 + #shifted)`` over the finite shifted values
+        (within :data:`TIE_RTOL` counts as equal), and that number of values; ``(nan, 0)``
+        when the observed statistic or every shifted one is undefined.
+    """
     shifted = shifted[np.isfinite(shifted)]
     if not np.isfinite(observed) or shifted.size == 0:
         return math.nan, 0

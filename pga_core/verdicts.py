@@ -16,7 +16,14 @@ from scipy import stats
 
 from pga_core.resampling import CI_LEVEL
 
-__all__ = ["DISCOVERY_Q", "FEW_STRETCHES"]
+__all__ = [
+    "DISCOVERY_Q",
+    "FEW_STRETCHES",
+    "bh_q_values",
+    "lag_words",
+    "signed_amount",
+    "with_verdicts",
+]
 
 #: A q-value at or below this is reported as a likely effect.
 DISCOVERY_Q = 0.10
@@ -25,8 +32,17 @@ DISCOVERY_Q = 0.10
 FEW_STRETCHES = 5
 
 
-def _bh_q_values(p_values: pd.Series, tested: pd.Series) -> np.ndarray:
-    """Benjamini–Hochberg q-values over the tested rows; NaN elsewhere."""
+def bh_q_values(p_values: pd.Series, tested: pd.Series) -> np.ndarray:
+    """Benjamini–Hochberg q-values over the rows where ``tested`` is true; NaN elsewhere.
+
+    Parameters
+    ----------
+    p_values, tested : Series of the same length (p-values; bools).
+
+    Returns
+    -------
+    array, shape (len(p_values),)
+    """
     q = np.full(len(p_values), np.nan)
     mask = tested.to_numpy(dtype=bool)
     if mask.any():
@@ -34,10 +50,11 @@ def _bh_q_values(p_values: pd.Series, tested: pd.Series) -> np.ndarray:
     return q
 
 
-def _with_verdicts(table: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``verdict`` (a short category) and ``note`` (a sentence) of the tested rows.
+def with_verdicts(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of an impact table with ``verdict`` (a short category) and ``note`` (a plain
+    sentence) filled in from each row's numbers and q-value.
 
-    Rows without enough data and circular rows keep the verdict they were made with.
+    Rows without enough data and circular rows keep the verdict and note they were made with.
     """
     table = table.copy()
     verdicts = table["verdict"].tolist()
@@ -50,15 +67,16 @@ def _with_verdicts(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _when(lag: int) -> str:
-    """How a lag reads in a sentence."""
+def lag_words(lag: int) -> str:
+    """A lag inside a sentence: ``the same day``, ``the next day``, ``3 days later``."""
     if lag == 0:
         return "the same day"
     return "the next day" if lag == 1 else f"{lag} days later"
 
 
-def _signed(value: float, unit: str) -> str:
-    """A signed number with a real minus sign, e.g. ``−31%``."""
+def signed_amount(value: float, unit: str) -> str:
+    """A signed number with a real minus sign and ``unit`` after it: whole percent for ``%``
+    (``−31%``), else three significant figures (``+0.347``)."""
     text = f"{abs(value):.0f}{unit}" if unit == "%" else f"{abs(value):.3g}{unit}"
     return ("−" if value < 0 else "+") + text
 
@@ -97,8 +115,8 @@ def _effect_sentence(row: Mapping[str, Any]) -> str:
     direction = "lower" if size < 0 else "higher"
     interval = ""
     if np.isfinite(low) and np.isfinite(high):
-        interval = f"{CI_LEVEL:.0%} CI {_signed(low, unit)} to {_signed(high, unit)}, "
+        interval = f"{CI_LEVEL:.0%} CI {signed_amount(low, unit)} to {signed_amount(high, unit)}, "
     return (
-        f"after '{row['label']}' = yes, {row['outcome_label']} {_when(lag)} is {amount} "
+        f"after '{row['label']}' = yes, {row['outcome_label']} {lag_words(lag)} is {amount} "
         f"{direction} ({interval}n = {row['n_yes']} yes vs {row['n_no']} no days)"
     )

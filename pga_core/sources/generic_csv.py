@@ -283,19 +283,22 @@ def _parse_dates(
     year_last = cells.str.extract(_YEAR_LAST)
     is_first, is_last = year_first[0].notna(), year_last[0].notna()
     where = f"{name}, column {header!r}"
-    odd = present & ~is_first & ~is_last
-    if odd.any():
-        row = odd.idxmax()
-        raise ValueError(
-            f"{name}, row {row:,}, column {header!r}: {cells[row]!r} is not a date; expected "
-            "dates like 2024-03-04 (ISO, best), 04.03.2024, or 04/03/2024 in the same order "
-            "in every row"
-        )
+    _refuse_first(
+        present & ~is_first & ~is_last,
+        cells,
+        name,
+        header,
+        "is not a date; expected dates like 2024-03-04 (ISO, best), 04.03.2024, or 04/03/2024 "
+        "in the same order in every row",
+    )
     if is_first.any() and is_last.any():
-        row = (is_first if is_first.sum() < is_last.sum() else is_last).idxmax()
-        raise ValueError(
-            f"{name}, row {row:,}, column {header!r}: {cells[row]!r} is written in another "
-            "order than the other dates; write every date the same way, as YYYY-MM-DD (ISO)"
+        _refuse_first(
+            is_first if is_first.sum() < is_last.sum() else is_last,
+            cells,
+            name,
+            header,
+            "is written in another order than the other dates; write every date the same way, "
+            "as YYYY-MM-DD (ISO)",
         )
     note = None
     if is_last.any():
@@ -307,13 +310,13 @@ def _parse_dates(
         parts = pd.DataFrame({"year": year_first[0], "month": year_first[2], "day": year_first[3]})
     parts = parts.apply(pd.to_numeric)
     days = pd.to_datetime(parts, errors="coerce")
-    invalid = present & days.isna()
-    if invalid.any():
-        row = invalid.idxmax()
-        raise ValueError(
-            f"{name}, row {row:,}, column {header!r}: {cells[row]!r} is not a day of the "
-            "calendar; expected a valid date like 2024-03-04"
-        )
+    _refuse_first(
+        present & days.isna(),
+        cells,
+        name,
+        header,
+        "is not a day of the calendar; expected a valid date like 2024-03-04",
+    )
     if cells.str.contains(_HAS_TIME).any():
         times = "times of day ignored: each row is read as the day it is dated"
         note = f"{name}: {times}" if note is None else f"{note}; {times}"
@@ -398,27 +401,34 @@ def _parse_column(
         is_tick = bool(present.isin(TICK_TOKENS).all())
         variable = Variable(slug, header, "", "behaviour", FORMAT, None, (), "any")
         return variable, values, is_tick
-    where = f"{name}, row {{row:,}}, column {header!r}"
     if is_number.mean() >= NUMERIC_MAJORITY:
-        bad = filled & numbers.isna()
-        if bad.any():
-            row = bad.idxmax()
-            raise ValueError(
-                f"{where.format(row=row)}: {cells[row]!r} is not a number; expected a number "
-                "(or an empty cell for a day without one)"
-            )
-        infinite = ~np.isfinite(numbers) & numbers.notna()
-        if infinite.any():
-            row = infinite.idxmax()
-            raise ValueError(f"{where.format(row=row)}: {cells[row]!r} is not a finite number")
+        _refuse_first(
+            filled & numbers.isna(),
+            cells,
+            name,
+            header,
+            "is not a number; expected a number (or an empty cell for a day without one)",
+        )
+        _refuse_first(
+            ~np.isfinite(numbers) & numbers.notna(), cells, name, header, "is not a finite number"
+        )
         return _numeric_variable(slug, header), numbers, False
     if (yes | no).mean() >= NUMERIC_MAJORITY:
-        row = (filled & ~lowered.isin(YES_TOKENS | NO_TOKENS)).idxmax()
-        raise ValueError(
-            f"{where.format(row=row)}: {cells[row]!r} is not yes or no; expected yes/no, y/n, "
-            "true/false, 1/0 or x"
+        _refuse_first(
+            filled & ~lowered.isin(YES_TOKENS | NO_TOKENS),
+            cells,
+            name,
+            header,
+            "is not yes or no; expected yes/no, y/n, true/false, 1/0 or x",
         )
     return f"{name}: column {header!r} holds text; left out (only numbers and yes/no are read)"
+
+
+def _refuse_first(bad: pd.Series, cells: pd.Series, name: str, header: str, problem: str) -> None:
+    """ValueError naming the first row where ``bad`` holds, its cell and ``problem``."""
+    if bad.any():
+        row = bad.idxmax()
+        raise ValueError(f"{name}, row {row:,}, column {header!r}: {cells[row]!r} {problem}")
 
 
 def _numeric_variable(slug: str, header: str) -> Variable:

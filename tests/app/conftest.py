@@ -24,14 +24,17 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
 
 
 @pytest.fixture
-def open_page(workspace: Workspace) -> Callable[[str], AppTest]:
-    """``open_page("app_pages/data.py")``: the app, run, then switched to that page and run."""
+def open_page(workspace: Workspace) -> Callable[..., AppTest]:
+    """``open_page("app_pages/data.py", fit_n_boot=10)``: the app in a fresh session with those
+    session-state values set, run, then switched to that page and run."""
 
-    def run(page: str) -> AppTest:
+    def open_at(page: str, **state: object) -> AppTest:
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT_S)
+        for key, value in state.items():
+            app.session_state[key] = value
         app.run()
         app.switch_page(page).run()
         assert not app.exception, [e.value for e in app.exception]
         return app
 
-    return run
+    return open_at

@@ -23,7 +23,6 @@ from pga_core.store import Workspace
 ROOT = Path(__file__).resolve().parents[2]
 WHOOP_ZIP = ROOT / "data" / "sample" / "whoop_export.zip"
 PAGE = "app_pages/behaviours.py"
-RUN_TIMEOUT_S = 60
 #: Bootstrap resamples in these tests (people get view.N_BOOT); the page reads it from state.
 BOOT = 50
 OUTCOME = "recovery_score"
@@ -37,18 +36,9 @@ def sample():
 
 
 @pytest.fixture
-def behaviours(workspace: Workspace) -> Callable[[], AppTest]:
+def behaviours(open_page: Callable[..., AppTest]) -> Callable[[], AppTest]:
     """The app run once, then switched to the Behaviours page, with few resamples."""
-
-    def run() -> AppTest:
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT_S)
-        app.session_state["behaviours_n_boot"] = BOOT
-        app.run()
-        app.switch_page(PAGE).run()
-        assert not app.exception, [e.value for e in app.exception]
-        return app
-
-    return run
+    return lambda: open_page(PAGE, behaviours_n_boot=BOOT)
 
 
 def charts(app: AppTest) -> dict[str, dict]:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from pga_core import dashboard
 from pga_core.dashboard import escape_markdown
 from pga_core.store import Workspace
+from tests.app.page_text import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -35,11 +36,6 @@ def _upload(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
 def _table(app: AppTest, column: str) -> pd.DataFrame:
     """The first table on the page that has ``column`` (each of the page's tables has its own)."""
     return next(t.value for t in app.dataframe if column in t.value.columns)
-
-
-def _shown(markdown: str) -> str:
-    """What CommonMark shows for backslash-escaped text (an independent reference)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def test_an_empty_workspace_shows_the_sample_person_labelled(open_page, workspace) -> None:
@@ -82,7 +78,7 @@ def test_the_same_files_again_are_already_imported(open_page, workspace) -> None
     before = workspace.path.read_bytes()
     app = _upload(open_page(DATA_PAGE), ("whoop_export.zip", WHOOP_ZIP.read_bytes()))
     today = datetime.now(UTC).astimezone().date().isoformat()
-    assert _shown(app.success[0].value) == (
+    assert shown(app.success[0].value) == (
         f"Nothing new: these files were already imported on {today}."
     )
     result = _table(app, "Result")["Result"].tolist()
@@ -101,7 +97,7 @@ def test_a_bad_file_shows_the_readers_message_and_imports_nothing(open_page, wor
     )
     message = "log.csv: row 3 has 3 values but the header has 2; check the separator and quoting"
     assert [e.value for e in app.error] == [escape_markdown(message)]
-    assert _shown(app.error[0].value) == message
+    assert shown(app.error[0].value) == message
     assert any(c.value.startswith("Nothing was imported") for c in app.caption)
     assert workspace.path.read_bytes() == before
     assert workspace.imports()["format"].tolist() == ["csv"]
@@ -151,7 +147,7 @@ def test_a_file_named_like_markdown_is_shown_literally(
 ) -> None:
     app = _upload(open_page(DATA_PAGE), (name, data))
     (error,) = app.error
-    assert _shown(error.value).startswith(says)
+    assert shown(error.value).startswith(says)
     assert not re.search(r"(?<!\\)[*<>\[\]()]", error.value)  # nothing Markdown could use
     assert workspace.is_empty
 

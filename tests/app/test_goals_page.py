@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,44 +14,21 @@ from pga_core.goal_editor import default_document
 from pga_core.goal_results import fitted_imports
 from pga_core.goals import GoalTree, fit_tree
 from pga_core.store import Workspace
+from tests.app.page_text import run, shown, texts
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 GOALS = "app_pages/goals.py"
-RUN_TIMEOUT_S = 60
 #: Few resamples keep these runs quick; people get 200.
 N_BOOT = 10
 TRICKY = "**bold** <b>x</b> [link](http://x)"
 GOAL_NAMES = ["Overall health", "VO₂ max", "Zone-5 time"]
 
 
-def shown(markdown: str) -> str:
-    """What CommonMark shows for backslash-escaped text (an independent reference)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
-
-
-def texts(elements) -> list[str]:
-    return [shown(e.value) for e in elements]
-
-
-def run(app: AppTest) -> AppTest:
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 @pytest.fixture
-def open_goals(workspace):
+def open_goals(open_page):
     """The Goals page in a fresh session, with few bootstrap resamples."""
-
-    def start() -> AppTest:
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT_S)
-        app.session_state["fit_n_boot"] = N_BOOT
-        app.run()
-        app.switch_page(GOALS)
-        return run(app)
-
-    return start
+    return lambda: open_page(GOALS, fit_n_boot=N_BOOT)
 
 
 def import_sample(workspace: Workspace) -> None:

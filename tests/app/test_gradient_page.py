@@ -15,42 +15,19 @@ from pga_core.goal_editor import default_document
 from pga_core.goal_results import fit_document, signed
 from pga_core.goals import GoalTree, fit_tree, leverage
 from pga_core.store import Workspace
+from tests.app.page_text import run, shown, texts
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 GRADIENT = "app_pages/gradient.py"
-RUN_TIMEOUT_S = 60
 N_BOOT = 10
 ALCOHOL = "gradient_slider_have_any_alcoholic_drinks"
 
 
-def shown(markdown: str) -> str:
-    """What CommonMark shows for backslash-escaped text (an independent reference)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
-
-
-def texts(elements) -> list[str]:
-    return [shown(e.value) for e in elements]
-
-
-def run(app: AppTest) -> AppTest:
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 @pytest.fixture
-def open_gradient(workspace):
+def open_gradient(open_page):
     """The Personal gradient page in a fresh session, with few bootstrap resamples."""
-
-    def start() -> AppTest:
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT_S)
-        app.session_state["fit_n_boot"] = N_BOOT
-        app.run()
-        app.switch_page(GRADIENT)
-        return run(app)
-
-    return start
+    return lambda: open_page(GRADIENT, fit_n_boot=N_BOOT)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from pga_core.charts import (
 from pga_core.daily import DailyData, Variable
 from pga_core.dashboard import load_sample
 from pga_core.effects import behaviour_impact, habit_effects
+from tests.core.chart_specs import titles
 
 OUTCOME = "recovery_score"
 ALCOHOL = "have_any_alcoholic_drinks"
@@ -43,16 +44,6 @@ def impact_view(person) -> view.ImpactView:
 def records(spec: dict, key: str = "row") -> list[dict]:
     """The rows, across the specification's datasets, that have ``key`` (the zero line has not)."""
     return [row for rows in spec.get("datasets", {}).values() for row in rows if key in row]
-
-
-def titles(node: object) -> list[object]:
-    """Every ``title`` in a specification (chart, axis and legend titles)."""
-    if isinstance(node, dict):
-        found = [node["title"]] if "title" in node else []
-        return found + [t for value in node.values() for t in titles(value)]
-    if isinstance(node, list):
-        return [t for value in node for t in titles(value)]
-    return []
 
 
 def layer_with_mark(spec: dict, mark: str) -> list[dict]:

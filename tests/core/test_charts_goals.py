@@ -20,6 +20,7 @@ from pga_core.charts import (
 )
 from pga_core.goals import GoalTree, fit_tree, leverage, what_if
 from pga_core.sample import generate_person
+from tests.core.chart_specs import titles
 
 REPO = Path(__file__).resolve().parents[2]
 #: A goal name a person could type, which must never be read as Markdown or HTML.
@@ -42,16 +43,6 @@ def records(chart):
     """Every dataset's rows in the specification, in one list."""
     spec = chart.to_dict()
     return [row for rows in spec.get("datasets", {}).values() for row in rows]
-
-
-def titles(node):
-    """Every ``title`` in a specification (chart, axis and legend titles)."""
-    if isinstance(node, dict):
-        found = [node["title"]] if "title" in node else []
-        return found + [t for value in node.values() for t in titles(value)]
-    if isinstance(node, list):
-        return [t for value in node for t in titles(value)]
-    return []
 
 
 def test_the_tree_layout_puts_each_goal_at_the_middle_of_its_inputs(tree):

@@ -11,28 +11,10 @@ import pytest
 from scipy import stats
 
 from pga_core.correlations import lagged_correlations
-from pga_core.daily import DailyData, Variable
+from pga_core.daily import DailyData
+from tests.core.synthetic_days import make_daily
 
 OUTCOME = "recovery_score"
-
-
-def make_daily(
-    columns: dict[str, np.ndarray], *, start: str = "2024-01-01", **registry
-) -> DailyData:
-    """A DailyData over consecutive days; names starting with ``b_`` are behaviours."""
-    n_days = len(next(iter(columns.values())))
-    index = pd.date_range(start, periods=n_days, name="date")
-    table = pd.DataFrame(columns, index=index)
-    entries = {
-        name: Variable(
-            name,
-            f"{name} label",
-            kind="behaviour" if name.startswith("b_") else "metric",
-            components=registry.get(name, ()),
-        )
-        for name in columns
-    }
-    return DailyData(table, entries)
 
 
 def test_lagged_correlations_match_pandas_and_scipy() -> None:
@@ -138,3 +120,8 @@ def test_bad_correlation_requests_are_refused(small: DailyData) -> None:
         lagged_correlations(small, [OUTCOME, OUTCOME])
     with pytest.raises(ValueError, match=r"column 'hrv' is not a column"):
         lagged_correlations(small, [OUTCOME, "hrv"])
+    with pytest.raises(ValueError, match="min_pairs must be an integer of at least 3, got 2"):
+        lagged_correlations(small, [OUTCOME, "b_drink"], min_pairs=2)
+    for n_perm in (0, 2.5):
+        with pytest.raises(ValueError, match="n_perm must be a positive number of rotations"):
+            lagged_correlations(small, [OUTCOME, "b_drink"], n_perm=n_perm)

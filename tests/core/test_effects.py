@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from scipy import signal, stats
 
-from pga_core import effects
-from pga_core.daily import DailyData, Variable
+from pga_core import effects, paired_days
+from pga_core.daily import DailyData
 from pga_core.effects import (
     IMPACT_COLUMNS,
     ImpactRequest,
@@ -22,27 +22,10 @@ from pga_core.effects import (
     impact_tests,
     lag_scan,
 )
+from pga_core.verdicts import with_verdicts
+from tests.core.synthetic_days import make_daily
 
 OUTCOME = "recovery_score"
-
-
-def make_daily(
-    columns: dict[str, np.ndarray], *, start: str = "2024-01-01", **registry
-) -> DailyData:
-    """A DailyData over consecutive days; names starting with ``b_`` are behaviours."""
-    n_days = len(next(iter(columns.values())))
-    index = pd.date_range(start, periods=n_days, name="date")
-    table = pd.DataFrame(columns, index=index)
-    entries = {
-        name: Variable(
-            name,
-            f"{name} label",
-            kind="behaviour" if name.startswith("b_") else "metric",
-            components=registry.get(name, ()),
-        )
-        for name in columns
-    }
-    return DailyData(table, entries)
 
 
 def planted_person(n_days: int, effect: float, *, phi: float = 0.3, seed: int = 0) -> DailyData:
@@ -176,8 +159,8 @@ def test_rotation_intervals_match_a_loop_over_every_shift() -> None:
         yes, no = rolled == 1, rolled == 0
         log_ratios.append(np.log(np.nanmean(without_ratio[yes]) / np.nanmean(without_ratio[no])))
         differences.append(np.nanmean(without_difference[yes]) - np.nanmean(without_difference[no]))
-    rotation = effects._rotation_test(
-        effects._PairedDays.from_series(b, y),
+    rotation = paired_days.rotation_test(
+        paired_days.PairedDays.from_series(b, y),
         row["mean_yes"],
         row["mean_no"],
         None,
@@ -450,12 +433,8 @@ def test_bad_settings_are_refused(small: DailyData, settings: dict, message: str
         ("correlations", ["LaggedCorrelations", "MIN_PAIRS_FOR_CORRELATION"]),
         ("correlations", ["lagged_correlations"]),
         ("habits", ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]),
-        ("resampling", ["CI_LEVEL", "MIN_VALID_RESAMPLE_SHARE", "TIE_RTOL", "_block_length"]),
-        ("resampling", ["_bootstrap_starts", "_percentile_interval", "_rotation_shifts"]),
-        ("paired_days", ["_PairedDays", "_bootstrap_effects", "_influence_series"]),
-        ("paired_days", ["_rotation_test"]),
+        ("resampling", ["CI_LEVEL", "MIN_VALID_RESAMPLE_SHARE", "TIE_RTOL"]),
         ("verdicts", ["DISCOVERY_Q", "FEW_STRETCHES"]),
-        ("effect_inputs", ["_base_seed", "_test_rng"]),
     ],
 )
 def test_moved_names_stay_importable_from_effects(home: str, names: list[str]) -> None:
@@ -465,10 +444,10 @@ def test_moved_names_stay_importable_from_effects(home: str, names: list[str]) -
 
 
 def test_a_change_under_one_percent_is_not_rounded_to_zero() -> None:
-    from pga_core.verdicts import _effect_sentence
-
     row = {"lag": 1, "pct_change": -0.4, "difference": -0.2, "ci_low": -3.0, "ci_high": 2.0,
-           "label": "Meditate?", "outcome_label": "Recovery", "n_yes": 50, "n_no": 60}  # fmt: skip
-    sentence = _effect_sentence(row)
+           "label": "Meditate?", "outcome_label": "Recovery", "n_yes": 50, "n_no": 60,
+           "yes_stretches": 20, "no_stretches": 20, "q_value": 0.5, "enough_data": True,
+           "circular": False, "verdict": "", "note": ""}  # fmt: skip
+    sentence = with_verdicts(pd.DataFrame([row]))["note"].iloc[0]
     assert "is 0.4% lower" in sentence
     assert "−3% to +2%" in sentence

@@ -112,7 +112,7 @@ def test_habit_effects_flag_circular_inputs_and_refuse_bad_names() -> None:
 def test_a_habit_without_an_interval_says_so_in_words(monkeypatch) -> None:
     import pga_core.habits as habits
 
-    monkeypatch.setattr(habits, "_percentile_interval", lambda draws: (np.nan, np.nan))
+    monkeypatch.setattr(habits, "percentile_interval", lambda draws: (np.nan, np.nan))
     notes = habit_effects(habit_person(300), OUTCOME, n_boot=20)["note"]
     assert notes.str.contains("no interval: too few bootstrap refits succeeded").all()
     assert not notes.str.contains("nan").any()
