@@ -25,7 +25,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 
-from pga_core.effects import CI_LEVEL, MIN_VALID_RESAMPLE_SHARE
 from pga_core.features import Feature, max_lag_window, parse_feature
 from pga_core.models import (
     LinearGoalModel,
@@ -34,6 +33,7 @@ from pga_core.models import (
     PerceptronGoalModel,
     bootstrap_coefs,
 )
+from pga_core.resampling import CI_LEVEL, MIN_VALID_RESAMPLE_SHARE, percentile_interval
 
 __all__ = [
     "CI_LEVEL",
@@ -202,7 +202,9 @@ class NodeFit:
         """Per-unit effect interval bounds (low, high), each (d,), from the bootstrap draws;
         NaN when fewer than :data:`~pga_core.effects.MIN_VALID_RESAMPLE_SHARE` of them could be
         refitted (:attr:`notes` then says so)."""
-        return _percentile_interval(self.effect_draws)
+        bounds = [percentile_interval(column) for column in np.asarray(self.effect_draws).T]
+        low, high = np.array(bounds, dtype=np.float64).reshape(-1, 2).T
+        return low, high
 
     def weights_table(self) -> pd.DataFrame:
         """One row per input: ``input, weight_sd, weight_unit, ci_low, ci_high`` (CI on the
@@ -492,21 +494,6 @@ def _log_loss(actual: Array, probability: Array) -> float:
     """Mean negative log-likelihood (nats) of yes/no outcomes."""
     p = np.clip(probability, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
     return float(-np.mean(actual * np.log(p) + (1.0 - actual) * np.log1p(-p)))
-
-
-def _percentile_interval(draws: Array) -> tuple[Array, Array]:
-    """Central CI_LEVEL percentile bounds of the finite draws (B, d), each (d,); NaN in a column
-    where fewer than MIN_VALID_RESAMPLE_SHARE of the resamples could be refitted."""
-    tail = 100.0 * (1.0 - CI_LEVEL) / 2.0
-    draws = np.asarray(draws, dtype=np.float64)
-    finite = np.isfinite(draws)
-    valid = finite.sum(axis=0)
-    enough = (valid > 0) & (valid >= MIN_VALID_RESAMPLE_SHARE * draws.shape[0])
-    low, high = np.full(draws.shape[1:], np.nan), np.full(draws.shape[1:], np.nan)
-    if enough.any():
-        kept = np.where(finite, draws, np.nan)[:, enough]
-        low[enough], high[enough] = np.nanpercentile(kept, [tail, 100.0 - tail], axis=0)
-    return low, high
 
 
 # --- JSON helpers -------------------------------------------------------------------------------
