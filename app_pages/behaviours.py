@@ -5,20 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
-from pga_core import behaviour_view as view
-from pga_core import charts, dashboard
-from pga_core.daily import DailyData
-from pga_core.dashboard import escape_markdown
-from pga_core.effects import (
+from dashboard import session
+from pga_core import views
+from pga_core.data import DailyData
+from pga_core.stats import (
     DISCOVERY_Q,
     MIN_DAYS_PER_GROUP,
     LaggedCorrelations,
     behaviour_impact,
     habit_effects,
 )
+from pga_core.views import escape_markdown
+from pga_core.words import lag_words
 
-common.init_state(behaviours_n_boot=view.N_BOOT, behaviours_scan_for=None)
+session.init_state(behaviours_n_boot=views.N_BOOT, behaviours_scan_for=None)
 
 DataKey = tuple[str, tuple[int, ...]]
 
@@ -26,8 +26,8 @@ DataKey = tuple[str, tuple[int, ...]]
 # --- cached calls into the core, keyed on the active data ---------------------------------------
 def _data_key() -> DataKey:
     """Which data is active: the workspace file and its imports (none: the sample person)."""
-    current = common.workspace()
-    return str(current.path), dashboard.workspace_revision(current)
+    current = session.workspace()
+    return str(current.path), views.workspace_revision(current)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -46,8 +46,8 @@ def _impact_and_scan(
     weekday: bool,
     n_boot: int,
     _daily: DailyData,
-) -> view.LagScan:
-    return view.impact_with_lag_scan(
+) -> views.LagScan:
+    return views.impact_with_lag_scan(
         _daily, outcome, behaviour, lag=lag, adjust_weekday=weekday, n_boot=n_boot
     )
 
@@ -71,13 +71,13 @@ def _habits(
 def _correlations(
     key: DataKey, columns: tuple[str, ...], lag: int, method: str, _daily: DailyData
 ) -> LaggedCorrelations:
-    return view.correlations(_daily, columns, lag=lag, method=method)
+    return views.correlations(_daily, columns, lag=lag, method=method)
 
 
 # --- widget state ---------------------------------------------------------------------------------
 def _keep(key: str, choices: list, default: object) -> None:
     """Before a picker is drawn: its remembered value, if the data still offers it."""
-    st.session_state[key] = view.kept_choice(st.session_state.get(key), choices, default)
+    st.session_state[key] = views.kept_choice(st.session_state.get(key), choices, default)
 
 
 def _ask_scan(request: tuple) -> None:
@@ -139,17 +139,17 @@ cannot tell yet.
 
 
 # --- sections -------------------------------------------------------------------------------------
-def _impact_section(daily: DailyData, iv: view.ImpactView, outcome: str, lag: int) -> None:
+def _impact_section(daily: DailyData, iv: views.ImpactView, outcome: str, lag: int) -> None:
     st.header("Impact of each behaviour")
     st.caption(
-        f"How {escape_markdown(daily.registry[outcome].label)} {view.lag_words(lag)} differs "
+        f"How {escape_markdown(daily.registry[outcome].label)} {lag_words(lag)} differs "
         "after days you answered yes compared with days you answered no. Each bar is the "
         "change, the black whisker its 95 % interval. Red and green bars are likely effects "
         "(q ≤ 0.10); grey bars could well be chance; sand bars are built in — the behaviour is "
         "part of how the outcome is computed."
     )
     st.altair_chart(
-        charts.impact_chart(iv.chart, iv.waiting, unit=iv.unit), key="behaviours_impact_chart"
+        views.impact_chart(iv.chart, iv.waiting, unit=iv.unit), key="behaviours_impact_chart"
     )
     for sentence in iv.likely:
         st.success(escape_markdown(sentence), icon=":material/insights:")
@@ -169,29 +169,29 @@ def _impact_section(daily: DailyData, iv: view.ImpactView, outcome: str, lag: in
 
 
 def _closer_look(
-    daily: DailyData, iv: view.ImpactView, outcome: str, lag: int, weekday: bool
+    daily: DailyData, iv: views.ImpactView, outcome: str, lag: int, weekday: bool
 ) -> str | None:
     """Yes-vs-no distributions of one behaviour; returns the behaviour looked at."""
     st.header("A closer look at one behaviour")
-    choices = view.behaviour_choices(iv)
+    choices = views.behaviour_choices(iv)
     if not choices:
         return None
-    _keep("behaviours_selected", choices, view.default_behaviour(iv))
+    _keep("behaviours_selected", choices, views.default_behaviour(iv))
     behaviour = st.selectbox(
         "Behaviour", choices, format_func=iv.labels().get, key="behaviours_selected"
     )
     st.caption(
-        f"{escape_markdown(daily.registry[outcome].label)} {view.lag_words(lag)}: how often "
+        f"{escape_markdown(daily.registry[outcome].label)} {lag_words(lag)}: how often "
         "each level came after yes days and after no days, each as a share of its own days. "
         "The two lines are the means — the numbers the change above compares."
     )
-    values = view.yes_no_values(daily, behaviour, outcome, lag=lag, adjust_weekday=weekday)
+    values = views.yes_no_values(daily, behaviour, outcome, lag=lag, adjust_weekday=weekday)
     if values.empty:
         st.info("No day has both an answer and the outcome yet.")
     else:
-        st.altair_chart(charts.yes_no_chart(values), key="behaviours_yes_no_chart")
+        st.altair_chart(views.yes_no_chart(values), key="behaviours_yes_no_chart")
         st.dataframe(
-            view.yes_no_summary(values),
+            views.yes_no_summary(values),
             hide_index=True,
             key="behaviours_yes_no_table",
             column_config=_formats(),
@@ -200,7 +200,7 @@ def _closer_look(
     return behaviour
 
 
-def _scan_section(daily: DailyData, scan: view.LagScan | None, request: tuple) -> None:
+def _scan_section(daily: DailyData, scan: views.LagScan | None, request: tuple) -> None:
     st.header("Lag scan")
     st.caption(
         "Does the behaviour show up the same day, the next morning, or days later? The scan "
@@ -216,14 +216,14 @@ def _scan_section(daily: DailyData, scan: view.LagScan | None, request: tuple) -
             icon=":material/timeline:",
         )
         return
-    rows = view.lag_scan_view(scan.scan, daily, n_tests=scan.n_tests)
-    st.altair_chart(charts.lag_scan_chart(rows, chosen_lag=request[1]), key="behaviours_scan_chart")
+    rows = views.lag_scan_view(scan.scan, daily, n_tests=scan.n_tests)
+    st.altair_chart(views.lag_scan_chart(rows, chosen_lag=request[1]), key="behaviours_scan_chart")
     st.caption(
         f"The ring marks the lag of the table above. q-values now count {scan.n_tests} tests: "
         "the table's and the scan's together."
     )
     st.dataframe(
-        view.lag_scan_table(rows),
+        views.lag_scan_table(rows),
         hide_index=True,
         key="behaviours_scan_table",
         column_config=_formats(percent=bool((rows["unit"] == "%").all())),
@@ -248,7 +248,7 @@ def _habits_section(
         except ValueError as error:
             st.info(escape_markdown(error), icon=":material/info:")
             return
-    rows = view.habit_view(habits, daily)
+    rows = views.habit_view(habits, daily)
     st.caption(
         "How much the outcome moves per standard deviation more of each habit (a typical "
         "day-to-day swing), with 95 % intervals from resampled stretches of days. Red and "
@@ -257,9 +257,9 @@ def _habits_section(
         "slowly."
     )
     if rows["enough_data"].astype(bool).any():
-        st.altair_chart(charts.habit_effects_chart(rows), key="behaviours_habits_chart")
+        st.altair_chart(views.habit_effects_chart(rows), key="behaviours_habits_chart")
     st.dataframe(
-        view.habit_table(rows),
+        views.habit_table(rows),
         hide_index=True,
         key="behaviours_habits_table",
         column_config=_formats(),
@@ -275,22 +275,22 @@ def _correlation_section(daily: DailyData, key: DataKey, outcome: str) -> None:
         "frame marks pairs computed one from the other. p-values come from shifting one series "
         "against the other, so two slowly drifting series do not pass for linked."
     )
-    choices = view.correlation_choices(daily)
-    st.session_state.behaviours_corr_columns = view.kept_selection(
+    choices = views.correlation_choices(daily)
+    st.session_state.behaviours_corr_columns = views.kept_selection(
         st.session_state.get("behaviours_corr_columns"),
         choices,
-        view.default_correlation_columns(daily, outcome),
+        views.default_correlation_columns(daily, outcome),
     )
-    _keep("behaviours_corr_lag", list(view.LAG_CHOICES), 1)
+    _keep("behaviours_corr_lag", list(views.LAG_CHOICES), 1)
     left, middle, right = st.columns([3, 1.2, 1])
     columns = left.multiselect(
         "Variables",
         choices,
-        format_func=lambda name: view.describe_variable(daily, name),
+        format_func=lambda name: views.describe_variable(daily, name),
         key="behaviours_corr_columns",
     )
     lag = middle.selectbox(
-        "Compared with", view.LAG_CHOICES, format_func=view.lag_phrase, key="behaviours_corr_lag"
+        "Compared with", views.LAG_CHOICES, format_func=views.lag_phrase, key="behaviours_corr_lag"
     )
     method = right.radio(
         "Correlation",
@@ -307,11 +307,11 @@ def _correlation_section(daily: DailyData, key: DataKey, outcome: str) -> None:
         except ValueError as error:
             st.info(escape_markdown(error), icon=":material/info:")
             return
-    cells = view.correlation_cells(result, daily)
-    st.altair_chart(charts.correlation_heatmap(cells, lag=lag), key="behaviours_heatmap")
+    cells = views.correlation_cells(result, daily)
+    st.altair_chart(views.correlation_heatmap(cells, lag=lag), key="behaviours_heatmap")
     st.caption("The clearest links, in plain words (lowest q first):")
     st.dataframe(
-        view.correlation_findings(result, daily),
+        views.correlation_findings(result, daily),
         hide_index=True,
         key="behaviours_corr_table",
         column_config=_formats(),
@@ -324,32 +324,32 @@ st.caption(
     "What each yes/no behaviour and numeric habit does to an outcome, with honest intervals and "
     "a correction for testing many things at once."
 )
-active = common.active_data()
-common.sample_banner(active)
+active = session.active_data()
+session.sample_banner(active)
 daily = active.daily
 data_key = _data_key()
 n_boot = int(st.session_state.behaviours_n_boot)
 
-outcomes = view.outcome_choices(daily)
+outcomes = views.outcome_choices(daily)
 if not outcomes:
     st.info(
         "No outcome to weigh yet: import exports with a measurement logged on at least "
-        f"{view.MIN_OUTCOME_DAYS} days (a recovery score, resting heart rate, sleep…).",
+        f"{views.MIN_OUTCOME_DAYS} days (a recovery score, resting heart rate, sleep…).",
         icon=":material/info:",
     )
     st.stop()
 
 _keep("behaviours_outcome", outcomes, outcomes[0])
-_keep("behaviours_lag", list(view.LAG_CHOICES), 1)
+_keep("behaviours_lag", list(views.LAG_CHOICES), 1)
 outcome_column, lag_column, weekday_column = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 outcome = outcome_column.selectbox(
     "Outcome",
     outcomes,
-    format_func=lambda name: view.describe_variable(daily, name),
+    format_func=lambda name: views.describe_variable(daily, name),
     key="behaviours_outcome",
 )
 lag = lag_column.selectbox(
-    "Outcome taken", view.LAG_CHOICES, format_func=view.lag_phrase, key="behaviours_lag"
+    "Outcome taken", views.LAG_CHOICES, format_func=views.lag_phrase, key="behaviours_lag"
 )
 weekday = weekday_column.checkbox(
     "Adjust for the day of the week",
@@ -366,18 +366,18 @@ with st.spinner("Weighing each behaviour…"):
         st.info(escape_markdown(error), icon=":material/info:")
 
 if impact is not None:
-    iv = view.impact_view(impact, daily)
-    behaviour = view.kept_choice(
+    iv = views.impact_view(impact, daily)
+    behaviour = views.kept_choice(
         st.session_state.get("behaviours_selected"),
-        view.behaviour_choices(iv),
-        view.default_behaviour(iv),
+        views.behaviour_choices(iv),
+        views.default_behaviour(iv),
     )
     request = (outcome, lag, behaviour, weekday)
     scan = None
     if behaviour is not None and st.session_state.behaviours_scan_for == request:
         with st.spinner("Scanning lags 0 to 7 days…"):
             scan = _impact_and_scan(data_key, outcome, lag, str(behaviour), weekday, n_boot, daily)
-        iv = view.impact_view(scan.main, daily, n_tests=scan.n_tests)
+        iv = views.impact_view(scan.main, daily, n_tests=scan.n_tests)
     _impact_section(daily, iv, outcome, lag)
     if _closer_look(daily, iv, outcome, lag, weekday) is not None:
         _scan_section(daily, scan, request)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import common
-from pga_core import charts, dashboard
-from pga_core.dashboard import escape_markdown
+from dashboard import session
+from pga_core import views
+from pga_core.views import escape_markdown
 
-common.init_state(
+session.init_state(
     data_uploader_round=0,
     data_last_import=None,
     data_import_error=None,
@@ -22,8 +22,8 @@ def _import(files: list) -> None:
     with st.status("Importing…", expanded=True) as status:
         bar = st.progress(0.0, text="Starting")
         try:
-            report = dashboard.import_uploads(
-                common.workspace(),
+            report = views.import_uploads(
+                session.workspace(),
                 [(f.name, f.getvalue()) for f in files],
                 progress=lambda fraction, text: bar.progress(fraction, text=escape_markdown(text)),
             )
@@ -59,10 +59,10 @@ def _last_import() -> None:
         st.warning(escape_markdown(warning), icon=":material/warning:")
 
 
-def _overview(active: dashboard.ActiveData) -> None:
+def _overview(active: views.ActiveData) -> None:
     """Headline figures, the coverage heat-map, the variable table and the quality notes."""
     st.header(f"What is in {'the sample' if active.is_sample else 'your data'}")
-    figures, sources = dashboard.overview(active.daily)
+    figures, sources = views.overview(active.daily)
     for column, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
         column.metric(label, value)
     st.caption(sources)
@@ -73,11 +73,11 @@ def _overview(active: dashboard.ActiveData) -> None:
         "that week have a value; blank weeks have none — the strap was off, the watch not "
         "worn, a journal question not asked yet."
     )
-    coverage = dashboard.weekly_coverage(active.daily)
+    coverage = views.weekly_coverage(active.daily)
     if coverage.empty:
         st.info("No values yet.")
     else:
-        st.altair_chart(charts.coverage_chart(coverage), key="data_coverage_chart")
+        st.altair_chart(views.coverage_chart(coverage), key="data_coverage_chart")
 
     st.subheader("Variables")
     st.caption(
@@ -86,7 +86,7 @@ def _overview(active: dashboard.ActiveData) -> None:
         "*Days* counts days with a value."
     )
     st.dataframe(
-        dashboard.variables_table(active.daily),
+        views.variables_table(active.daily),
         hide_index=True,
         column_config={"Days": st.column_config.NumberColumn(format="%d")},
     )
@@ -105,7 +105,7 @@ def _overview(active: dashboard.ActiveData) -> None:
 def _import_log() -> None:
     """Every import so far, and removing one of them after a confirmation."""
     st.header("Import log")
-    workspace = common.workspace()
+    workspace = session.workspace()
     st.caption(
         f"Your workspace is the file {escape_markdown(workspace.path)} on this computer, "
         "readable by you only."
@@ -117,8 +117,8 @@ def _import_log() -> None:
     if log.empty:
         st.info("No imports yet.")
         return
-    st.dataframe(dashboard.import_log_table(log), hide_index=True)
-    options = dashboard.removal_options(log)
+    st.dataframe(views.import_log_table(log), hide_index=True)
+    options = views.removal_options(log)
     choice = st.selectbox(
         "Import to remove", list(options), format_func=options.get, key="data_remove_choice"
     )
@@ -127,7 +127,7 @@ def _import_log() -> None:
     pending = st.session_state.data_remove_pending
     if pending is None or pending not in options:
         return
-    st.warning(dashboard.removal_question(log, pending), icon=":material/delete:")
+    st.warning(views.removal_question(log, pending), icon=":material/delete:")
     confirm, cancel, _ = st.columns([1, 1, 4])
     if confirm.button("Yes, remove it", key="data_remove_confirm", type="primary"):
         workspace.remove_import(pending)
@@ -145,8 +145,8 @@ st.caption(
     "Import your exports, see what was recognised and how much of each variable you have. "
     "Everything is read and kept on this computer; nothing is sent anywhere."
 )
-active = common.active_data()
-common.sample_banner(active)
+active = session.active_data()
+session.sample_banner(active)
 
 st.header("Import exports")
 st.caption(

@@ -7,11 +7,10 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import common, fits
-from pga_core import charts, goal_editor, goal_results
-from pga_core.dashboard import escape_markdown
-from pga_core.goal_editor import MODEL_CHOICES, TRANSFORM_CHOICES
+from dashboard import fits, session
+from pga_core import views
 from pga_core.goals import GoalTree
+from pga_core.views import MODEL_CHOICES, TRANSFORM_CHOICES, escape_markdown
 
 _DEFAULT = ""  # the load choice that stands for the default tree
 _MAX_DAYS = 3650
@@ -19,15 +18,13 @@ _MAX_DAYS = 3650
 
 @st.cache_data(show_spinner=False)
 def _default_document() -> dict[str, Any]:
-    return goal_editor.default_document()
+    return views.default_document()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _check(
-    document_json: str, data_key: tuple, _document: dict, _active: Any
-) -> goal_editor.TreeCheck:
+def _check(document_json: str, data_key: tuple, _document: dict, _active: Any) -> views.TreeCheck:
     """The tree's check, cached per tree and data (the data by its key, not its contents)."""
-    return goal_editor.check_tree(_document, _active.daily)
+    return views.check_tree(_document, _active.daily)
 
 
 def _document() -> dict[str, Any]:
@@ -58,14 +55,14 @@ def _message(where: str) -> None:
 
 def _sync_goal_fields() -> None:
     """Show the selected goal's name, target and model in their widgets."""
-    names = goal_editor.goal_names(_document())
+    names = views.goal_names(_document())
     if st.session_state.get("goals_edit_goal") not in names:
         st.session_state.goals_edit_goal = names[0]
-    node = goal_editor.goal_node(_document(), _selected())
+    node = views.goal_node(_document(), _selected())
     st.session_state.goals_goal_name = node["name"]
     st.session_state.goals_goal_target = node["target"]
-    st.session_state.goals_goal_model = node.get("model", goal_editor.AUTOMATIC)
-    st.session_state.goals_json = goal_editor.document_text(_document())
+    st.session_state.goals_goal_model = node.get("model", views.AUTOMATIC)
+    st.session_state.goals_json = views.document_text(_document())
 
 
 def _apply(edit, *args: Any, select: str | None = None, done: str = "", **kwargs: Any) -> None:
@@ -87,10 +84,10 @@ def _on_load() -> None:
     choice = st.session_state.goals_load_choice
     try:
         if choice == _DEFAULT:
-            document, name = _default_document(), goal_editor.DEFAULT_TREE_NAME
+            document, name = _default_document(), views.DEFAULT_TREE_NAME
         else:
-            document = goal_editor.read_document(
-                goal_editor.document_text(common.workspace().load_goals(choice)),
+            document = views.read_document(
+                views.document_text(session.workspace().load_goals(choice)),
                 where=f"saved tree {choice!r}",
             )
             name = choice
@@ -111,7 +108,7 @@ def _on_save() -> None:
         _say("error", "Give the tree a name to save it under.", "tree")
         return
     try:
-        common.workspace().save_goals(name, _document())
+        session.workspace().save_goals(name, _document())
     except ValueError as error:
         _say("error", str(error), "tree")
         return
@@ -123,7 +120,7 @@ def _on_save() -> None:
 def _on_delete() -> None:
     name = st.session_state.goals_load_choice
     try:
-        common.workspace().delete_goals(name)
+        session.workspace().delete_goals(name)
     except ValueError as error:
         _say("error", str(error), "tree")
         return
@@ -133,21 +130,21 @@ def _on_delete() -> None:
 
 def _on_rename() -> None:
     new = st.session_state.goals_goal_name
-    _apply(goal_editor.edit_goal, _selected(), name=new, select=new.strip())
+    _apply(views.edit_goal, _selected(), name=new, select=new.strip())
 
 
 def _on_target() -> None:
-    _apply(goal_editor.edit_goal, _selected(), target=st.session_state.goals_goal_target)
+    _apply(views.edit_goal, _selected(), target=st.session_state.goals_goal_target)
 
 
 def _on_model() -> None:
-    _apply(goal_editor.edit_goal, _selected(), model=st.session_state.goals_goal_model)
+    _apply(views.edit_goal, _selected(), model=st.session_state.goals_goal_model)
 
 
 def _on_add_input() -> None:
     state = st.session_state
     try:
-        expression = goal_editor.input_expression(
+        expression = views.input_expression(
             state.goals_new_input_column,
             state.goals_new_input_transform,
             state.goals_new_input_days,
@@ -155,19 +152,19 @@ def _on_add_input() -> None:
     except ValueError as error:
         _say("error", str(error))
         return
-    _apply(goal_editor.add_input, _selected(), expression, done=f"Added the input {expression}.")
+    _apply(views.add_input, _selected(), expression, done=f"Added the input {expression}.")
 
 
 def _on_remove_input() -> None:
     expression = st.session_state.goals_remove_input_choice
-    _apply(goal_editor.remove_input, _selected(), expression, done=f"Removed {expression}.")
+    _apply(views.remove_input, _selected(), expression, done=f"Removed {expression}.")
 
 
 def _on_add_goal() -> None:
     state = st.session_state
     name = state.goals_new_goal_name.strip()
     _apply(
-        goal_editor.add_goal,
+        views.add_goal,
         _selected(),
         name=name,
         target=state.goals_new_goal_target,
@@ -179,12 +176,12 @@ def _on_add_goal() -> None:
 
 def _on_remove_goal() -> None:
     goal = _selected()
-    _apply(goal_editor.remove_goal, goal, done=f"Removed the goal {goal!r} and its sub-goals.")
+    _apply(views.remove_goal, goal, done=f"Removed the goal {goal!r} and its sub-goals.")
 
 
 def _on_apply_json() -> None:
     try:
-        document = goal_editor.read_document(st.session_state.goals_json, where="the JSON")
+        document = views.read_document(st.session_state.goals_json, where="the JSON")
     except ValueError as error:
         _say("error", str(error))
         return
@@ -194,12 +191,12 @@ def _on_apply_json() -> None:
 
 
 # --- sections -----------------------------------------------------------------------------------
-def _tree_section(check: goal_editor.TreeCheck, shown: fits.KeptFit | None) -> None:
+def _tree_section(check: views.TreeCheck, shown: fits.KeptFit | None) -> None:
     """Load, save, the diagram, the check and the problems."""
     st.header("Your goal tree")
     load, save = st.columns(2)
     with load:
-        saved = common.workspace().goal_names()
+        saved = session.workspace().goal_names()
         options = [_DEFAULT, *saved]
         if st.session_state.get("goals_load_choice") not in options:
             st.session_state.goals_load_choice = _DEFAULT
@@ -225,7 +222,7 @@ def _tree_section(check: goal_editor.TreeCheck, shown: fits.KeptFit | None) -> N
 
     diagram = shown.fit if shown is not None and _matches(shown) else None
     st.altair_chart(
-        charts.goal_tree_chart(diagram or GoalTree.from_json(_document())),
+        views.goal_tree_chart(diagram or GoalTree.from_json(_document())),
         key="goals_tree_chart",
     )
     st.caption(
@@ -247,13 +244,13 @@ def _tree_section(check: goal_editor.TreeCheck, shown: fits.KeptFit | None) -> N
 def _editor(active) -> None:
     """Change the selected goal, its inputs and sub-goals, or the whole tree as JSON."""
     document = _document()
-    columns = goal_editor.column_choices(active.daily)
-    names = goal_editor.goal_names(document)
+    columns = views.column_choices(active.daily)
+    names = views.goal_names(document)
     st.selectbox(
         "Goal", names, key="goals_edit_goal", on_change=_sync_goal_fields, persist_state="session"
     )
     _message("editor")
-    node = goal_editor.goal_node(document, _selected())
+    node = views.goal_node(document, _selected())
     targets = list(columns) + ([node["target"]] if node["target"] not in columns else [])
 
     name, target, model = st.columns(3)
@@ -273,7 +270,7 @@ def _editor(active) -> None:
         on_change=_on_model,
     )
     st.dataframe(
-        goal_editor.input_table(document, _selected(), active.daily),
+        views.input_table(document, _selected(), active.daily),
         hide_index=True,
         key="goals_inputs_table",
     )
@@ -326,7 +323,7 @@ def _editor(active) -> None:
         st.button("Apply JSON", key="goals_apply_json", on_click=_on_apply_json)
 
 
-def _fit_section(active, check: goal_editor.TreeCheck) -> None:
+def _fit_section(active, check: views.TreeCheck) -> None:
     """The Fit button with its progress bar."""
     st.header("Fit")
     st.caption(
@@ -351,7 +348,7 @@ def _fit_section(active, check: goal_editor.TreeCheck) -> None:
     else:
         st.caption("A fit is saved in your workspace with its tree, under the tree's name.")
     if st.button("Fit", key="goals_fit", type="primary", disabled=not check.fittable):
-        name = st.session_state.goals_save_name.strip() or goal_editor.DEFAULT_TREE_NAME
+        name = st.session_state.goals_save_name.strip() or views.DEFAULT_TREE_NAME
         st.session_state.goals_name = name
         if fits.run(active, name, _document()) is not None:
             where = "for this visit only" if active.is_sample else f"in your workspace as {name!r}"
@@ -361,7 +358,7 @@ def _fit_section(active, check: goal_editor.TreeCheck) -> None:
 
 
 def _matches(kept: fits.KeptFit) -> bool:
-    return goal_results.fit_matches(kept.fit, _document())
+    return views.fit_matches(kept.fit, _document())
 
 
 def _results(kept: fits.KeptFit | None) -> None:
@@ -378,7 +375,7 @@ def _results(kept: fits.KeptFit | None) -> None:
             icon=":material/history:",
         )
     fits.say_if_stale(kept)
-    st.caption(goal_results.fit_headline(fit))
+    st.caption(views.fit_headline(fit))
     for problem in fit.problems:
         st.warning(escape_markdown(f"Not fitted: {problem.message}"), icon=":material/block:")
     tabs = st.tabs([escape_markdown(name) for name in fit.fits])
@@ -390,24 +387,24 @@ def _results(kept: fits.KeptFit | None) -> None:
 def _goal_results(fit, node_fit, position: int) -> None:
     """One goal's results; ``position`` (its tab's) keeps its widgets' keys apart."""
     label = fit.variables.get(node_fit.target, {}).get("label", node_fit.target)
-    score = goal_results.score_summary(node_fit, label)
+    score = views.score_summary(node_fit, label)
     st.subheader(escape_markdown(f"{node_fit.name} — predicts {label}"))
     st.caption(escape_markdown(f"{node_fit.model} model, fitted on {node_fit.n_rows:,} days"))
     model_score, baseline_score, _ = st.columns([1, 1, 2])
     if score.model is not None:
         better = "higher" if score.name == "r²" else "lower"
         model_score.metric(
-            f"Model, {score.name} ({better} is better)", goal_results.score_text(score.model)
+            f"Model, {score.name} ({better} is better)", views.score_text(score.model)
         )
         baseline_score.metric(
-            f"Predicting the mean, {score.name}", goal_results.score_text(score.baseline)
+            f"Predicting the mean, {score.name}", views.score_text(score.baseline)
         )
     show = st.success if score.beats else st.warning
     show(escape_markdown(score.sentence))
     for note in node_fit.notes:
         st.warning(escape_markdown(note), icon=":material/warning:")
 
-    st.altair_chart(charts.weights_chart(node_fit.weights_table()), key=f"goals_weights_{position}")
+    st.altair_chart(views.weights_chart(node_fit.weights_table()), key=f"goals_weights_{position}")
     st.caption(
         "How much the goal's prediction moves when an input is one standard deviation (SD) "
         "higher — comparable across inputs — with its 95 % interval. Per unit: the same per "
@@ -415,13 +412,13 @@ def _goal_results(fit, node_fit, position: int) -> None:
         "crosses 0 means the data cannot tell the direction."
     )
     st.dataframe(
-        goal_results.weights_display(node_fit),
+        views.weights_display(node_fit),
         hide_index=True,
         key=f"goals_weights_table_{position}",
     )
     climb, predictions = st.columns(2, gap="large")
     with climb:
-        st.altair_chart(charts.climb_chart(node_fit.history_table()), key=f"goals_climb_{position}")
+        st.altair_chart(views.climb_chart(node_fit.history_table()), key=f"goals_climb_{position}")
         st.caption(
             "The climb: the objective (fit to the data, minus the penalty) after each step of "
             "our gradient ascent. It rises, then levels off at the best weights; a linear goal "
@@ -429,7 +426,7 @@ def _goal_results(fit, node_fit, position: int) -> None:
         )
     with predictions:
         st.altair_chart(
-            charts.predicted_actual_chart(node_fit.predictions_table()),
+            views.predicted_actual_chart(node_fit.predictions_table()),
             key=f"goals_predictions_{position}",
         )
         st.caption(
@@ -441,12 +438,12 @@ def _goal_results(fit, node_fit, position: int) -> None:
 
 # --- the page -----------------------------------------------------------------------------------
 fits.init()
-common.init_state(
+session.init_state(
     goals_document=_default_document(),
-    goals_name=goal_editor.DEFAULT_TREE_NAME,
+    goals_name=views.DEFAULT_TREE_NAME,
     goals_message=None,
 )
-common.init_state(
+session.init_state(
     goals_save_name=st.session_state.goals_name,
     goals_n_boot=st.session_state.fit_n_boot,
     goals_new_input_days=1,
@@ -459,10 +456,10 @@ st.caption(
     "Your goals as a tree of small models, each trained by our own gradient ascent: what "
     "predicts your top goal, what predicts those predictors, and how sure we can be."
 )
-active = common.active_data()
-common.sample_banner(active)
+active = session.active_data()
+session.sample_banner(active)
 
-check = _check(goal_editor.document_text(_document()), fits.data_key(active), _document(), active)
+check = _check(views.document_text(_document()), fits.data_key(active), _document(), active)
 _tree_section(check, fits.find(active, st.session_state.goals_name))
 with st.expander(
     "Edit the tree: goals, inputs and models", key="goals_editor", icon=":material/edit:"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import common, fits
-from pga_core import charts, goal_editor, goal_results, gradient_panel
-from pga_core.dashboard import escape_markdown
+from dashboard import fits, session
+from pga_core import views
 from pga_core.goals import TreeFit, leverage, what_if
+from pga_core.views import escape_markdown
 
 
 def _slider_key(column: str) -> str:
@@ -28,8 +28,8 @@ def _fit_default(active) -> None:
         icon=":material/info:",
     )
     if st.button("Fit the default tree", key="gradient_fit_default", type="primary"):
-        name = goal_editor.DEFAULT_TREE_NAME
-        if fits.run(active, name, goal_editor.default_document()) is not None:
+        name = views.DEFAULT_TREE_NAME
+        if fits.run(active, name, views.default_document()) is not None:
             st.rerun()
     st.page_link(
         "app_pages/goals.py", label="Edit the goal tree on the Goals page", icon=":material/flag:"
@@ -40,8 +40,8 @@ def _levers(fit: TreeFit, name: str):
     """The ranked levers, with the person's own choice of what they control."""
     defaults = leverage(fit)
     key = _control_key(name)
-    st.session_state.setdefault(key, gradient_panel.controlled(defaults))
-    overrides = gradient_panel.controllable_overrides(defaults, st.session_state[key])
+    st.session_state.setdefault(key, views.controlled(defaults))
+    overrides = views.controllable_overrides(defaults, st.session_state[key])
     levers = leverage(fit, controllable=overrides)
 
     st.header("Levers")
@@ -54,14 +54,14 @@ def _levers(fit: TreeFit, name: str):
     you, not_you = st.columns(2)
     with you:
         st.subheader("Things you control")
-        lines = gradient_panel.lever_lines(levers, controllable=True)
+        lines = views.lever_lines(levers, controllable=True)
         for line in lines:
             st.markdown(escape_markdown(line))
         if not lines:
             st.caption("None marked: choose below which of the levers you control.")
     with not_you:
         st.subheader("Not something you set directly")
-        lines = gradient_panel.lever_lines(levers, controllable=False)
+        lines = views.lever_lines(levers, controllable=False)
         for line in lines:
             st.markdown(escape_markdown(line))
         if not lines:
@@ -75,11 +75,9 @@ def _levers(fit: TreeFit, name: str):
         key=key,
         persist_state="session",
     )
-    st.altair_chart(charts.levers_chart(levers), key="gradient_levers_chart")
+    st.altair_chart(views.levers_chart(levers), key="gradient_levers_chart")
     with st.expander("The levers as a table"):
-        st.dataframe(
-            gradient_panel.levers_table(levers), hide_index=True, key="gradient_levers_table"
-        )
+        st.dataframe(views.levers_table(levers), hide_index=True, key="gradient_levers_table")
         st.caption(
             "Per SD: the top goal's change when the lever is one standard deviation higher every "
             "day. Per unit: per unit of the lever (a yes/no lever's unit is all days yes instead "
@@ -91,7 +89,7 @@ def _levers(fit: TreeFit, name: str):
 def _what_if(fit: TreeFit, levers) -> None:
     """Sliders for the levers the person controls, and the change at every goal."""
     st.header("What if")
-    sliders = gradient_panel.what_if_sliders(levers)
+    sliders = views.what_if_sliders(levers)
     if not sliders:
         st.info("Mark at least one lever as yours to try a change.", icon=":material/tune:")
         return
@@ -123,8 +121,8 @@ def _what_if(fit: TreeFit, levers) -> None:
             )
         st.button("Back to typical values", key="gradient_reset", on_click=reset)
     values = {s.input: float(st.session_state[_slider_key(s.input)]) for s in sliders}
-    table = what_if(fit, gradient_panel.slider_changes(sliders, values))
-    headline = gradient_panel.root_change(table, fit)
+    table = what_if(fit, views.slider_changes(sliders, values))
+    headline = views.root_change(table, fit)
     with right:
         st.metric(
             escape_markdown(f"Predicted change in {headline.label}"),
@@ -132,10 +130,8 @@ def _what_if(fit: TreeFit, levers) -> None:
             border=True,
         )
         st.caption(escape_markdown(headline.sentence))
-        st.altair_chart(charts.what_if_chart(table), key="gradient_what_if_chart")
-        st.dataframe(
-            gradient_panel.what_if_table(table), hide_index=True, key="gradient_what_if_table"
-        )
+        st.altair_chart(views.what_if_chart(table), key="gradient_what_if_chart")
+        st.dataframe(views.what_if_table(table), hide_index=True, key="gradient_what_if_table")
         st.caption(
             "Each goal's predicted average before and after the change, sub-goals first: a "
             "sub-goal's change feeds the goal above it. A prediction, not a promise: it holds "
@@ -149,11 +145,11 @@ st.title("Personal gradient")
 st.caption(
     "Which of your behaviours to change, and which way, for the biggest gain on your top goal."
 )
-active = common.active_data()
-common.sample_banner(active)
+active = session.active_data()
+session.sample_banner(active)
 
 available = fits.names(active)
-chosen = goal_results.choose_fit(available, st.session_state.fits_last_name)
+chosen = views.choose_fit(available, st.session_state.fits_last_name)
 if len(available) > 1:  # each visit starts at the tree fitted last
     chosen = st.selectbox(
         "Goal tree", available, index=available.index(chosen), key="gradient_tree"
@@ -162,7 +158,7 @@ if chosen is None:
     _fit_default(active)
 else:
     kept = fits.find(active, chosen)
-    st.caption(escape_markdown(f"Goal tree {chosen!r}: {goal_results.fit_headline(kept.fit)}"))
+    st.caption(escape_markdown(f"Goal tree {chosen!r}: {views.fit_headline(kept.fit)}"))
     fits.say_if_stale(kept)
     if kept.fit.root is None:
         st.warning(

@@ -6,7 +6,7 @@ device strings and metadata children, heart-rate variability beat lists, several
 stages, workouts with iOS 16 statistics, a stray ``\\x0b`` — then, each in a fresh child process:
 
 1. decompresses the member and reads all its bytes (the floor any reader pays);
-2. runs ``pga_core.sources.apple_health.read`` on it.
+2. runs ``pga_core.data.readers.apple_health.read`` on it.
 
 Prints both times, their ratio (target ≤ 5×), the reader's peak memory (target ≤ 300 MB, from
 ``getrusage(RUSAGE_CHILDREN)`` after the child exits) and checks the daily steps and active
@@ -319,7 +319,7 @@ def generate(path: Path, size_mb: float, seed: int) -> dict:
     return expected
 
 
-CHILD_BASELINE = "import pga_core.sources.apple_health, pandas"
+CHILD_BASELINE = "import pga_core.data.readers.apple_health, pandas"
 CHILD_DECOMPRESS = """
 import sys, time, zipfile
 wall, cpu = time.perf_counter(), time.process_time()
@@ -331,8 +331,8 @@ print(time.perf_counter() - wall, time.process_time() - cpu, n)
 """
 CHILD_READER = """
 import json, sys, time
-from pga_core.sources import apple_health
-from pga_core.sources.files import collect_files
+from pga_core.data.readers import apple_health
+from pga_core.data.readers import collect_files
 wall, cpu = time.perf_counter(), time.process_time()
 files = [f for f in collect_files([sys.argv[1]]) if apple_health.claims(f, f.head())]
 daily = apple_health.read(files)

@@ -20,13 +20,14 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression, Ridge
 from threadpoolctl import threadpool_limits
 
-from pga_core.models import (
+from pga_core.engine import (
     LinearGoalModel,
     LogisticGoalModel,
     block_bootstrap_counts,
     bootstrap_coefs,
+    make_logistic,
+    make_ridge,
 )
-from pga_core.objectives import make_logistic, make_ridge
 
 SIZES = ((365, 10), (1825, 40), (4000, 60))
 L2 = 1e-3

@@ -23,8 +23,11 @@ import pandas as pd
 from scipy import stats
 
 from bench.effects_simulation import OUTCOME, simulate_person
-from pga_core import effect_inputs, effects, paired_days, resampling
-from pga_core.daily import DailyData, Variable
+from pga_core.data import DailyData, Variable
+from pga_core.engine import _resampling as resampling
+from pga_core.stats import _impact as effects
+from pga_core.stats import _inputs as effect_inputs
+from pga_core.stats import _paired_days as paired_days
 
 N_DAYS = 1825
 N_BEHAVIOURS = 30

@@ -34,9 +34,10 @@ from bench.effects_simulation import (
     simulate_habits,
     simulate_person,
 )
-from pga_core import paired_days, resampling
-from pga_core.effects import DISCOVERY_Q, behaviour_impact, habit_effects
+from pga_core.engine import _resampling as resampling
 from pga_core.sample import generate_person
+from pga_core.stats import DISCOVERY_Q, behaviour_impact, habit_effects
+from pga_core.stats import _paired_days as paired_days
 
 PHIS = (0.0, 0.4, 0.6, 0.8)
 N_BEHAVIOURS = 20

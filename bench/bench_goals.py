@@ -30,9 +30,9 @@ from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from pga_core.features import feature_frame, parse_feature
+from pga_core.data import feature_frame, parse_feature
+from pga_core.engine import block_bootstrap_counts
 from pga_core.goals import N_SPLITS, GoalTree, fit_tree, leverage
-from pga_core.models import block_bootstrap_counts
 from pga_core.sample import generate_person
 
 GOALS = Path(__file__).resolve().parents[1] / "data" / "goals.json"

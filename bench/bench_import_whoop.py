@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pga_core.data import Workspace
+from pga_core.data.readers import read_sources
 from pga_core.sample import SamplePerson, generate_person, write_sample
-from pga_core.sources import read_sources
-from pga_core.store import Workspace
 
 WHOOP_FILES = ("physiological_cycles.csv", "sleeps.csv", "workouts.csv", "journal_entries.csv")
 TARGET_MEDIAN_S = 1.0

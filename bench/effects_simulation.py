@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import signal
 
-from pga_core.daily import DailyData, Variable
+from pga_core.data import DailyData, Variable
 
 OUTCOME = "recovery_score"
 OUTCOME_MEAN = 60.0

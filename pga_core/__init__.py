@@ -1,52 +1,16 @@
 """Personal Gradient Ascent: the engine behind the dashboard (never imports Streamlit).
 
-The public names below are loaded on first use, so that importing one part of the engine (say,
-a reader) does not pull in the rest (scikit-learn, the statistics, the goal trees).
+The engine is a stack of sub-packages; each one's ``__init__`` is the one public home of its
+names, and each imports only from the layers below it:
+
+- :mod:`pga_core.words` — number formats, signs, lag wording and plurals shared by the views and
+  the command line (imports nothing of ours).
+- :mod:`pga_core.engine` — our gradient ascent, the goal models and block-bootstrap resampling.
+- :mod:`pga_core.data` — the daily table, feature expressions and the workspace;
+  :mod:`pga_core.data.readers` reads each export format into the daily table.
+- :mod:`pga_core.stats` — behaviour statistics: impact, lag scan, habits, lagged correlations.
+- :mod:`pga_core.goals` — goal trees: the tree as written, its fit and the personal gradient.
+- :mod:`pga_core.sample` — the synthetic sample person and their exports.
+- :mod:`pga_core.views` — what each dashboard page shows, and the charts.
+- :mod:`pga_core.cli` — the command line (``python -m pga_core``).
 """
-
-from __future__ import annotations
-
-from importlib import import_module
-
-_PUBLIC = {
-    "pga_core.ascent": ("AscentResult", "DivergenceError", "gradient_ascent"),
-    "pga_core.correlations": ("lagged_correlations",),
-    "pga_core.daily": ("DailyData", "Variable", "merge_daily"),
-    "pga_core.effects": (
-        "ImpactRequest",
-        "behaviour_impact",
-        "impact_records",
-        "impact_tests",
-        "lag_scan",
-    ),
-    "pga_core.features": ("parse_feature", "sustained_factor"),
-    "pga_core.goals": ("GoalNode", "GoalTree", "TreeFit", "fit_tree"),
-    "pga_core.habits": ("habit_effects",),
-    "pga_core.personal_gradient": ("leverage", "what_if"),
-    "pga_core.models": (
-        "LinearGoalModel",
-        "LogisticGoalModel",
-        "PerceptronGoalClassifier",
-        "PerceptronGoalModel",
-        "block_bootstrap_counts",
-        "bootstrap_coefs",
-    ),
-    "pga_core.sample": ("SamplePerson", "generate_person", "write_sample"),
-    "pga_core.sources": ("ReadResult", "detect_format", "read_exports", "read_sources"),
-    "pga_core.store": ("ImportSummary", "Workspace"),
-}
-_MODULE_OF = {name: module for module, names in _PUBLIC.items() for name in names}
-
-__all__ = sorted(_MODULE_OF)
-
-
-def __getattr__(name: str) -> object:
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module 'pga_core' has no attribute {name!r}")
-    value = getattr(import_module(_MODULE_OF[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))

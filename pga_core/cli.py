@@ -14,14 +14,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pga_core.behaviour_view import N_BOOT, lag_words, outcome_choices
-from pga_core.daily import DailyData
-from pga_core.effects import DISCOVERY_Q, MIN_DAYS_PER_GROUP, behaviour_impact, impact_records
-from pga_core.goal_editor import read_document
+from pga_core.data import DailyData, Workspace
+from pga_core.data.readers import read_exports
 from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage
 from pga_core.sample import generate_person, write_sample
-from pga_core.sources import read_exports
-from pga_core.store import Workspace
+from pga_core.stats import (
+    DISCOVERY_Q,
+    MIN_DAYS_PER_GROUP,
+    behaviour_impact,
+    impact_records,
+)
+from pga_core.views import N_BOOT, outcome_choices, read_document
+from pga_core.words import lag_words
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pga_core.store import WORKSPACE_ENV, Workspace
+from pga_core.data import WORKSPACE_ENV, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Seconds one script run may take (the first run reads the bundled sample person).

@@ -13,12 +13,11 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pga_core import behaviour_view as view
-from pga_core import dashboard
-from pga_core.daily import slugify
-from pga_core.dashboard import escape_markdown
-from pga_core.effects import behaviour_impact
-from pga_core.store import Workspace
+from pga_core.data import Workspace, slugify
+from pga_core.stats import behaviour_impact
+from pga_core.views import _behaviours as view
+from pga_core.views import _data as dashboard
+from pga_core.views import escape_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 WHOOP_ZIP = ROOT / "data" / "sample" / "whoop_export.zip"

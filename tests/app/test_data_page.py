@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pga_core import dashboard
-from pga_core.dashboard import escape_markdown
-from pga_core.store import Workspace
+from pga_core.data import Workspace
+from pga_core.views import _data as dashboard
+from pga_core.views import escape_markdown
 from tests.app.page_text import shown
 
 ROOT = Path(__file__).resolve().parents[2]

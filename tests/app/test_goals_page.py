@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pga_core import dashboard
-from pga_core.goal_editor import default_document
-from pga_core.goal_results import fitted_imports
+from pga_core.data import Workspace
 from pga_core.goals import GoalTree, fit_tree
-from pga_core.store import Workspace
+from pga_core.views import _data as dashboard
+from pga_core.views import default_document, fitted_imports
 from tests.app.page_text import run, shown, texts
 
 ROOT = Path(__file__).resolve().parents[2]

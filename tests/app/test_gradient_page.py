@@ -10,11 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pga_core import dashboard
-from pga_core.goal_editor import default_document
-from pga_core.goal_results import fit_document, signed
-from pga_core.goals import GoalTree, fit_tree, leverage
-from pga_core.store import Workspace
+from pga_core.data import Workspace
+from pga_core.goals import GoalTree, fit_tree, leverage, signed
+from pga_core.views import _data as dashboard
+from pga_core.views import default_document, fit_document
 from tests.app.page_text import run, shown, texts
 
 ROOT = Path(__file__).resolve().parents[2]

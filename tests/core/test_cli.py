@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import pga_core.sources
+import pga_core.data.readers
 from pga_core.cli import add_workspace_argument, main, open_workspace
+from pga_core.data import Workspace
+from pga_core.data.readers import ReadResult, collect_files
 from pga_core.sample import generate_person, write_sample
-from pga_core.sources.base import ReadResult
-from pga_core.sources.files import collect_files
-from pga_core.store import Workspace
 
 REPO = Path(__file__).resolve().parents[2]
 WHOOP_FILES = {"physiological_cycles.csv", "sleeps.csv", "workouts.csv", "journal_entries.csv"}
@@ -46,7 +45,7 @@ def readers(person, monkeypatch):
                 raise ValueError(f"{file.name}: not an export this program reads")
         return [ReadResult(f, tuple(files), person.sources[f]) for f, files in by_format.items()]
 
-    monkeypatch.setattr(pga_core.sources, "read_sources", read_sources, raising=False)
+    monkeypatch.setattr(pga_core.data.readers, "read_sources", read_sources, raising=False)
 
 
 # --- sample ------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from pga_core.cli import main
+from pga_core.data import Workspace
+from pga_core.data.readers import read_exports
 from pga_core.goals import GoalTree, TreeFit, fit_tree, leverage
 from pga_core.sample import generate_person, write_sample
-from pga_core.sources import read_exports
-from pga_core.store import Workspace
 
 REPO = Path(__file__).resolve().parents[2]
 GOALS = REPO / "data" / "goals.json"

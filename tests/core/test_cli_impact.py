@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from pga_core.cli import main
-from pga_core.effects import behaviour_impact
+from pga_core.data import Workspace
+from pga_core.data.readers import read_exports
 from pga_core.sample import generate_person, write_sample
-from pga_core.sources import read_exports
-from pga_core.store import Workspace
+from pga_core.stats import behaviour_impact
 
 BOOT = "40"
 OUTCOME = "recovery_score"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from pga_core.store import WORKSPACE_ENV, Workspace
+from pga_core.data import WORKSPACE_ENV, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"

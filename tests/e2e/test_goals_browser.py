@@ -6,10 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from pga_core import dashboard as core_dashboard
-from pga_core.goal_editor import default_document
-from pga_core.goal_results import signed
-from pga_core.goals import GoalTree, fit_tree, leverage
+from pga_core.goals import GoalTree, fit_tree, leverage, signed
+from pga_core.views import _data as core_dashboard
+from pga_core.views import default_document
 
 #: The top goal's change while every slider is at its start.
 NO_CHANGE = "0 points"

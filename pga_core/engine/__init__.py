@@ -1,0 +1,82 @@
+"""The gradient-ascent engine: our ascent routine, the goal models it trains, and resampling.
+
+- ``_ascent``: :func:`gradient_ascent`, one problem or a batch advanced together.
+- ``_objectives``: each model's objective beside its gradient, as pure array functions.
+- ``_models``: the goal models (scikit-learn estimators) and :func:`bootstrap_coefs`.
+- ``_resampling``: block bootstrap and rotations that keep day-to-day autocorrelation, and the
+  one percentile interval every 95 % interval in the product is read from.
+
+Imports nothing else of ours.
+"""
+
+from pga_core.engine._ascent import (
+    AscentResult,
+    DivergenceError,
+    check_gradient,
+    gradient_ascent,
+)
+from pga_core.engine._models import (
+    LinearGoalModel,
+    LogisticGoalModel,
+    PerceptronGoalClassifier,
+    PerceptronGoalModel,
+    block_bootstrap_counts,
+    bootstrap_coefs,
+)
+from pga_core.engine._objectives import (
+    MLPShapes,
+    RidgeGram,
+    intercept_design,
+    make_logistic,
+    make_logistic_curvature,
+    make_mlp,
+    make_ridge,
+    make_ridge_gram,
+    mlp_forward,
+    mlp_input_gradient,
+    ridge_gram,
+)
+from pga_core.engine._resampling import (
+    CI_LEVEL,
+    MIN_VALID_RESAMPLE_SHARE,
+    TIE_RTOL,
+    block_length,
+    bootstrap_starts,
+    circular_cross_sums,
+    percentile_interval,
+    rotation_p_from_statistics,
+    rotation_shifts,
+)
+
+__all__ = [
+    "CI_LEVEL",
+    "MIN_VALID_RESAMPLE_SHARE",
+    "TIE_RTOL",
+    "AscentResult",
+    "DivergenceError",
+    "LinearGoalModel",
+    "LogisticGoalModel",
+    "MLPShapes",
+    "PerceptronGoalClassifier",
+    "PerceptronGoalModel",
+    "RidgeGram",
+    "block_bootstrap_counts",
+    "block_length",
+    "bootstrap_coefs",
+    "bootstrap_starts",
+    "check_gradient",
+    "circular_cross_sums",
+    "gradient_ascent",
+    "intercept_design",
+    "make_logistic",
+    "make_logistic_curvature",
+    "make_mlp",
+    "make_ridge",
+    "make_ridge_gram",
+    "mlp_forward",
+    "mlp_input_gradient",
+    "percentile_interval",
+    "ridge_gram",
+    "rotation_p_from_statistics",
+    "rotation_shifts",
+]

@@ -1,0 +1,48 @@
+"""Goal trees: nested goal models, fitted by our gradient ascent, and the personal gradient.
+
+- ``_tree``: :class:`GoalTree` / :class:`GoalNode` as written, validation and :func:`fit_tree`.
+- ``_fit``: one fitted goal (:class:`NodeFit`): weights, bootstrap intervals, walk-forward score.
+- ``_gradient``: :func:`leverage` (the chain rule through the tree) and :func:`what_if`.
+"""
+
+from pga_core.goals._fit import (
+    N_SPLITS,
+    PERCEPTRON_L2,
+    NodeFit,
+    fit_node,
+    json_number,
+)
+from pga_core.goals._gradient import (
+    DAYS_PER_WEEK,
+    SHOWN_DIGITS,
+    leverage,
+    signed,
+    what_if,
+)
+from pga_core.goals._tree import (
+    MODELS,
+    GoalNode,
+    GoalTree,
+    Problem,
+    TreeFit,
+    fit_tree,
+)
+
+__all__ = [
+    "DAYS_PER_WEEK",
+    "MODELS",
+    "N_SPLITS",
+    "PERCEPTRON_L2",
+    "SHOWN_DIGITS",
+    "GoalNode",
+    "GoalTree",
+    "NodeFit",
+    "Problem",
+    "TreeFit",
+    "fit_node",
+    "fit_tree",
+    "json_number",
+    "leverage",
+    "signed",
+    "what_if",
+]

@@ -1,0 +1,146 @@
+"""Checks and preparation shared by the effect statistics.
+
+Readable errors for settings, lags and column names; the calendar (every day from the first to
+the last, gaps missing) and the outcome on it, weekday-adjusted if asked; one random generator
+per test, derived from the seed and the test's identity; and circular pairs (one variable
+computed from the other).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from pga_core.data import DailyData, Variable
+
+__all__ = [
+    "calendar_days",
+    "check_column",
+    "check_lag",
+    "check_n_perm",
+    "check_settings",
+    "draw_base_seed",
+    "is_circular",
+    "outcome_on_calendar",
+    "rng_for_test",
+]
+
+
+def check_settings(min_days: int, n_boot: int) -> None:
+    """Refuse a ``min_days`` or ``n_boot`` that is not a positive whole number.
+
+    Raises
+    ------
+    ValueError
+        Naming the setting, what it must be and the value given.
+    """
+    if not isinstance(min_days, int | np.integer) or min_days < 1:
+        raise ValueError(f"min_days must be a positive whole number of days, got {min_days!r}")
+    if not isinstance(n_boot, int | np.integer) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive number of resamples, got {n_boot!r}")
+
+
+def check_n_perm(n_perm: int | None) -> None:
+    """Refuse an ``n_perm`` that is neither a positive whole number of rotations nor None.
+
+    Raises
+    ------
+    ValueError
+        Naming the setting, what it must be and the value given.
+    """
+    if n_perm is not None and (not isinstance(n_perm, int | np.integer) or n_perm < 1):
+        raise ValueError(f"n_perm must be a positive number of rotations or None, got {n_perm!r}")
+
+
+def check_lag(lag: object, n_days: int) -> int:
+    """The lag as an int: a whole number of days, at least 0, shorter than the ``n_days``
+    of history; ValueError saying which of these it is not."""
+    if isinstance(lag, bool) or not isinstance(lag, int | np.integer):
+        raise ValueError(f"lag must be a whole number of days, got {lag!r}")
+    if lag < 0:
+        raise ValueError(f"lag must be 0 or more days (the outcome comes after), got {lag}")
+    if lag >= n_days:
+        raise ValueError(
+            f"lag of {lag} day(s) needs more than {lag} days of data; the table covers {n_days}"
+        )
+    return int(lag)
+
+
+def check_column(daily: DailyData, name: str, role: str) -> None:
+    """Refuse a column the table lacks: ValueError naming it by ``role`` (``outcome``,
+    ``habit``) and listing the columns that exist."""
+    if name not in daily.table.columns:
+        available = ", ".join(daily.table.columns) or "none"
+        raise ValueError(f"{role} {name!r} is not a column of the data; columns: {available}")
+
+
+def calendar_days(daily: DailyData) -> pd.DatetimeIndex:
+    """Every calendar day from the first to the last day of the table, named ``date`` (days
+    the table lacks are in it, to become missing values); ValueError when it has no days."""
+    index = daily.table.index
+    if len(index) == 0:
+        raise ValueError("the data has no days")
+    return pd.date_range(index.min(), index.max(), freq="D", name="date")
+
+
+def outcome_on_calendar(
+    daily: DailyData, calendar: pd.DatetimeIndex, outcome: str, adjust_weekday: bool
+) -> np.ndarray:
+    """The outcome on every day of ``calendar``, shape (n_days,), NaN where not logged.
+
+    With ``adjust_weekday``, each weekday's mean is subtracted and the overall mean added
+    back. ValueError when the column is missing or has fewer than two different values.
+    """
+    check_column(daily, outcome, "outcome")
+    series = daily.table[outcome].reindex(calendar)
+    present = series.dropna()
+    if present.size < 2 or present.min() == present.max():
+        raise ValueError(
+            f"outcome {outcome!r} has {present.size} logged day(s) and no variation; "
+            "expected a variable that changes from day to day"
+        )
+    if adjust_weekday:
+        weekday_means = series.groupby(series.index.day_of_week).transform("mean")
+        series = series - weekday_means + present.mean()
+    return series.to_numpy(dtype=np.float64)
+
+
+def draw_base_seed(random_state: int | np.random.Generator | None) -> int:
+    """One integer drawn from ``random_state`` (a seed, a generator or None); every test's
+    generator is derived from it by :func:`rng_for_test`."""
+    return int(np.random.default_rng(random_state).integers(2**63))
+
+
+def rng_for_test(base_seed: int, first: str, second: str, lag: int) -> np.random.Generator:
+    """A generator that depends only on the base seed and the test's identity (its two
+    variables and the lag), so a test's draws do not change with what is tested beside it."""
+    key = [base_seed, zlib.crc32(first.encode()), zlib.crc32(second.encode()), lag]
+    return np.random.default_rng(key)
+
+
+def _components_closure(registry: Mapping[str, Variable], name: str) -> set[str]:
+    """Every variable ``name`` is computed from, directly or through others."""
+    found: set[str] = set()
+    stack = [name]
+    while stack:
+        variable = registry.get(stack.pop())
+        if variable is None:
+            continue
+        for part in variable.components:
+            if part not in found:
+                found.add(part)
+                stack.append(part)
+    return found
+
+
+def is_circular(registry: Mapping[str, Variable], first: str, second: str) -> bool:
+    """Whether the two variables are the same or one is (part of) how the other is computed,
+    directly or through others, by the registry's ``components``."""
+    return (
+        first == second
+        or first in _components_closure(registry, second)
+        or second in _components_closure(registry, first)
+    )

@@ -1,0 +1,331 @@
+"""The personal gradient for people: levers in words, what-if sliders and the top goal's change.
+
+Sliders work in the units a person thinks in: a yes/no behaviour in days per week, a number in
+its own unit. Each starts at the person's typical value (rounded to the slider's step) and spans
+the range their data has seen. Moving a slider asks :func:`pga_core.goals.what_if` what happens
+when the input moves by that much on every day — a yes/no behaviour by one day a week is a change
+of 1/7 in its share of yes days — and the answer goes up the tree goal by goal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pga_core.goals import DAYS_PER_WEEK, TreeFit, signed
+
+__all__ = [
+    "BEHAVIOUR_STEP",
+    "SLIDER_STEPS",
+    "RootChange",
+    "WhatIfSlider",
+    "controllable_overrides",
+    "controlled",
+    "level_text",
+    "lever_lines",
+    "levers_table",
+    "root_change",
+    "slider_changes",
+    "what_if_sliders",
+    "what_if_table",
+]
+
+#: A number's slider has about this many steps between the lowest and highest values seen.
+SLIDER_STEPS = 100
+#: A yes/no behaviour's slider moves in half days per week.
+BEHAVIOUR_STEP = 0.5
+#: Significant figures of a goal's level before and after a change.
+LEVEL_DIGITS = 3
+#: Changes smaller than this share of a slider's step are no change (float noise).
+STEP_TOLERANCE = 1e-9
+
+
+# --- levers -------------------------------------------------------------------------------------
+def controlled(levers: pd.DataFrame) -> list[str]:
+    """The levers (their ``input`` columns) marked as the person's to control, in rank order."""
+    return [str(c) for c in levers.loc[levers["controllable"].astype(bool), "input"]]
+
+
+def controllable_overrides(levers: pd.DataFrame, chosen: Iterable[str]) -> dict[str, bool]:
+    """Per lever (its ``input`` column), whether the person controls it: exactly the ``chosen``
+    ones — for :func:`pga_core.goals.leverage`'s ``controllable``."""
+    picked = set(chosen)
+    return {str(column): column in picked for column in levers["input"]}
+
+
+def lever_lines(levers: pd.DataFrame, *, controllable: bool) -> list[str]:
+    """The sentences of the levers a person controls (or of those they do not), ranked as
+    given, each starting with its rank among all levers (``3. Meditate?: …``)."""
+    return [
+        f"{rank}. {row.sentence}"
+        for rank, row in enumerate(levers.itertuples(index=False), start=1)
+        if bool(row.controllable) == controllable
+    ]
+
+
+def levers_table(levers: pd.DataFrame) -> pd.DataFrame:
+    """The levers for a table: ``Rank, Lever, You control it, Per SD, 95 % interval,
+    Per unit, Enters`` (the goals it enters), numbers as signed text."""
+    rows = [
+        {
+            "Rank": rank,
+            "Lever": row.label,
+            "You control it": "yes" if row.controllable else "no",
+            "Per SD": signed(row.per_sd),
+            "95 % interval": f"{signed(row.ci_low)} to {signed(row.ci_high)}",
+            "Per unit": signed(row.per_unit) + (f" per {row.unit}" if row.unit else ""),
+            "Enters": row.goals,
+        }
+        for rank, row in enumerate(levers.itertuples(index=False), start=1)
+    ]
+    columns = ["Rank", "Lever", "You control it", "Per SD", "95 % interval", "Per unit", "Enters"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- what-if sliders ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WhatIfSlider:
+    """One what-if slider, in the units a person thinks in.
+
+    Attributes
+    ----------
+    input : the lever's column (what :func:`pga_core.goals.what_if` changes).
+    label : what the slider is called (the variable's label and its unit; may hold user text).
+    unit : ``days per week`` for a yes/no behaviour, else the variable's unit (may be empty).
+    per_week : whether the slider counts yes days per week.
+    min_value, max_value, step : the slider's range and step, in ``unit``.
+    start : where it starts: the typical value rounded to the step.
+    typical : the typical value itself (the mean of the daily values), in ``unit``.
+    number_format : printf-style format showing a value to the step's precision.
+    """
+
+    input: str
+    label: str
+    unit: str
+    per_week: bool
+    min_value: float
+    max_value: float
+    step: float
+    start: float
+    typical: float
+    number_format: str
+
+    @property
+    def help(self) -> str:
+        """What the slider means, in one sentence."""
+        unit = f" {self.unit}" if self.unit else ""
+        return (
+            f"Starts at your typical value (about {self.typical:,.3g}{unit}) rounded to the "
+            f"slider's step, and spans the range your data has seen. The prediction is for "
+            f"moving from the start to the chosen value and keeping it up every day."
+        )
+
+    def accepts(self, value: object) -> bool:
+        """Whether ``value`` is a number within the slider's range."""
+        return (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and self.min_value <= value <= self.max_value
+        )
+
+    def change(self, value: float) -> float:
+        """The change of the input's daily value when the slider is at ``value`` (0 at the
+        start); for a yes/no behaviour, the change in its share of yes days."""
+        moved = float(value) - self.start
+        if abs(moved) < STEP_TOLERANCE * self.step:
+            return 0.0
+        return moved / DAYS_PER_WEEK if self.per_week else moved
+
+
+def what_if_sliders(levers: pd.DataFrame) -> list[WhatIfSlider]:
+    """One slider per controllable lever whose values have been seen to vary, ranked as given.
+
+    Parameters
+    ----------
+    levers : :func:`pga_core.goals.leverage` (``input, label, unit, kind, controllable,
+        typical, observed_min, observed_max``).
+    """
+    sliders = []
+    for row in levers.itertuples(index=False):
+        if not row.controllable:
+            continue
+        low, high, typical = (float(v) for v in (row.observed_min, row.observed_max, row.typical))
+        if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(typical)):
+            continue
+        if high <= low:
+            continue
+        if row.kind == "behaviour":
+            sliders.append(_week_slider(row.input, row.label, typical))
+        else:
+            sliders.append(_unit_slider(row.input, row.label, row.unit, low, high, typical))
+    return sliders
+
+
+def _week_slider(column: str, label: str, share: float) -> WhatIfSlider:
+    """A yes/no behaviour's slider: 0 to 7 days per week."""
+    typical = share * DAYS_PER_WEEK
+    return WhatIfSlider(
+        input=column,
+        label=f"{label} (days per week)",
+        unit="days per week",
+        per_week=True,
+        min_value=0.0,
+        max_value=float(DAYS_PER_WEEK),
+        step=BEHAVIOUR_STEP,
+        start=_round_to(typical, BEHAVIOUR_STEP),
+        typical=typical,
+        number_format="%.1f",
+    )
+
+
+def _unit_slider(
+    column: str, label: str, unit: str, low: float, high: float, typical: float
+) -> WhatIfSlider:
+    """A number's slider over its observed range, in round steps."""
+    step = _round_step((high - low) / SLIDER_STEPS)
+    lowest = math.floor(low / step) * step
+    highest = math.ceil(high / step) * step
+    start = min(max(_round_to(typical, step), lowest), highest)
+    decimals = max(0, -math.floor(math.log10(step)))
+    return WhatIfSlider(
+        input=column,
+        label=f"{label} ({unit})" if unit else label,
+        unit=unit,
+        per_week=False,
+        min_value=round(lowest, decimals),
+        max_value=round(highest, decimals),
+        step=step,
+        start=round(start, decimals),
+        typical=typical,
+        number_format=f"%.{decimals}f",
+    )
+
+
+def _round_step(size: float) -> float:
+    """The round step (1, 2 or 5 times a power of ten) at or just below ``size``."""
+    power = 10.0 ** math.floor(math.log10(size))
+    multiple = max(m for m in (1.0, 2.0, 5.0) if m * power <= size * (1 + STEP_TOLERANCE))
+    return float(f"{multiple * power:.12g}")
+
+
+def _round_to(value: float, step: float) -> float:
+    """``value`` to the nearest multiple of ``step``."""
+    return float(f"{round(value / step) * step:.12g}")
+
+
+def slider_changes(
+    sliders: Sequence[WhatIfSlider], values: Mapping[str, float]
+) -> dict[str, tuple[str, float]]:
+    """The what-if changes of the sliders moved away from their start.
+
+    Parameters
+    ----------
+    sliders : the sliders.
+    values : per slider's ``input``, its current value (sliders left out are at their start).
+
+    Returns
+    -------
+    dict
+        ``{input: ("delta", change of the daily value)}`` for :func:`pga_core.goals.what_if`.
+    """
+    changes = {}
+    for slider in sliders:
+        if slider.input not in values:
+            continue
+        change = slider.change(values[slider.input])
+        if change != 0.0:
+            changes[slider.input] = ("delta", change)
+    return changes
+
+
+# --- the top goal's change ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RootChange:
+    """The top goal's predicted change, for a headline.
+
+    Attributes
+    ----------
+    label : what the top goal predicts, as people call it (may hold user text).
+    value : the change with its unit (``+2.0 points``, ``−3.1 percentage points``).
+    sentence : before, after and the change in one sentence.
+    change : the change as a number (in the goal's own unit; a chance for a yes/no goal).
+    """
+
+    label: str
+    value: str
+    sentence: str
+    change: float
+
+
+def root_change(table: pd.DataFrame, tree_fit: TreeFit) -> RootChange:
+    """The top goal's row of a :func:`pga_core.goals.what_if` table, in words.
+
+    Raises
+    ------
+    ValueError
+        The table has no row for the top goal (it was not fitted).
+    """
+    root = tree_fit.tree.root
+    rows = table[table["node"] == root.name]
+    if rows.empty or tree_fit.root is None:
+        raise ValueError(f"the top goal {root.name!r} was not fitted; there is nothing to change")
+    row = rows.iloc[-1]
+    info = tree_fit.variables.get(root.target, {})
+    label = str(info.get("label", root.target))
+    if tree_fit.root.classify:
+        scale, unit, level = 100.0, "percentage points", "chance of a yes"
+        before, after = f"{100 * row['before']:.1f} %", f"{100 * row['after']:.1f} %"
+    else:
+        unit_name = str(info.get("unit", ""))
+        scale, unit, level = 1.0, "points" if unit_name in ("", "%") else unit_name, "average"
+        before, after = _level(row["before"], unit_name), _level(row["after"], unit_name)
+    change = float(row["change"])
+    value = f"{signed(scale * change)} {unit}"
+    if change == 0:
+        sentence = (
+            f"{label}: predicted {level} {before}. Move a slider to see what a change would do."
+        )
+    else:
+        sentence = (
+            f"{label}: predicted {level} {before} → {after} ({signed(scale * change)} {unit}), "
+            "if the fitted relations hold for the change."
+        )
+    return RootChange(label=label, value=value, sentence=sentence, change=change)
+
+
+def _level(value: float, unit: str) -> str:
+    """A goal's level with its unit (``56.1 %``, ``8.68 min``)."""
+    suffix = " %" if unit == "%" else (f" {unit}" if unit else "")
+    return f"{level_text(value)}{suffix}"
+
+
+def level_text(value: float) -> str:
+    """A level to three significant figures, keeping its trailing zeros and every digit
+    before the point (``58.0``, ``8.68``, ``0.0123``, ``1,234``)."""
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = max(0, LEVEL_DIGITS - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"
+
+
+def what_if_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`pga_core.goals.what_if` table for people: ``Goal, Predicts, Before, After,
+    Change`` (numbers as text to three significant figures, the change signed), sub-goals
+    first and the top goal last."""
+    rows = [
+        {
+            "Goal": row.node,
+            "Predicts": row.label + (f" ({row.unit})" if row.unit else ""),
+            "Before": level_text(row.before),
+            "After": level_text(row.after),
+            "Change": signed(row.change) if np.isfinite(row.change) else "n/a",
+        }
+        for row in table.itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=["Goal", "Predicts", "Before", "After", "Change"])

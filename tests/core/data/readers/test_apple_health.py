@@ -1,0 +1,519 @@
+"""Apple Health reader: synthetic exports in the real layout, quirks included.
+
+Daily values are checked against an independent reference: the same bytes parsed by
+ElementTree (after removing the DTD that strict parsers reject) and aggregated with pandas.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pga_core.data.readers import ExportFile, apple_health, collect_files
+from pga_core.sample import APPLE_EXPORT_HEADER
+
+WATCH = "Ana’s Apple Watch"
+PHONE = "Ana’s iPhone"
+WATCH_DEVICE = (
+    "&lt;&lt;HKDevice: 0x283e8b750&gt;, name:Apple Watch, manufacturer:Apple Inc., "
+    "model:Watch, hardware:Watch6,1, software:9.1&gt;&gt;"
+)
+# The real version-12 header, broken DTD included; braces doubled for str.format.
+HEAD = (
+    APPLE_EXPORT_HEADER.replace("{", "{{").replace("}", "}}")
+    + """
+<HealthData locale="en_US">
+ <ExportDate value="{export_date}"/>
+ <Me HKCharacteristicTypeIdentifierDateOfBirth="" \
+HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexNotSet"/>
+"""
+)
+QTY = "HKQuantityTypeIdentifier"
+SLEEP = "HKCategoryTypeIdentifierSleepAnalysis"
+
+
+def record(
+    kind: str,
+    value: object,
+    start: str,
+    *,
+    source: str = WATCH,
+    unit: str = "count",
+    end: str | None = None,
+    children: str = "",
+) -> str:
+    """One ``Record`` in Apple's attribute order (``kind`` without the HK prefix for quantities)."""
+    type_id = kind if kind.startswith("HK") else QTY + kind
+    device = f' device="{WATCH_DEVICE}"' if source == WATCH else ""
+    unit_attr = f' unit="{unit}"' if unit else ""
+    attrs = (
+        f'type="{type_id}" sourceName="{source}" sourceVersion="9.1"{device}{unit_attr} '
+        f'creationDate="{end or start}" startDate="{start}" endDate="{end or start}" '
+        f'value="{value}"'
+    )
+    if children:
+        return f" <Record {attrs}>\n{children} </Record>\n"
+    return f" <Record {attrs}/>\n"
+
+
+def sleep(value: str, start: str, end: str, source: str = WATCH) -> str:
+    meta = '  <MetadataEntry key="HKTimeZone" value="Europe/Berlin"/>\n'
+    return record(
+        SLEEP, f"HKCategoryValueSleepAnalysis{value}", start, source=source, unit="", end=end,
+        children=meta,
+    )  # fmt: skip
+
+
+def export_xml(*elements: str, export_date: str = "2024-03-20 09:00:00 +0100") -> bytes:
+    return (HEAD.format(export_date=export_date) + "".join(elements) + "</HealthData>\n").encode()
+
+
+def one_file(data: bytes, name: str = "export.xml") -> ExportFile:
+    (file,) = collect_files([(name, data)])
+    return file
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def day(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+# ----------------------------------------------------------------------------------------------
+# The independent reference: ElementTree + pandas
+
+
+def reference_records(data: bytes) -> pd.DataFrame:
+    """Top-level quantity records as parsed by ElementTree (DTD and control characters removed)."""
+    text = re.sub(rb"<!DOCTYPE.*?\]>", b"", data, flags=re.DOTALL)
+    text = re.sub(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", b"", text)
+    root = ET.fromstring(text)
+    rows = [
+        {
+            "type": r.get("type"),
+            "source": r.get("sourceName"),
+            "unit": r.get("unit"),
+            "value": r.get("value"),
+            "start": r.get("startDate"),
+        }
+        for r in root.findall("Record")
+    ]
+    frame = pd.DataFrame(rows)
+    frame["date"] = pd.to_datetime(frame["start"].str[:10])
+    frame["time"] = frame["start"].str[11:19]
+    return frame
+
+
+def reference_daily(data: bytes) -> pd.DataFrame:
+    """The documented rules, computed from the ElementTree rows with plain pandas."""
+    records = reference_records(data)
+    columns = {}
+    for type_id, spec in apple_health._QUANTITIES.items():
+        name, agg = spec.name, spec.variable.aggregation
+        rows = records[records["type"] == type_id.decode()].copy()
+        rows["factor"] = rows["unit"].map({k.decode(): v for k, v in spec.units.items()})
+        rows = rows.dropna(subset=["factor"])
+        if rows.empty:
+            continue
+        rows["x"] = rows["value"].astype(float)
+        if name == "body_fat_pct":
+            rows["factor"] = np.where(rows["x"] > 1, 1.0, rows["factor"])
+        rows["x"] *= rows["factor"]
+        rows = rows.sort_values("time", kind="stable")
+        table = rows.pivot_table(index="date", columns="source", values="x", aggfunc=agg)
+        if agg == "sum":
+            columns[name] = table.max(axis=1)
+        else:
+            order = table.notna().sum().sort_values(ascending=False, kind="stable").index
+            columns[name] = table[order].bfill(axis=1).iloc[:, 0]
+    return pd.DataFrame(columns).rename_axis("date")
+
+
+def assert_same_values(daily: pd.DataFrame, expected: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(
+        daily[expected.columns], expected, check_freq=False, check_names=False, rtol=1e-12
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# A small export with several sources, units and layouts
+
+
+def mixed_export() -> bytes:
+    """Steps from watch and phone, kJ energy from an app, odd layouts, a correlation, a \\x0b."""
+    elements = [
+        record("StepCount", 1200, "2024-03-01 08:00:00 +0100"),
+        record("StepCount", 800, "2024-03-01 12:00:00 +0100"),
+        record("StepCount", 1500, "2024-03-01 09:00:00 +0100", source=PHONE),
+        record("StepCount", 300, "2024-03-02 07:00:00 +0100"),
+        record("StepCount", 2500, "2024-03-02 18:00:00 +0100", source=PHONE),
+        record("StepCount", 999, "2024-03-02 19:00:00 +0100", source=PHONE, unit="strides"),
+        record("StepCount", 4000, "2024-03-03 10:00:00 -0800"),  # travel: own local date
+        record("StepCount", 100, "2024-03-03 23:30:00 -0800", source=PHONE),
+        record("ActiveEnergyBurned", 120.5, "2024-03-01 10:00:00 +0100", unit="kcal"),
+        record("ActiveEnergyBurned", 30.25, "2024-03-01 11:00:00 +0100", unit="kcal"),
+        record("ActiveEnergyBurned", 836.8, "2024-03-02 11:00:00 +0100", source="Gym", unit="kJ"),
+        record("ActiveEnergyBurned", 150.0, "2024-03-02 12:00:00 +0100", unit="kcal"),
+        record("RestingHeartRate", 52, "2024-03-01 07:00:00 +0100", unit="count/min"),
+        record("RestingHeartRate", 55, "2024-03-01 21:00:00 +0100", unit="count/min"),
+        record("RestingHeartRate", 61, "2024-03-01 21:00:00 +0100", source="Oxa", unit="count/min"),
+        record("RestingHeartRate", 50, "2024-03-02 07:00:00 +0100", unit="count/min"),
+        record("RestingHeartRate", 58, "2024-03-04 07:00:00 +0100", source="Oxa", unit="count/min"),
+        record("HeartRateVariabilitySDNN", 41.5, "2024-03-01 03:00:00 +0100", unit="ms",
+               children='  <HeartRateVariabilityMetadataList>\n   <InstantaneousBeatsPerMinute '
+                        'bpm="61" time="3:00:01.02 AM"/>\n  </HeartRateVariabilityMetadataList>\n'),
+        record("HeartRateVariabilitySDNN", 48.5, "2024-03-01 05:00:00 +0100", unit="ms"),
+        record("VO2Max", 44.1, "2024-03-02 18:00:00 +0100", unit="mL/min·kg"),
+        record("VO2Max", 43.2, "2024-03-02 09:00:00 +0100", unit="mL/min·kg"),  # earlier
+        record("BodyFatPercentage", 0.182, "2024-03-01 07:10:00 +0100", source="Scale", unit="%"),
+        record("BodyFatPercentage", 21.5, "2024-03-03 07:10:00 +0100", source="Scale", unit="%"),
+        record("HeartRate", 71, "2024-03-01 07:10:00 +0100", unit="count/min"),
+        record("DietaryWater", 250, "2024-03-01 10:00:00 +0100", source="Wa\x0bter", unit="mL"),
+        # Other layouts a re-saved file may have: type last, single quotes, ">" inside a value.
+        ' <Record sourceName="Odd" unit="count" startDate="2024-03-04 10:00:00 +0100" '
+        'endDate="2024-03-04 10:05:00 +0100" value="700" '
+        'type="HKQuantityTypeIdentifierStepCount"/>\n',
+        " <Record type='HKQuantityTypeIdentifierStepCount' sourceName='Odd' unit='count' "
+        "startDate='2024-03-04 11:00:00 +0100' endDate='2024-03-04 11:05:00 +0100' value='50'/>\n",
+        ' <Record type="HKQuantityTypeIdentifierStepCount" sourceName="a>b" unit="count" '
+        'creationDate="2024-03-04 12:00:00 +0100" startDate="2024-03-04 12:00:00 +0100" '
+        'endDate="2024-03-04 12:00:00 +0100" value="900"/>\n',
+        # Records inside a correlation repeat top-level ones: never counted twice.
+        ' <Correlation type="HKCorrelationTypeIdentifierFood" sourceName="Gym" '
+        'startDate="2024-03-01 12:00:00 +0100" endDate="2024-03-01 12:00:00 +0100">\n'
+        + record("StepCount", 5555, "2024-03-01 12:00:00 +0100")
+        + " </Correlation>\n",
+    ]  # fmt: skip
+    return export_xml(*elements)
+
+
+def test_quantities_match_an_independent_elementtree_reference() -> None:
+    data = mixed_export()
+    daily = apple_health.read([one_file(data)])
+    expected = reference_daily(data)
+    assert_same_values(daily.table, expected)
+    # The rules, spelled out on planted values.
+    table = daily.table
+    assert table.loc[day("2024-03-01"), "steps"] == 2000  # watch 1200+800 beats phone 1500
+    assert table.loc[day("2024-03-02"), "steps"] == 2500  # phone beats watch; 999 strides skipped
+    assert table.loc[day("2024-03-03"), "steps"] == 4000  # local date of a -0800 record
+    assert table.loc[day("2024-03-04"), "steps"] == 900  # "a>b" beats "Odd" 700+50
+    assert table.loc[day("2024-03-01"), "active_energy"] == pytest.approx(150.75)
+    assert table.loc[day("2024-03-02"), "active_energy"] == pytest.approx(836.8 / 4.184)
+    assert table.loc[day("2024-03-01"), "resting_hr"] == 53.5  # watch (most days), not Oxa's 61
+    assert table.loc[day("2024-03-04"), "resting_hr"] == 58  # Oxa fills the watch's gap
+    assert table.loc[day("2024-03-01"), "hrv_sdnn"] == 45.0
+    assert table.loc[day("2024-03-02"), "vo2_max"] == 44.1  # the latest reading of the day
+    assert table.loc[day("2024-03-01"), "body_fat_pct"] == pytest.approx(18.2)
+    assert table.loc[day("2024-03-03"), "body_fat_pct"] == 21.5
+
+
+def test_the_broken_dtd_of_export_version_12_really_breaks_strict_parsers() -> None:
+    with pytest.raises(ET.ParseError):
+        ET.fromstring(mixed_export())
+    assert apple_health.read([one_file(mixed_export())]).days == 4
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2, 3, 7, 64, 333, 4096])
+def test_any_chunk_size_gives_the_same_table(chunk_bytes: int) -> None:
+    data = mixed_export() + b""
+    data = data.replace(b"</HealthData>", (workouts_xml() + sleep_xml() + "</HealthData>").encode())
+    whole = apple_health.read_export(one_file(data), chunk_bytes=len(data) + 1)
+    chunked = apple_health.read_export(one_file(data), chunk_bytes=chunk_bytes)
+    pd.testing.assert_frame_equal(chunked.table, whole.table)
+    assert chunked.warnings == whole.warnings
+    assert {"steps", "asleep_min", "workout_min"} <= set(whole.table.columns)
+
+
+def test_random_exports_match_the_reference_at_random_chunk_sizes() -> None:
+    rng = np.random.default_rng(7)
+    kinds = [("StepCount", "count"), ("ActiveEnergyBurned", "kcal"), ("HeartRate", "count/min"),
+             ("RestingHeartRate", "count/min"), ("VO2Max", "mL/min·kg")]  # fmt: skip
+    elements = []
+    for _ in range(400):
+        kind, unit = kinds[rng.integers(len(kinds))]
+        stamp = (
+            f"2024-0{rng.integers(1, 4)}-1{rng.integers(0, 10)} "
+            f"{rng.integers(0, 24):02d}:{rng.integers(0, 60):02d}:{rng.integers(0, 60):02d} +0200"
+        )
+        source = ["Watch", "Phone", "App"][rng.integers(3)]
+        value = round(float(rng.uniform(1, 200)), 3)
+        elements.append(record(kind, value, stamp, source=source, unit=unit))
+    data = export_xml(*elements)
+    expected = reference_daily(data)
+    for chunk_bytes in rng.integers(1, 2000, 5):
+        daily = apple_health.read_export(one_file(data), chunk_bytes=int(chunk_bytes))
+        assert_same_values(daily.table, expected)
+
+
+# ----------------------------------------------------------------------------------------------
+# Sleep
+
+
+def sleep_xml() -> str:
+    return "".join(
+        [
+            # Night to 03-10: watch stages with an overlap and a 20-minute awake gap, before
+            # midnight → dated by the wake-up morning.
+            sleep("AsleepCore", "2024-03-09 23:00:00 +0100", "2024-03-10 01:00:00 +0100"),
+            sleep("AsleepDeep", "2024-03-10 00:30:00 +0100", "2024-03-10 02:00:00 +0100"),
+            sleep("Awake", "2024-03-10 02:00:00 +0100", "2024-03-10 02:20:00 +0100"),
+            sleep("AsleepREM", "2024-03-10 02:20:00 +0100", "2024-03-10 06:30:00 +0100"),
+            # A nap the same afternoon: its own session, not added to the night.
+            sleep("AsleepCore", "2024-03-10 14:00:00 +0100", "2024-03-10 14:40:00 +0100"),
+            # The phone's in-bed span is not sleep; an app's night is another source.
+            sleep("InBed", "2024-03-09 22:30:00 +0100", "2024-03-10 07:00:00 +0100", PHONE),
+            sleep("Asleep", "2024-03-09 22:45:00 +0100", "2024-03-10 07:00:00 +0100", "App"),
+            # Night to 03-11: only the app recorded it; the watch's doze ending 23:00 that evening
+            # is shorter than half of it, so the app's night is used.
+            sleep("Asleep", "2024-03-11 00:30:00 +0100", "2024-03-11 06:00:00 +0100", "App"),
+            # Night to 03-12: a 3-hour awake gap splits the watch's sleep into two sessions; the
+            # part ending at 23:00 belongs to 03-11.
+            sleep("AsleepUnspecified", "2024-03-11 22:00:00 +0100", "2024-03-11 23:00:00 +0100"),
+            sleep("AsleepCore", "2024-03-12 02:00:00 +0100", "2024-03-12 07:00:00 +0100"),
+            # Another watch night so the watch has the most nights.
+            sleep("AsleepCore", "2024-03-12 23:10:00 +0100", "2024-03-13 06:10:00 +0100"),
+        ]
+    )
+
+
+def test_sleep_is_one_source_per_night_dated_by_wake_up() -> None:
+    daily = apple_health.read([one_file(export_xml(sleep_xml()))])
+    asleep = daily.table["asleep_min"]
+    expected = pd.Series(
+        {
+            day("2024-03-10"): 180 + 250,  # 23:00–02:00 merged, 02:20–06:30; nap and app left out
+            day("2024-03-11"): 330,  # the app fills a night the watch missed
+            day("2024-03-12"): 300,  # 02:00–07:00 after the 3-hour gap
+            day("2024-03-13"): 420,
+        },
+        name="asleep_min",
+        dtype=float,
+    )
+    pd.testing.assert_series_equal(asleep, expected, check_names=False, check_freq=False)
+    assert any("asleep_min: 2 sources, never added together" in w for w in daily.warnings)
+    assert daily.registry["asleep_min"].unit == "min"
+
+
+# ----------------------------------------------------------------------------------------------
+# Workouts
+
+
+def workouts_xml() -> str:
+    span = 'startDate="{s}" endDate="{e}"'
+    run_span = span.format(s="2024-03-05 07:00:00 +0100", e="2024-03-05 07:45:00 +0100")
+    return "".join(
+        [
+            # Before iOS 16: totals as attributes.
+            ' <Workout workoutActivityType="HKWorkoutActivityTypeCycling" duration="1.5" '
+            'durationUnit="hr" totalDistance="40" totalDistanceUnit="km" totalEnergyBurned="2092" '
+            f'totalEnergyBurnedUnit="kJ" sourceName="{WATCH}" sourceVersion="8.1" '
+            'creationDate="2024-03-03 12:00:00 +0100" startDate="2024-03-03 10:30:00 +0100" '
+            'endDate="2024-03-03 12:00:00 +0100">\n'
+            '  <MetadataEntry key="HKIndoorWorkout" value="0"/>\n </Workout>\n',
+            # iOS 16+: totals in WorkoutStatistics; a WorkoutActivity repeats them.
+            ' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="45" '
+            f'durationUnit="min" sourceName="{WATCH}" sourceVersion="9.1" device="{WATCH_DEVICE}" '
+            f'creationDate="2024-03-05 07:46:00 +0100" {run_span}>\n'
+            f'  <WorkoutActivity uuid="A1" {run_span} duration="45" durationUnit="min">\n'
+            '   <WorkoutStatistics type="HKQuantityTypeIdentifierActiveEnergyBurned" '
+            f'{run_span} sum="410" unit="kcal"/>\n  </WorkoutActivity>\n'
+            f'  <WorkoutEvent type="HKWorkoutEventTypeSegment" date="2024-03-05 07:10:00 +0100"/>\n'
+            '  <WorkoutStatistics type="HKQuantityTypeIdentifierHeartRate" '
+            f'{run_span} average="150" unit="count/min"/>\n'
+            '  <WorkoutStatistics type="HKQuantityTypeIdentifierActiveEnergyBurned" '
+            f'{run_span} sum="410" unit="kcal"/>\n'
+            f'  <WorkoutRoute sourceName="{WATCH}" {run_span}>\n'
+            '   <FileReference path="/workout-routes/route_2024-03-05_7.45am.gpx"/>\n'
+            "  </WorkoutRoute>\n </Workout>\n",
+            # The same run uploaded again by another app: not a second workout.
+            ' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="2640" '
+            'durationUnit="s" sourceName="Strava" startDate="2024-03-05 07:01:00 +0100" '
+            'endDate="2024-03-05 07:45:00 +0100"/>\n',
+            # A second, separate workout that day, without duration attributes.
+            ' <Workout workoutActivityType="HKWorkoutActivityTypeYoga" sourceName="Strava" '
+            'startDate="2024-03-05 19:00:00 +0100" endDate="2024-03-05 19:20:00 +0100"/>\n',
+        ]
+    )
+
+
+def test_workouts_minutes_count_energy_and_zero_days() -> None:
+    steps = [record("StepCount", 10, f"2024-03-0{d} 09:00:00 +0100") for d in range(1, 8)]
+    daily = apple_health.read([one_file(export_xml(*steps, workouts_xml()))])
+    table = daily.table
+    nan = np.nan
+    expected = pd.DataFrame(
+        {
+            "workout_min": [nan, nan, 90.0, 0.0, 65.0, 0.0, 0.0],
+            "workout_count": [nan, nan, 1.0, 0.0, 2.0, 0.0, 0.0],
+            "workout_energy": [nan, nan, 500.0, nan, 410.0, nan, nan],
+        },
+        index=pd.date_range("2024-03-01", periods=7, name="date"),
+    )
+    pd.testing.assert_frame_equal(table[expected.columns], expected, check_freq=False)
+    assert daily.registry["workout_min"].kind == "habit"
+
+
+# ----------------------------------------------------------------------------------------------
+# Claiming files
+
+
+def test_claims_only_the_export_xml_of_a_zip_whatever_its_name() -> None:
+    export = mixed_export()
+    data = zipped(
+        {
+            "apple_health_export/导出.xml": export,
+            "apple_health_export/export_cda.xml": b'<?xml version="1.0"?>\n<ClinicalDocument '
+            b'xmlns="urn:hl7-org:v3"><title>Health</title></ClinicalDocument>\n',
+            "apple_health_export/workout-routes/route_2024-03-05.gpx": b'<?xml version="1.0"?>'
+            b"<gpx><trk/></gpx>",
+        }
+    )
+    files = collect_files([("export.zip", data)])
+    claimed = [f for f in files if apple_health.claims(f, f.head())]
+    assert [f.basename for f in claimed] == ["导出.xml"]
+    from_zip = apple_health.read(claimed)
+    pd.testing.assert_frame_equal(from_zip.table, apple_health.read([one_file(export)]).table)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("export.zip", zipped({"apple_health_export/export_cda.xml": b"<ClinicalDocument/>"})),
+        ("notes.xml", b'<?xml version="1.0"?>\n<notes><note>HealthData</note></notes>'),
+        ("sleeps.csv", b"Cycle start time,Sleep onset\n"),
+        ("export.csv", b"<HealthData>\n"),  # not an .xml file
+    ],
+)
+def test_other_files_are_not_claimed(name: str, data: bytes) -> None:
+    assert not any(apple_health.claims(f, f.head()) for f in collect_files([(name, data)]))
+
+
+# ----------------------------------------------------------------------------------------------
+# Bad input
+
+
+def test_a_file_cut_off_mid_record_names_the_file_and_where() -> None:
+    data = mixed_export()
+    cut = data.index(b"2024-03-02 11:00:00") + 5
+    with pytest.raises(
+        ValueError, match=r"^broken\.xml: the file is cut off at byte ([\d,]+)"
+    ) as info:
+        apple_health.read([one_file(data[:cut], "broken.xml")])
+    assert f"{cut:,}" in str(info.value)
+    # The last record before the cut (active energy of 03-01; 03-02's record is the cut one).
+    assert "the last record read is dated 2024-03-01" in str(info.value)
+
+
+@pytest.mark.parametrize("chunk_bytes", [16, 1 << 20])
+def test_a_file_cut_off_inside_a_workout_or_between_records(chunk_bytes: int) -> None:
+    data = export_xml(record("StepCount", 5, "2024-03-01 09:00:00 +0100"), workouts_xml())
+    inside_workout = data[: data.index(b"<WorkoutRoute")]
+    between_records = data[: data.index(b" <Workout")]
+    for truncated in (inside_workout, between_records):
+        with pytest.raises(ValueError, match="cut off"):
+            apple_health.read_export(one_file(truncated), chunk_bytes=chunk_bytes)
+
+
+def test_a_damaged_zip_member_is_a_value_error() -> None:
+    data = bytearray(zipped({"apple_health_export/export.xml": mixed_export() * 3}))
+    middle = len(data) // 2
+    data[middle : middle + 40] = bytes(40)  # corrupt the deflate stream
+    files = collect_files([("export.zip", bytes(data))])
+    with pytest.raises(ValueError, match=r"export\.zip/apple_health_export/export\.xml: "):
+        apple_health.read(files)
+
+
+def test_an_xml_file_that_is_not_an_export_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"notes\.xml: not an Apple Health export"):
+        apple_health.read([one_file(b"<?xml version='1.0'?><notes/>", "notes.xml")])
+
+
+def test_unknown_units_are_skipped_with_a_note() -> None:
+    daily = apple_health.read([one_file(mixed_export())])
+    notes = [w for w in daily.warnings if "skipped" in w]
+    assert notes == ["export.xml: steps: 1 record(s) in unit 'strides' skipped"]
+    assert any("body_fat_pct: 1 reading(s) above 1 taken as percent" in w for w in daily.warnings)
+
+
+def test_the_export_is_read_in_chunks_never_whole() -> None:
+    data = mixed_export()
+    sizes: list[int] = []
+
+    class Recording(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            sizes.append(-1 if size is None else size)
+            return super().read(size)
+
+    file = ExportFile("export.xml", len(data), lambda: Recording(data))
+    apple_health.read_export(file, chunk_bytes=512)
+    assert len(sizes) > len(data) // 512
+    assert set(sizes) == {512}
+
+
+# ----------------------------------------------------------------------------------------------
+# Several exports, registry
+
+
+def test_the_newest_export_wins_where_two_exports_overlap() -> None:
+    old = export_xml(
+        record("StepCount", 100, "2024-03-01 09:00:00 +0100"),
+        record("StepCount", 200, "2024-03-02 09:00:00 +0100"),
+        export_date="2024-03-02 20:00:00 +0100",
+    )
+    new = export_xml(
+        record("StepCount", 250, "2024-03-02 09:00:00 +0100"),
+        record("StepCount", 300, "2024-03-03 09:00:00 +0100"),
+        export_date="2024-03-04 08:00:00 +0100",
+    )
+    daily = apple_health.read([one_file(old, "old.xml"), one_file(new, "new.xml")])
+    assert daily.table["steps"].tolist() == [100.0, 250.0, 300.0]
+    assert any("disagree on 1 day(s)" in w for w in daily.warnings)
+
+
+def test_registry_describes_every_column() -> None:
+    data = mixed_export().replace(
+        b"</HealthData>", (workouts_xml() + sleep_xml()).encode() + b"</HealthData>"
+    )
+    daily = apple_health.read([one_file(data)])
+    registry = daily.registry
+    assert set(registry) == {
+        "steps", "active_energy", "resting_hr", "hrv_sdnn", "vo2_max", "body_fat_pct",
+        "asleep_min", "workout_min", "workout_count", "workout_energy",
+    }  # fmt: skip
+    assert all(v.source == "apple_health" for v in registry.values())
+    assert registry["hrv_sdnn"].label == "Heart rate variability (SDNN)"
+    assert "rmssd" not in " ".join(registry).lower()
+    units = {n: registry[n].unit for n in ("vo2_max", "resting_hr", "body_fat_pct", "steps")}
+    assert units == {
+        "vo2_max": "mL/kg/min",
+        "resting_hr": "bpm",
+        "body_fat_pct": "%",
+        "steps": "steps",
+    }
+    aggregations = {n: v.aggregation for n, v in registry.items()}
+    assert aggregations["steps"] == aggregations["active_energy"] == "sum"
+    assert aggregations["resting_hr"] == aggregations["hrv_sdnn"] == "mean"
+    assert aggregations["vo2_max"] == aggregations["body_fat_pct"] == "last"
+    assert registry["resting_hr"].higher_is_better is False
+    assert registry["vo2_max"].kind == "metric"
+
+
+def test_an_export_without_the_types_read_gives_an_empty_table() -> None:
+    daily = apple_health.read(
+        [one_file(export_xml(record("HeartRate", 70, "2024-03-01 09:00:00 +0100")))]
+    )
+    assert daily.days == 0
+    assert "no records of the types read" in daily.warnings[0]

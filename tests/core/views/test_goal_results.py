@@ -1,0 +1,195 @@
+"""Fitted goal trees for people: saved documents, which fit to show, scores and weights in words."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import log_loss, r2_score
+
+from pga_core.data import DailyData, Variable
+from pga_core.goals import GoalTree, fit_tree, leverage, signed
+from pga_core.sample import generate_person
+from pga_core.views import (
+    add_input,
+    choose_fit,
+    default_document,
+    fit_document,
+    fit_from_document,
+    fit_headline,
+    fit_matches,
+    fitted_imports,
+    score_summary,
+    score_text,
+    weights_display,
+)
+
+N_BOOT = 20
+
+
+@pytest.fixture(scope="module")
+def person():
+    return generate_person(400, seed=3)
+
+
+@pytest.fixture(scope="module")
+def fit(person):
+    return fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=N_BOOT)
+
+
+def noise_daily(days: int, seed: int, *, yes_no: bool = False) -> DailyData:
+    """Two unrelated columns of noise: an outcome and an input."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2024-01-01", periods=days, freq="D", name="date")
+    outcome = rng.integers(0, 2, days).astype(float) if yes_no else rng.normal(50, 10, days)
+    table = pd.DataFrame({"outcome": outcome, "noise": rng.normal(0, 1, days)}, index=index)
+    registry = {
+        "outcome": Variable("outcome", "Outcome", kind="behaviour" if yes_no else "metric"),
+        "noise": Variable("noise", "Noise", kind="habit"),
+    }
+    return DailyData(table, registry)
+
+
+def single_goal_fit(daily: DailyData):
+    tree = GoalTree.from_json({"name": "Outcome", "target": "outcome", "inputs": ["noise"]})
+    return fit_tree(tree, daily, n_boot=N_BOOT)
+
+
+def test_a_saved_fit_records_its_imports_and_shows_the_same_results(fit):
+    moment = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
+    document = fit_document(fit, imports=[3, 5], fitted_at=moment)
+    assert document["data"] == {"imports": [3, 5], "fitted_at": "2024-05-01T12:30:00+00:00"}
+    restored = fit_from_document(json.loads(json.dumps(document, allow_nan=False)))
+    pd.testing.assert_frame_equal(leverage(restored), leverage(fit))
+    pd.testing.assert_frame_equal(restored.weights_table(), fit.weights_table())
+    assert fitted_imports(document) == (3, 5)
+    assert fitted_imports(fit.to_json()) is None  # as the command line saves it
+
+
+def test_a_fit_without_its_state_cannot_be_shown(fit):
+    with pytest.raises(ValueError, match="holds no model state"):
+        fit_from_document(fit.to_json(include_state=False))
+    broken = fit.to_json()
+    del broken["variables"]
+    with pytest.raises(ValueError, match=r"fit result cannot be read.*fit the tree again"):
+        fit_from_document(broken)
+
+
+def test_a_fit_matches_its_tree_until_the_tree_is_edited(fit):
+    document = default_document()
+    assert fit_matches(fit, document)
+    assert not fit_matches(fit, add_input(document, "VO₂ max", "steps"))
+
+
+@pytest.mark.parametrize(("names", "preferred", "chosen"), [
+    (["a", "goals", "z"], "z", "z"),
+    (["a", "goals", "z"], "missing", "goals"),
+    (["a", "goals", "z"], None, "goals"),
+    (["b", "a"], None, "b"),
+    ([], "a", None),
+])  # fmt: skip
+def test_the_fit_shown_is_the_preferred_then_the_default_then_the_first(names, preferred, chosen):
+    assert choose_fit(names, preferred) == chosen
+
+
+def test_the_headline_counts_goals_days_and_resamples(fit):
+    root = fit.root
+    assert fit_headline(fit) == (
+        f"3 of 3 goals fitted; the top goal on {root.n_rows:,} days "
+        f"({root.dates.min():%Y-%m-%d} to {root.dates.max():%Y-%m-%d}). 95 % intervals from "
+        f"{N_BOOT} block-bootstrap resamples (blocks of 7 days)."
+    )
+
+
+def test_a_goal_that_beats_the_mean_says_how_much_it_explains(fit, person):
+    node = fit.fits["Overall health"]
+    tested = np.isfinite(node.predicted_oos)
+    r2 = r2_score(node.y[tested], node.predicted_oos[tested])
+    assert r2 > 0.05
+    score = score_summary(node, "Recovery score")
+    assert score.model == pytest.approx(r2)
+    assert score.beats is True
+    assert score.tested_days == tested.sum()
+    assert score.sentence.startswith(
+        f"On the {tested.sum():,} days it was not trained on (walk-forward, {node.n_splits} "
+        f"folds), the model explains {100 * r2:.0f} % of the day-to-day variation in Recovery "
+        f"score "
+        f"(r² {r2:.3f})"
+    )
+    assert score.sentence.endswith("It beats the mean.")
+
+
+def test_a_goal_of_noise_does_not_beat_the_mean_and_says_so():
+    node = single_goal_fit(noise_daily(300, seed=2)).fits["Outcome"]
+    tested = np.isfinite(node.predicted_oos)
+    r2 = r2_score(node.y[tested], node.predicted_oos[tested])
+    assert r2 < 0
+    score = score_summary(node)
+    assert score.beats is False
+    assert "explains none of the day-to-day variation in outcome" in score.sentence
+    assert score.sentence.endswith(
+        "It does not beat the mean: its weights describe the past, not a pattern to rely on."
+    )
+
+
+def test_a_goal_that_beats_the_mean_by_a_hair_says_less_than_one_percent():
+    node = single_goal_fit(noise_daily(300, seed=1)).fits["Outcome"]
+    tested = np.isfinite(node.predicted_oos)
+    assert 0 < r2_score(node.y[tested], node.predicted_oos[tested]) < 0.005
+    score = score_summary(node)
+    assert "the model explains less than 1 % of the day-to-day variation" in score.sentence
+    assert score.sentence.endswith("It beats the mean.")
+
+
+def test_a_yes_no_goal_is_scored_by_its_log_loss():
+    node = single_goal_fit(noise_daily(300, seed=2, yes_no=True)).fits["Outcome"]
+    tested = np.isfinite(node.predicted_oos)
+    loss = log_loss(node.y[tested], node.predicted_oos[tested], labels=[0, 1])
+    score = score_summary(node, "Outcome")
+    assert score.name == "log-loss"
+    assert score.model == pytest.approx(loss)
+    assert f"the model's log-loss for Outcome is {loss:.3f} (lower is better)" in score.sentence
+
+
+def test_too_few_days_to_check_a_goal_say_so():
+    node = single_goal_fit(noise_daily(30, seed=3)).fits["Outcome"]
+    score = score_summary(node)
+    assert (score.model, score.baseline, score.beats) == (None, None, None)
+    assert score.sentence.startswith("Too few days (30) to test this goal")
+
+
+def test_weights_are_shown_largest_first_with_their_intervals_and_direction(fit):
+    node = fit.fits["Overall health"]
+    table = node.weights_table()
+    shown = weights_display(node)
+    order = np.argsort(-np.abs(table["weight_sd"].to_numpy()), kind="stable")
+    expected = table.iloc[order]
+    assert shown["Input"].tolist() == expected["input"].tolist()
+    for row, want in zip(shown.itertuples(index=False), expected.itertuples(), strict=True):
+        assert row[1] == signed(want.weight_sd)
+        assert row[2] == f"{signed(want.ci_low)} to {signed(want.ci_high)}"
+        assert row[3] == signed(want.weight_unit)
+        assert row[4] == f"{signed(want.unit_ci_low)} to {signed(want.unit_ci_high)}"
+        if want.ci_low > 0:
+            assert row.Direction == "raises"
+        elif want.ci_high < 0:
+            assert row.Direction == "lowers"
+        else:
+            assert row.Direction.startswith("unclear")
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (2.1234, "+2.1"), (-0.012345, "−0.012"), (0.0, "0"), (1234.5, "+1,234"),
+    (float("nan"), "n/a"), (-5.0, "−5.0"),
+])  # fmt: skip
+def test_signed_numbers_keep_at_least_two_significant_figures(value, text):
+    assert signed(value) == text
+
+
+def test_scores_use_a_true_minus_sign():
+    assert score_text(-0.0191) == "−0.019"
+    assert score_text(0.175) == "0.175"
+    assert score_text(None) == "n/a"

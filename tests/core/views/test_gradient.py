@@ -1,0 +1,228 @@
+"""The personal gradient for people: sliders in days per week and own units, changes up the tree."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pga_core.goals import GoalTree, fit_tree, leverage, signed, what_if
+from pga_core.sample import generate_person
+from pga_core.views import (
+    BEHAVIOUR_STEP,
+    SLIDER_STEPS,
+    controllable_overrides,
+    controlled,
+    default_document,
+    level_text,
+    lever_lines,
+    levers_table,
+    root_change,
+    slider_changes,
+    what_if_sliders,
+    what_if_table,
+)
+
+
+@pytest.fixture(scope="module")
+def person():
+    return generate_person(400, seed=3)
+
+
+@pytest.fixture(scope="module")
+def fit(person):
+    return fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=20)
+
+
+@pytest.fixture(scope="module")
+def levers(fit):
+    return leverage(fit)
+
+
+@pytest.fixture(scope="module")
+def sliders(levers):
+    return {s.input: s for s in what_if_sliders(levers)}
+
+
+def test_there_is_one_slider_per_controllable_lever_in_rank_order(levers, sliders):
+    assert list(sliders) == levers.loc[levers["controllable"], "input"].tolist()
+    assert "asleep_min" not in sliders  # measured, not set directly
+
+
+def test_a_yes_no_behaviour_slides_in_days_per_week_from_its_typical_week(person, sliders):
+    slider = sliders["have_any_alcoholic_drinks"]
+    share = person.daily.table["have_any_alcoholic_drinks"].mean()  # share of logged yes days
+    assert slider.per_week
+    assert (slider.min_value, slider.max_value, slider.step) == (0.0, 7.0, BEHAVIOUR_STEP)
+    assert slider.typical == pytest.approx(7 * share)
+    assert slider.start == round(7 * share / BEHAVIOUR_STEP) * BEHAVIOUR_STEP
+    assert slider.label == "Have any alcoholic drinks? (days per week)"
+    assert slider.unit == "days per week"
+
+
+def test_a_number_slides_over_its_observed_range_in_round_steps(person, sliders):
+    slider = sliders["carbs_g"]
+    values = person.daily.table["carbs_g"].dropna()
+    low, high = values.min(), values.max()
+    assert slider.min_value <= low < slider.min_value + slider.step
+    assert slider.max_value - slider.step < high <= slider.max_value
+    mantissa = slider.step / 10 ** math.floor(math.log10(slider.step))
+    assert mantissa == pytest.approx(round(mantissa))
+    assert round(mantissa) in (1, 2, 5)
+    assert (high - low) / SLIDER_STEPS / 2.5 < slider.step <= (high - low) / SLIDER_STEPS
+    assert abs(slider.start - values.mean()) <= slider.step / 2 + 1e-9
+    assert slider.typical == pytest.approx(values.mean())
+
+
+def test_a_lever_that_never_varied_gets_no_slider(levers):
+    flat = levers.copy()
+    flat.loc[flat["input"] == "carbs_g", "observed_max"] = flat.loc[
+        flat["input"] == "carbs_g", "observed_min"
+    ]
+    assert "carbs_g" not in [s.input for s in what_if_sliders(flat)]
+
+
+def test_sliders_at_their_start_change_nothing(sliders):
+    values = {name: slider.start for name, slider in sliders.items()}
+    assert slider_changes(list(sliders.values()), values) == {}
+    assert slider_changes(list(sliders.values()), {}) == {}
+
+
+def test_moved_sliders_become_deltas_of_the_daily_value(sliders):
+    alcohol, carbs = sliders["have_any_alcoholic_drinks"], sliders["carbs_g"]
+    changes = slider_changes(
+        [alcohol, carbs],
+        {"have_any_alcoholic_drinks": alcohol.start - 1, "carbs_g": carbs.start + 50},
+    )
+    assert changes == {
+        "have_any_alcoholic_drinks": ("delta", pytest.approx(-1 / 7)),
+        "carbs_g": ("delta", pytest.approx(50.0)),
+    }
+
+
+def test_one_fewer_drinking_day_a_week_moves_the_top_goal_by_its_leverage(fit, levers, sliders):
+    alcohol = sliders["have_any_alcoholic_drinks"]
+    changes = slider_changes([alcohol], {alcohol.input: alcohol.start - 1})
+    table = what_if(fit, changes)
+    per_unit = levers.set_index("input").loc["have_any_alcoholic_drinks", "per_unit"]
+    # the top goal is linear: its change is the weight per unit times the change
+    assert table["change"].iloc[-1] == pytest.approx(-per_unit / 7)
+    headline = root_change(table, fit)
+    assert headline.change == pytest.approx(-per_unit / 7)
+    assert headline.value == f"{signed(-per_unit / 7)} points"
+    before, after = table.iloc[-1][["before", "after"]]
+    assert headline.sentence == (
+        f"Recovery score: predicted average {before:.1f} % → {after:.1f} % "
+        f"({signed(-per_unit / 7)} points), if the fitted relations hold for the change."
+    )
+
+
+def test_a_change_deep_in_the_tree_goes_up_goal_by_goal(fit, sliders):
+    water = sliders["hydration_l"]
+    table = what_if(fit, slider_changes([water], {"hydration_l": water.start + 0.5}))
+    assert table["node"].tolist() == ["Zone-5 time", "VO₂ max", "Overall health"]
+    zone5 = fit.fits["Zone-5 time"]
+    weight = zone5.effect[zone5.inputs.index("hydration_l")]
+    assert table["change"].iloc[0] == pytest.approx(0.5 * weight)
+    vo2 = fit.fits["VO₂ max"]
+    per_sum = vo2.effect[vo2.inputs.index("zone5_min@sum28")]
+    assert table["change"].iloc[1] == pytest.approx(28 * per_sum * table["change"].iloc[0])
+    shown = what_if_table(table)
+    assert shown["Goal"].tolist() == table["node"].tolist()
+    assert shown["Change"].tolist() == [signed(c) for c in table["change"]]
+    assert shown["Predicts"].iloc[0] == "Time in HR zone 5 (min)"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (58.04, "58.0"), (8.6827, "8.68"), (0.012345, "0.0123"), (1234.5, "1,234"), (-56.07, "-56.1"),
+    (0.0, "0"),
+])  # fmt: skip
+def test_levels_keep_three_significant_figures_and_their_zeros(value, text):
+    assert level_text(value) == text
+
+
+def test_no_change_says_so(fit):
+    headline = root_change(what_if(fit, {}), fit)
+    assert headline.change == 0
+    assert headline.value == "0 points"
+    assert headline.sentence.endswith("Move a slider to see what a change would do.")
+
+
+def test_a_yes_no_top_goal_changes_in_percentage_points(person):
+    tree = GoalTree.from_json(
+        {"name": "Drinking", "target": "have_any_alcoholic_drinks", "inputs": ["meditate", "steps"]}
+    )
+    fit = fit_tree(tree, person.daily, n_boot=5)
+    table = what_if(fit, {"meditate": ("delta", 1 / 7)})
+    headline = root_change(table, fit)
+    assert headline.value == f"{signed(100 * table['change'].iloc[-1])} percentage points"
+    assert "predicted chance of a yes" in headline.sentence
+
+
+def test_a_slider_accepts_numbers_within_its_range(sliders):
+    alcohol = sliders["have_any_alcoholic_drinks"]
+    assert alcohol.accepts(0.0)
+    assert alcohol.accepts(7)
+    assert alcohol.accepts(alcohol.start)
+    assert not alcohol.accepts(7.5)
+    assert not alcohol.accepts(-0.5)
+    assert not alcohol.accepts(None)
+    assert not alcohol.accepts(True)
+
+
+def test_the_controlled_levers_are_the_marked_ones_in_rank_order(levers):
+    marked = [row.input for row in levers.itertuples() if row.controllable]
+    assert controlled(levers) == marked
+    assert "have_any_alcoholic_drinks" in marked
+    assert "asleep_min" not in marked
+
+
+def test_overrides_mark_exactly_the_chosen_levers(levers):
+    overrides = controllable_overrides(levers, ["asleep_min", "meditate", "not_a_lever"])
+    assert set(overrides) == set(levers["input"])
+    assert {k for k, v in overrides.items() if v} == {"asleep_min", "meditate"}
+
+
+def test_lever_lines_keep_the_overall_rank_and_split_by_control(levers):
+    yours = lever_lines(levers, controllable=True)
+    others = lever_lines(levers, controllable=False)
+    assert len(yours) + len(others) == len(levers)
+    ranks = sorted(int(line.split(".")[0]) for line in yours + others)
+    assert ranks == list(range(1, len(levers) + 1))
+    first = levers.iloc[0]
+    line = (yours if first["controllable"] else others)[0]
+    assert line == f"1. {first['sentence']}"
+
+
+def test_the_levers_table_shows_each_lever_with_its_interval(levers):
+    table = levers_table(levers)
+    assert table["Rank"].tolist() == list(range(1, len(levers) + 1))
+    assert table["Lever"].tolist() == levers["label"].tolist()
+    row, lever = table.iloc[0], levers.iloc[0]
+    assert row["Per SD"] == signed(lever["per_sd"])
+    assert row["95 % interval"] == f"{signed(lever['ci_low'])} to {signed(lever['ci_high'])}"
+    assert (table["You control it"] == np.where(levers["controllable"], "yes", "no")).all()
+
+
+def test_with_a_sub_goal_unfitted_every_slider_moves_the_top_goal_and_none_is_cut_off():
+    person = generate_person(200, seed=19)  # VO₂ max and Zone-5 time cannot be fitted
+    fit = fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=5)
+    levers = leverage(fit)
+    everything = leverage(fit, controllable=controllable_overrides(levers, levers["input"]))
+    sliders = what_if_sliders(everything)
+    assert "vo2_max" in [s.input for s in sliders]  # if the person says they control it
+    assert not {"hydration_l", "carbs_g", "zone5_min"} & {s.input for s in sliders}
+    per_unit = everything.set_index("input")["per_unit"]
+    for slider in sliders:
+        moved = slider_changes([slider], {slider.input: slider.start + slider.step})
+        table = what_if(fit, moved)
+        assert table["change"].iloc[-1] == pytest.approx(per_unit[slider.input] * moved[
+            slider.input][1])  # fmt: skip
+    assert "vo2_max" not in controlled(levers)  # not the person's to set, unless they say so
+
+
+def test_a_missing_top_goal_has_no_change(fit):
+    with pytest.raises(ValueError, match="was not fitted"):
+        root_change(pd.DataFrame(columns=["node", "before", "after", "change"]), fit)
