@@ -6,7 +6,14 @@ command line and the statistics' own sentences say the same thing the same way.
 
 from __future__ import annotations
 
-__all__ = ["lag_words", "signed_amount"]
+import math
+
+__all__ = ["MINUS", "SHOWN_DIGITS", "lag_words", "signed", "signed_amount"]
+
+#: The minus sign people read (U+2212), not a hyphen.
+MINUS = "−"
+#: Significant figures of a number shown to people unless a view asks for more.
+SHOWN_DIGITS = 2
 
 
 def lag_words(lag: int) -> str:
@@ -21,3 +28,15 @@ def signed_amount(value: float, unit: str) -> str:
     (``−31%``), else three significant figures (``+0.347``)."""
     text = f"{abs(value):.0f}{unit}" if unit == "%" else f"{abs(value):.3g}{unit}"
     return ("−" if value < 0 else "+") + text
+
+
+def signed(value: float | None, digits: int = SHOWN_DIGITS) -> str:
+    """A signed number to ``digits`` significant figures, without an exponent (``+2.1``,
+    ``−0.013``, ``0``); ``n/a`` when missing or not finite."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{abs(value):,.{decimals}f}"
+    return ("+" if value > 0 else MINUS) + text

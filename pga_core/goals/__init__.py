@@ -14,9 +14,7 @@ from pga_core.goals._fit import (
 )
 from pga_core.goals._gradient import (
     DAYS_PER_WEEK,
-    SHOWN_DIGITS,
     leverage,
-    signed,
     what_if,
 )
 from pga_core.goals._tree import (
@@ -33,7 +31,6 @@ __all__ = [
     "MODELS",
     "N_SPLITS",
     "PERCEPTRON_L2",
-    "SHOWN_DIGITS",
     "GoalNode",
     "GoalTree",
     "NodeFit",
@@ -43,6 +40,5 @@ __all__ = [
     "fit_tree",
     "json_number",
     "leverage",
-    "signed",
     "what_if",
 ]

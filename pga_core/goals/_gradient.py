@@ -28,15 +28,14 @@ from numpy.typing import NDArray
 from pga_core.data import parse_feature
 from pga_core.engine import CI_LEVEL, percentile_interval
 from pga_core.goals._fit import NodeFit
+from pga_core.words import signed
 
 if TYPE_CHECKING:  # the tree and its fit are only read here; goals.py imports this module
     from pga_core.goals._tree import GoalNode, TreeFit
 
 __all__ = [
     "DAYS_PER_WEEK",
-    "SHOWN_DIGITS",
     "leverage",
-    "signed",
     "what_if",
 ]
 
@@ -44,8 +43,6 @@ Array = NDArray[np.float64]
 
 #: A yes/no behaviour's per-unit effect is also told per week.
 DAYS_PER_WEEK = 7
-#: Significant figures of the numbers shown in sentences and tables.
-SHOWN_DIGITS = 2
 
 
 # --- the personal gradient ----------------------------------------------------------------------
@@ -270,18 +267,6 @@ def _nice_step(sd: float) -> float:
 def _plain(value: float) -> str:
     """A number without a needless exponent or trailing zeros (0.5, 50, 0.02)."""
     return f"{value:,.6f}".rstrip("0").rstrip(".")
-
-
-def signed(value: float | None, digits: int = SHOWN_DIGITS) -> str:
-    """A signed number to ``digits`` significant figures, without an exponent (``+2.1``,
-    ``−0.013``, ``0``); ``n/a`` when missing or not finite."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    if value == 0:
-        return "0"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    text = f"{abs(value):,.{decimals}f}"
-    return ("+" if value > 0 else "−") + text
 
 
 # --- what if ------------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from pga_core.engine import CI_LEVEL
-from pga_core.goals import GoalTree, NodeFit, TreeFit, signed
+from pga_core.goals import GoalTree, NodeFit, TreeFit
 from pga_core.views._goal_editor import DEFAULT_TREE_NAME
+from pga_core.words import signed
 
 __all__ = [
     "DATA_KEY",

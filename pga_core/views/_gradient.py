@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pga_core.goals import DAYS_PER_WEEK, TreeFit, signed
+from pga_core.goals import DAYS_PER_WEEK, TreeFit
+from pga_core.words import signed
 
 __all__ = [
     "BEHAVIOUR_STEP",

@@ -11,9 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pga_core.data import Workspace
-from pga_core.goals import GoalTree, fit_tree, leverage, signed
+from pga_core.goals import GoalTree, fit_tree, leverage
 from pga_core.views import _data as dashboard
 from pga_core.views import default_document, fit_document
+from pga_core.words import signed
 from tests.app.page_text import run, shown, texts
 
 ROOT = Path(__file__).resolve().parents[2]

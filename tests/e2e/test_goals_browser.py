@@ -6,9 +6,10 @@ import re
 
 from playwright.sync_api import expect
 
-from pga_core.goals import GoalTree, fit_tree, leverage, signed
+from pga_core.goals import GoalTree, fit_tree, leverage
 from pga_core.views import _data as core_dashboard
 from pga_core.views import default_document
+from pga_core.words import signed
 
 #: The top goal's change while every slider is at its start.
 NO_CHANGE = "0 points"

@@ -28,7 +28,6 @@ from sklearn.preprocessing import StandardScaler
 from pga_core.data import DailyData, Variable
 from pga_core.engine import block_bootstrap_counts
 from pga_core.goals import GoalTree, TreeFit, fit_tree, leverage, what_if
-from pga_core.goals import _gradient as personal_gradient
 from pga_core.goals import _tree as goals
 from pga_core.sample import generate_person
 from pga_core.sample._person import (
@@ -39,6 +38,7 @@ from pga_core.sample._person import (
     ZONE5_PER_HYDRATION_L,
     ZONE5_WINDOW_DAYS,
 )
+from pga_core.words import signed
 
 REPO = Path(__file__).resolve().parents[3]
 L2 = 1e-3  # the linear and logistic goal models' default penalty
@@ -433,8 +433,8 @@ def test_lever_sentences_speak_per_week_for_behaviours_and_per_round_step_otherw
 
 
 def test_signed_numbers_use_a_real_minus_and_say_n_a_when_missing():
-    assert personal_gradient.signed(-0.01234) == "−0.012"
-    assert personal_gradient.signed(None) == "n/a"
+    assert signed(-0.01234) == "−0.012"
+    assert signed(None) == "n/a"
 
 
 # --- validation -----------------------------------------------------------------------------------

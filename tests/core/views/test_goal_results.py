@@ -11,7 +11,7 @@ import pytest
 from sklearn.metrics import log_loss, r2_score
 
 from pga_core.data import DailyData, Variable
-from pga_core.goals import GoalTree, fit_tree, leverage, signed
+from pga_core.goals import GoalTree, fit_tree, leverage
 from pga_core.sample import generate_person
 from pga_core.views import (
     add_input,
@@ -26,6 +26,7 @@ from pga_core.views import (
     score_text,
     weights_display,
 )
+from pga_core.words import signed
 
 N_BOOT = 20
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pga_core.goals import GoalTree, fit_tree, leverage, signed, what_if
+from pga_core.goals import GoalTree, fit_tree, leverage, what_if
 from pga_core.sample import generate_person
 from pga_core.views import (
     BEHAVIOUR_STEP,
@@ -24,6 +24,7 @@ from pga_core.views import (
     what_if_sliders,
     what_if_table,
 )
+from pga_core.words import signed
 
 
 @pytest.fixture(scope="module")
