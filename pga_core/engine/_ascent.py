@@ -305,9 +305,11 @@ class _Ascent:
         self.converged |= active & (exhausted | self._gap_small())
         refresh = accept & ~self.converged
         if callable(self.precondition) and refresh.any():
-            self.P = np.where(
-                refresh[:, None, None], self._precondition_at(self.x), self._expand(self.P)
-            )
+            fresh, kept = self._precondition_at(self.x), self._expand(self.P)
+            # A callable preconditioner has given arrays since the first iterate.
+            assert fresh is not None
+            assert kept is not None
+            self.P = np.where(refresh[:, None, None], fresh, kept)
             self.converged |= active & self._gap_small()
 
     def _momentum_point(
