@@ -178,7 +178,7 @@ def _closer_look(
         return None
     _keep("behaviours_selected", choices, views.default_behaviour(iv))
     behaviour = st.selectbox(
-        "Behaviour", choices, format_func=iv.labels().get, key="behaviours_selected"
+        "Behaviour", choices, format_func=iv.labels().__getitem__, key="behaviours_selected"
     )
     st.caption(
         f"{escape_markdown(daily.registry[outcome].label)} {lag_words(lag)}: how often "

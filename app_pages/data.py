@@ -120,7 +120,7 @@ def _import_log() -> None:
     st.dataframe(views.import_log_table(log), hide_index=True)
     options = views.removal_options(log)
     choice = st.selectbox(
-        "Import to remove", list(options), format_func=options.get, key="data_remove_choice"
+        "Import to remove", list(options), format_func=options.__getitem__, key="data_remove_choice"
     )
     if st.button("Remove this import…", key="data_remove_ask"):
         st.session_state.data_remove_pending = choice

@@ -3,13 +3,14 @@ weights, climb and predictions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from dashboard import fits, session
 from pga_core import views
-from pga_core.goals import GoalTree
+from pga_core.goals import GoalTree, NodeFit, TreeFit
 from pga_core.views import MODEL_CHOICES, TRANSFORM_CHOICES, escape_markdown
 
 _DEFAULT = ""  # the load choice that stands for the default tree
@@ -65,7 +66,13 @@ def _sync_goal_fields() -> None:
     st.session_state.goals_json = views.document_text(_document())
 
 
-def _apply(edit, *args: Any, select: str | None = None, done: str = "", **kwargs: Any) -> None:
+def _apply(
+    edit: Callable[..., dict[str, Any]],
+    *args: Any,
+    select: str | None = None,
+    done: str = "",
+    **kwargs: Any,
+) -> None:
     """Apply an edit to the document; keep its error message instead when it is refused."""
     try:
         st.session_state.goals_document = edit(_document(), *args, **kwargs)
@@ -241,7 +248,7 @@ def _tree_section(check: views.TreeCheck, shown: fits.KeptFit | None) -> None:
     st.dataframe(check.table, hide_index=True, key="goals_check_table")
 
 
-def _editor(active) -> None:
+def _editor(active: views.ActiveData) -> None:
     """Change the selected goal, its inputs and sub-goals, or the whole tree as JSON."""
     document = _document()
     columns = views.column_choices(active.daily)
@@ -265,7 +272,7 @@ def _editor(active) -> None:
     model.selectbox(
         "Model",
         list(MODEL_CHOICES),
-        format_func=MODEL_CHOICES.get,
+        format_func=MODEL_CHOICES.__getitem__,
         key="goals_goal_model",
         on_change=_on_model,
     )
@@ -278,12 +285,14 @@ def _editor(active) -> None:
     add, remove = st.columns(2)
     with add:
         st.markdown("**Add an input**")
-        st.selectbox("Column", list(columns), format_func=columns.get, key="goals_new_input_column")
+        st.selectbox(
+            "Column", list(columns), format_func=columns.__getitem__, key="goals_new_input_column"
+        )
         how, days = st.columns([2, 1])
         how.selectbox(
             "Taken as",
             list(TRANSFORM_CHOICES),
-            format_func=TRANSFORM_CHOICES.get,
+            format_func=TRANSFORM_CHOICES.__getitem__,
             key="goals_new_input_transform",
         )
         days.number_input(
@@ -299,9 +308,9 @@ def _editor(active) -> None:
     with sub:
         st.markdown("**Add a sub-goal** (a model of one of this goal's inputs)")
         st.text_input("Name of the sub-goal", key="goals_new_goal_name")
-        st.selectbox("It predicts", list(columns), format_func=columns.get,
+        st.selectbox("It predicts", list(columns), format_func=columns.__getitem__,
                      key="goals_new_goal_target")  # fmt: skip
-        st.selectbox("From (first input)", list(columns), format_func=columns.get,
+        st.selectbox("From (first input)", list(columns), format_func=columns.__getitem__,
                      key="goals_new_goal_input")  # fmt: skip
         st.button("Add sub-goal", key="goals_add_goal", on_click=_on_add_goal)
     with drop:
@@ -323,7 +332,7 @@ def _editor(active) -> None:
         st.button("Apply JSON", key="goals_apply_json", on_click=_on_apply_json)
 
 
-def _fit_section(active, check: views.TreeCheck) -> None:
+def _fit_section(active: views.ActiveData, check: views.TreeCheck) -> None:
     """The Fit button with its progress bar."""
     st.header("Fit")
     st.caption(
@@ -384,7 +393,7 @@ def _results(kept: fits.KeptFit | None) -> None:
             _goal_results(fit, node_fit, position)
 
 
-def _goal_results(fit, node_fit, position: int) -> None:
+def _goal_results(fit: TreeFit, node_fit: NodeFit, position: int) -> None:
     """One goal's results; ``position`` (its tab's) keeps its widgets' keys apart."""
     label = fit.variables.get(node_fit.target, {}).get("label", node_fit.target)
     score = views.score_summary(node_fit, label)

@@ -3,6 +3,7 @@ sliders whose effect goes up the tree goal by goal."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import fits, session
@@ -19,7 +20,7 @@ def _control_key(name: str) -> str:
     return f"gradient_you_control_{name}"
 
 
-def _fit_default(active) -> None:
+def _fit_default(active: views.ActiveData) -> None:
     """No fit yet: offer to fit the default tree here."""
     whose = "the sample person" if active.is_sample else "your data"
     st.info(
@@ -36,7 +37,7 @@ def _fit_default(active) -> None:
     )
 
 
-def _levers(fit: TreeFit, name: str):
+def _levers(fit: TreeFit, name: str) -> pd.DataFrame:
     """The ranked levers, with the person's own choice of what they control."""
     defaults = leverage(fit)
     key = _control_key(name)
@@ -71,7 +72,7 @@ def _levers(fit: TreeFit, name: str):
         "Levers you control (yes/no behaviours and habits are marked at first; change it to "
         "suit your life)",
         list(defaults["input"]),
-        format_func=labels.get,
+        format_func=labels.__getitem__,
         key=key,
         persist_state="session",
     )
@@ -86,7 +87,7 @@ def _levers(fit: TreeFit, name: str):
     return levers
 
 
-def _what_if(fit: TreeFit, levers) -> None:
+def _what_if(fit: TreeFit, levers: pd.DataFrame) -> None:
     """Sliders for the levers the person controls, and the change at every goal."""
     st.header("What if")
     sliders = views.what_if_sliders(levers)
@@ -150,7 +151,7 @@ session.sample_banner(active)
 
 available = fits.names(active)
 chosen = views.choose_fit(available, st.session_state.fits_last_name)
-if len(available) > 1:  # each visit starts at the tree fitted last
+if chosen is not None and len(available) > 1:  # each visit starts at the tree fitted last
     chosen = st.selectbox(
         "Goal tree", available, index=available.index(chosen), key="gradient_tree"
     )
@@ -158,6 +159,7 @@ if chosen is None:
     _fit_default(active)
 else:
     kept = fits.find(active, chosen)
+    assert kept is not None  # chosen is one of the names with a fit
     st.caption(escape_markdown(f"Goal tree {chosen!r}: {views.fit_headline(kept.fit)}"))
     fits.say_if_stale(kept)
     if kept.fit.root is None:

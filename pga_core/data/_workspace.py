@@ -261,7 +261,7 @@ class Workspace:
         sources: Iterable[Source],
         *,
         imported_at: datetime | None = None,
-        progress: Callable[[float, str], None] | None = None,
+        progress: Callable[[float, str], object] | None = None,
     ) -> ImportSummary:
         """Read exports (paths, folders, zips, ``(name, bytes)`` uploads) and import them.
 
@@ -286,7 +286,7 @@ class Workspace:
         results: Sequence[ReadResult],
         *,
         imported_at: datetime | None = None,
-        progress: Callable[[float, str], None] | None = None,
+        progress: Callable[[float, str], object] | None = None,
     ) -> ImportSummary:
         """Record what readers produced, in one transaction.
 

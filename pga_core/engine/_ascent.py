@@ -21,13 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["AscentResult", "DivergenceError", "check_gradient", "gradient_ascent"]
 
-Objective = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
+#: ``fun(x) -> (value, gradient)``: a float for one problem ``x`` (d,), arrays for a batch.
+Objective = Callable[[NDArray[np.float64]], tuple[float | NDArray[np.float64], NDArray[np.float64]]]
+#: An objective on a batch (B, d) only: values (B,) and gradients (B, d).
+_BatchObjective = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
 Preconditioner = NDArray[np.float64] | Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
 #: Armijo constant for Newton-type steps, and the fraction of the model increase that an
@@ -174,10 +178,10 @@ def check_gradient(
     return np.asarray(analytic, dtype=np.float64), numeric
 
 
-def _batched(fun: Objective, single: bool) -> Objective:
+def _batched(fun: Objective, single: bool) -> _BatchObjective:
     """Wrap ``fun`` so that it always takes (B, d) and returns (B,), (B, d)."""
     if not single:
-        return fun
+        return cast(_BatchObjective, fun)  # on a batch it returns arrays
 
     def wrapped(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         value, grad = fun(x[0])
@@ -191,7 +195,7 @@ class _Ascent:
 
     def __init__(
         self,
-        fun: Objective,
+        fun: _BatchObjective,
         x0: NDArray[np.float64],
         precondition: Preconditioner | None,
         step: float | None,
@@ -305,9 +309,11 @@ class _Ascent:
         self.converged |= active & (exhausted | self._gap_small())
         refresh = accept & ~self.converged
         if callable(self.precondition) and refresh.any():
-            self.P = np.where(
-                refresh[:, None, None], self._precondition_at(self.x), self._expand(self.P)
-            )
+            fresh, kept = self._precondition_at(self.x), self._expand(self.P)
+            # A callable preconditioner has given arrays since the first iterate.
+            assert fresh is not None
+            assert kept is not None
+            self.P = np.where(refresh[:, None, None], fresh, kept)
             self.converged |= active & self._gap_small()
 
     def _momentum_point(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from abc import abstractmethod
 from numbers import Integral, Real
-from typing import ClassVar
+from typing import ClassVar, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -84,7 +84,7 @@ class _GoalModel(BaseEstimator):
 
     # -- shared flow -----------------------------------------------------------------------------
 
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         Parameters
@@ -103,8 +103,9 @@ class _GoalModel(BaseEstimator):
         theta = result.x[0]
         self._set_params_from(theta, X, y_fit, weights)
         self.theta_ = theta
-        self.n_iter_ = int(result.n_iter[0])
-        self.converged_ = bool(result.converged[0])
+        # A batch result (here of one problem): its fields are arrays (B,), not scalars.
+        self.n_iter_ = int(np.asarray(result.n_iter)[0])
+        self.converged_ = bool(np.asarray(result.converged)[0])
         self.objective_history_ = result.history[0, : self.n_iter_ + 1].copy()
         if not self.converged_:
             warnings.warn(
@@ -177,7 +178,8 @@ class _TwoClasses:
         return positive
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
+        # A mixin: the estimator after it in the MRO has the tags, which mypy cannot see here.
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
         tags.classifier_tags.multi_class = False
         return tags
 
@@ -423,10 +425,10 @@ class _Perceptron(_GoalModel):
         best = int(np.argmax(result.value))
         return AscentResult(
             result.x[best : best + 1],
-            result.value[best : best + 1],
-            result.grad_norm[best : best + 1],
-            result.n_iter[best : best + 1],
-            result.converged[best : best + 1],
+            np.asarray(result.value)[best : best + 1],
+            np.asarray(result.grad_norm)[best : best + 1],
+            np.asarray(result.n_iter)[best : best + 1],
+            np.asarray(result.converged)[best : best + 1],
             result.history[best : best + 1],
         )
 

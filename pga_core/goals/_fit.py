@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import expit, logit
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
@@ -71,7 +71,9 @@ _ESTIMATORS = {
 }
 
 
-def _make_estimator(model: str, classify: bool, l2: float | None, random_state: int | None):
+def _make_estimator(
+    model: str, classify: bool, l2: float | None, random_state: int | None
+) -> BaseEstimator:
     """A fresh goal model; a linear model on a yes/no target is a linear probability model."""
     estimator = _ESTIMATORS[model, classify]()
     if model == "perceptron":
@@ -508,7 +510,8 @@ def json_number(value: Any) -> float | None:
 def _numbers(values: Array) -> list:
     """A (nested) list of JSON-safe floats."""
     array = np.asarray(values, dtype=np.float64)
-    return np.where(np.isfinite(array), array, None).tolist()
+    # None is a valid object cell, though numpy's stubs only take arrays and numbers here.
+    return np.where(np.isfinite(array), array, None).tolist()  # type: ignore[call-overload]
 
 
 def _array(values: Any) -> Array:

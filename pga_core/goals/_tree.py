@@ -48,7 +48,8 @@ __all__ = [
     "fit_tree",
 ]
 
-Progress = Callable[[float, str], None]
+#: Told how far the fit is; what it returns is ignored (a progress bar's update may be passed).
+Progress = Callable[[float, str], object]
 
 #: The models a node can use.
 MODELS: tuple[str, ...] = ("linear", "logistic", "perceptron")

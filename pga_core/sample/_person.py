@@ -780,11 +780,11 @@ def _journal(
     notes[np.flatnonzero(answered)[len(np.flatnonzero(answered)) // 3]] = NOTES[0]
     offset = (behaviour_day - first_day).dt.days.to_numpy()
     rows, positions = [], []
-    for position, question in enumerate(questions):
+    for question_position, question in enumerate(questions):
         asked = answered & (offset >= question.first_day)
         asked &= rng.random(len(cycles)) >= QUESTION_SKIPPED_CHANCE
         rows.append(np.flatnonzero(asked))
-        positions.append(np.full(len(rows[-1]), position))
+        positions.append(np.full(len(rows[-1]), question_position))
     row, position = np.concatenate(rows), np.concatenate(positions)
     order = np.lexsort((position, row))  # cycle by cycle (oldest first), questions in order
     row, position = row[order], position[order]

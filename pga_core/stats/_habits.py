@@ -128,7 +128,7 @@ def habit_effects(
     inputs = inputs[: len(calendar) - lag]
     later = outcome_values[lag:]
     groups = [names] if joint else [[name] for name in names]
-    rows = []
+    rows: list[dict[str, object]] = []
     for group in groups:
         columns = [names.index(name) for name in group]
         rng_key = "+".join(group)

@@ -57,6 +57,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -433,7 +434,8 @@ def _impact_row(
     ratio_scale = bool(np.nanmin(daily.table[outcome].to_numpy()) >= 0)
     yes_stretches, no_stretches = days.stretches()
     enough = min(n_yes, n_no) >= min_days
-    row: dict[str, object] = {
+    # One table row of mixed cells, some read back as numbers below.
+    row: dict[str, Any] = {
         "behaviour": name,
         "label": daily.registry[name].label,
         "outcome": outcome,

@@ -6,11 +6,13 @@ only as data values — never in a title, where a renderer might read them as Ma
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import altair as alt
 import pandas as pd
 
 from pga_core.data import parse_feature
-from pga_core.goals import GoalTree, TreeFit
+from pga_core.goals import GoalNode, GoalTree, TreeFit
 from pga_core.views._behaviours import (
     BUILT_IN,
     HABIT_CLEAR_HIGHER,
@@ -114,9 +116,9 @@ def goal_tree_layout(tree: GoalTree | TreeFit) -> tuple[pd.DataFrame, pd.DataFra
         node_fit = fit.fits[goal]
         return float(node_fit.weight_sd[node_fit.inputs.index(expression)])
 
-    def place(node, level: int) -> float:
+    def place(node: GoalNode, level: int) -> float:
         """Place a goal's inputs (sub-goals recursively) and then the goal; returns its row."""
-        own_edges = []
+        own_edges: list[dict[str, Any]] = []
         for expression in node.inputs:
             column = parse_feature(expression).name
             child = node.child_for(column)
@@ -174,16 +176,17 @@ def goal_tree_chart(tree: GoalTree | TreeFit) -> alt.LayerChart:
         tooltip=["label:N", "detail:N", "verdict:N"],
     )  # fmt: skip
     # goal names sit on the edges: a white outline under the text keeps them readable
+    layers: tuple[tuple[str, Literal["bold", "normal"], int, dict[str, Any]], ...] = (
+        ("goal", "bold", -11, {"stroke": "white", "strokeWidth": 4}),
+        ("goal", "bold", -11, {}),
+        ("input", "normal", 0, {}),
+    )
     halo, goal_labels, input_labels = (
         alt.Chart(nodes)
         .transform_filter(alt.datum.kind == kind)
         .mark_text(align="left", dx=9, dy=dy, fontSize=12, fontWeight=weight, **outline)
         .encode(x=x, y=y, text="label:N")
-        for kind, weight, dy, outline in (
-            ("goal", "bold", -11, {"stroke": "white", "strokeWidth": 4}),
-            ("goal", "bold", -11, {}),
-            ("input", "normal", 0, {}),
-        )
+        for kind, weight, dy, outline in layers
     )
     return (rule + points + halo + goal_labels + input_labels).properties(
         width=LEVEL_WIDTH * levels, height=max(MIN_HEIGHT, LEAF_HEIGHT * leaves), title="Goal tree"

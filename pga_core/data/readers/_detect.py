@@ -45,8 +45,9 @@ FORMAT_NAMES: dict[str, str] = {
     "oura": "Oura",
     "csv": "Daily CSV",
 }
-#: Told how far a long job is: ``progress(fraction, message)`` with a fraction from 0 to 1.
-Progress = Callable[[float, str], None]
+#: Told how far a long job is: ``progress(fraction, message)`` with a fraction from 0 to 1. What
+#: it returns is ignored, so a progress bar's own update method can be passed as it is.
+Progress = Callable[[float, str], object]
 #: How many skipped files a warning names before saying "and N more".
 MAX_SKIPPED_NAMED = 5
 #: Errors that reading a damaged or unusual zip member can raise.

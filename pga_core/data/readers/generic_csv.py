@@ -28,7 +28,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from pga_core.data._daily import DailyData, Variable, merge_daily, slugify
+from pga_core.data._daily import DailyData, Kind, Variable, merge_daily, slugify
 from pga_core.data.readers._files import (
     CsvRows,
     ExportFile,
@@ -437,7 +437,7 @@ def _numeric_variable(slug: str, header: str) -> Variable:
     unit = unit_match.group(1).strip() if unit_match else ""
     if not re.search(r"[^\W\d_]|%|°", unit):  # "(1-5)" is a scale, not a unit
         unit = ""
-    kind = "metric" if slug.startswith(MEASUREMENT_PREFIXES) else "habit"
+    kind: Kind = "metric" if slug.startswith(MEASUREMENT_PREFIXES) else "habit"
     return Variable(slug, header, unit, kind, FORMAT, None, (), "mean")
 
 

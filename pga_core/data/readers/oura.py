@@ -578,7 +578,7 @@ def _tags(tables: list[_Table]) -> tuple[dict[str, pd.Series], dict[str, Variabl
         frame = table.frame
         start_column = next((c for c in ("start_day", "day", "start_time") if c in frame), None)
         table.require("tag_type_code", start_column or "start_day")
-        start = table.dates(start_column)
+        start = table.dates(start_column or "start_day")
         end = table.dates("end_day") if "end_day" in frame.columns else start
         custom = frame["custom_tag_name"] if "custom_tag_name" in frame.columns else ""
         labels = [
