@@ -12,11 +12,10 @@ product looks for are known exactly:
 - VO₂ max raises recovery and lowers resting heart rate; sleep raises recovery and the previous
   day's strain lowers it.
 
-:func:`generate_person` simulates (pure numpy/pandas, no file I/O); :func:`write_sample` writes
-the WHOOP CSVs, the Apple Health ``export.xml`` and a habit spreadsheet, plus their zips (it lives
-in :mod:`pga_core.sample` and is re-exported here, as is ``APPLE_EXPORT_HEADER``; the
-headers, record types and time zones both use are in :mod:`pga_core.sample`).
-``data/README.md`` states the planted truth in plain words.
+:func:`generate_person` simulates (pure numpy/pandas, no file I/O); ``_exports``'
+:func:`~pga_core.sample.write_sample` writes the WHOOP CSVs, the Apple Health ``export.xml`` and a
+habit spreadsheet, plus their zips; the headers, record types and time zones both use are in
+``_formats``. ``data/README.md`` states the planted truth in plain words.
 """
 
 from __future__ import annotations
@@ -780,11 +779,11 @@ def _journal(
     notes[np.flatnonzero(answered)[len(np.flatnonzero(answered)) // 3]] = NOTES[0]
     offset = (behaviour_day - first_day).dt.days.to_numpy()
     rows, positions = [], []
-    for position, question in enumerate(questions):
+    for number, question in enumerate(questions):
         asked = answered & (offset >= question.first_day)
         asked &= rng.random(len(cycles)) >= QUESTION_SKIPPED_CHANCE
         rows.append(np.flatnonzero(asked))
-        positions.append(np.full(len(rows[-1]), position))
+        positions.append(np.full(len(rows[-1]), number))
     row, position = np.concatenate(rows), np.concatenate(positions)
     order = np.lexsort((position, row))  # cycle by cycle (oldest first), questions in order
     row, position = row[order], position[order]
