@@ -31,7 +31,7 @@ from pga_core.sample._formats import (
     utc_offset_minutes,
 )
 
-if TYPE_CHECKING:  # only read here; pga_core.sample imports this module to re-export it
+if TYPE_CHECKING:  # annotations only: writing the files needs nothing of the simulation
     from pga_core.sample._person import SamplePerson
 
 __all__ = [

@@ -1,10 +1,9 @@
 """The shape of the sample person's exports: file headers, record types and local time.
 
-Facts that the simulation (:mod:`pga_core.sample`) and the writers of the exports
-(:mod:`pga_core.sample`) share: the WHOOP CSV headers and the habit spreadsheet's
-columns, the Apple Health record and workout types with their units, and the local time every
-timestamp is written in — the person lives on US Eastern time and travels twice a year — with
-each format's way of writing a UTC offset.
+Facts that the simulation (``_person``) and the writers of the exports (``_exports``) share:
+the WHOOP CSV headers and the habit spreadsheet's columns, the Apple Health record and workout
+types with their units, and the local time every timestamp is written in — the person lives on
+US Eastern time and travels twice a year — with each format's way of writing a UTC offset.
 """
 
 from __future__ import annotations

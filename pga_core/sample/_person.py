@@ -12,11 +12,10 @@ product looks for are known exactly:
 - VO₂ max raises recovery and lowers resting heart rate; sleep raises recovery and the previous
   day's strain lowers it.
 
-:func:`generate_person` simulates (pure numpy/pandas, no file I/O); :func:`write_sample` writes
-the WHOOP CSVs, the Apple Health ``export.xml`` and a habit spreadsheet, plus their zips (it lives
-in :mod:`pga_core.sample` and is re-exported here, as is ``APPLE_EXPORT_HEADER``; the
-headers, record types and time zones both use are in :mod:`pga_core.sample`).
-``data/README.md`` states the planted truth in plain words.
+:func:`generate_person` simulates (pure numpy/pandas, no file I/O); ``_exports``'
+:func:`~pga_core.sample.write_sample` writes the WHOOP CSVs, the Apple Health ``export.xml`` and a
+habit spreadsheet, plus their zips; the headers, record types and time zones both use are in
+``_formats``. ``data/README.md`` states the planted truth in plain words.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Protocol
 from pga_core.data._daily import DailyData
 from pga_core.data.readers._files import ExportFile
 
-__all__ = ["ReadResult", "Reader"]
+__all__ = ["ReadResult"]
 
 
 class Reader(Protocol):

@@ -10,17 +10,20 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from pga_core.data._daily import SOURCE_PRIORITY, DailyData, merge_daily
 from pga_core.data.readers import apple_health, generic_csv, oura, whoop
 from pga_core.data.readers._base import Reader, ReadResult
-from pga_core.data.readers._files import ExportFile, collect_files, head_text, looks_binary
+from pga_core.data.readers._files import (
+    ExportFile,
+    Source,
+    collect_files,
+    head_text,
+    looks_binary,
+)
 
 __all__ = [
-    "FORMAT_DESCRIPTIONS",
     "FORMAT_NAMES",
-    "READERS",
     "Progress",
     "detect_format",
     "read_exports",
@@ -70,7 +73,7 @@ def detect_format(file: ExportFile) -> str:
 
 
 def read_sources(
-    sources: Iterable[str | Path | tuple[str, bytes]], *, progress: Progress | None = None
+    sources: Iterable[Source], *, progress: Progress | None = None
 ) -> list[ReadResult]:
     """Read everything handed over, one result per format found.
 
@@ -132,7 +135,7 @@ def read_sources(
     return results
 
 
-def read_exports(sources: Iterable[str | Path | tuple[str, bytes]]) -> DailyData:
+def read_exports(sources: Iterable[Source]) -> DailyData:
     """Read exports of any supported format into one day table.
 
     Parameters

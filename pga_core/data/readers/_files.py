@@ -2,8 +2,14 @@
 
 Zips are read in place (never unpacked to disk) and checked first: member names that point
 outside the archive and members that decompress suspiciously far (zip bombs) are refused.
-A file's bytes become text (:func:`read_text`: UTF-8, UTF-16 or Windows-1252, never binary) and
-CSV text becomes rows of strings numbered as a person counts them (:func:`read_csv_rows`).
+This is also the one text and CSV layer every CSV reader goes through:
+
+- a file's bytes become text (:func:`read_text`: UTF-8, UTF-16 or Windows-1252, never binary,
+  never larger than a CSV export can be);
+- CSV text becomes rows of strings numbered as a person counts them (:func:`read_csv_rows`), with
+  the separator its header row uses (:func:`sniff_separator`); :func:`read_csv_file` does all three;
+- a file's first bytes give its first rows for recognising its format (:func:`head_rows`);
+- a header cell becomes a key for lenient matching (:func:`header_key`).
 """
 
 from __future__ import annotations
@@ -11,9 +17,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import threading
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -21,17 +29,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "CsvRows",
-    "ExportFile",
-    "collect_files",
-    "decode_text",
-    "head_text",
-    "looks_binary",
-    "read_csv_rows",
-    "read_text",
-    "sniff_separator",
-]
+__all__ = ["ExportFile", "Source", "collect_files"]
 
 #: A member that expands more than this many times over, and to more than
 #: ``ZIP_BOMB_MIN_BYTES``, is treated as a zip bomb. Real exports compress 5–30×.
@@ -54,6 +52,10 @@ MAX_COLUMNS = 2000
 BINARY_CONTROL_SHARE = 0.01
 #: Separators a CSV may use, in order of preference when the header row has as many of each.
 SEPARATORS = (",", ";", "\t")
+#: The header row, for sniffing its separator: the first line that is not empty.
+_FIRST_LINE = re.compile(r"[^\r\n]+")
+#: The words of a header cell once accents are folded to ASCII and letters made lower case.
+_HEADER_WORD = re.compile(r"[a-z0-9]+")
 _CONTROL_BYTES = bytes([*range(9), 11, 12, *range(14, 32), 127])
 _OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
@@ -236,6 +238,32 @@ def head_text(file: ExportFile, head: bytes) -> str | None:
     return text.lstrip("\ufeff")
 
 
+def head_rows(file: ExportFile, head: bytes, *, max_rows: int = 1) -> list[list[str]]:
+    """The first non-blank CSV rows among a file's first bytes (for recognising its format).
+
+    Parameters
+    ----------
+    file : the file (its size tells whether ``head`` holds all of it).
+    head : the file's first bytes.
+    max_rows : how many rows to return at most, the header row included.
+
+    Returns
+    -------
+    list of rows, each a list of cells, split by the separator the first row uses; empty when
+    ``head`` holds no complete line of text (see :func:`head_text`) or its quoting is broken.
+    """
+    text = head_text(file, head)
+    if text is None:
+        return []
+    lines = [line for line in text.splitlines() if line.strip()][:max_rows]
+    if not lines:
+        return []
+    try:
+        return list(csv.reader(lines, delimiter=sniff_separator(lines[0])))
+    except csv.Error:
+        return []
+
+
 def decode_text(name: str, data: bytes) -> tuple[str, list[str]]:
     """Decode a text file's bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252.
 
@@ -337,6 +365,26 @@ def sniff_separator(header_line: str) -> str:
     return SEPARATORS[int(np.argmax(counts))]
 
 
+def header_key(header: str, *, ignore: Collection[str] = (), joiner: str = "_") -> str:
+    """A header cell as a key for lenient matching: its words, folded to lower-case ASCII.
+
+    Accents become plain letters (``Pontuação`` → ``pontuacao``); case, spaces, punctuation,
+    brackets, symbols such as ``%`` and ``°`` and a stray byte-order mark do not count. So
+    ``" Temperature Deviation (°C) "`` is ``temperature_deviation_c`` and ``recovery_score_%``
+    is ``recovery_score``.
+
+    Parameters
+    ----------
+    header : the header cell as written.
+    ignore : words left out (a reader's unit words, so ``Max HR (bpm)`` matches ``max_hr``).
+    joiner : put between the words; ``""`` also matches ``SleepPerformance`` to
+        ``Sleep performance``.
+    """
+    ascii_text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode("ascii")
+    words = _HEADER_WORD.findall(ascii_text.lower())
+    return joiner.join(word for word in words if word not in ignore)
+
+
 @dataclass(frozen=True)
 class CsvRows:
     """A CSV file split into its header and data rows, every value a string.
@@ -348,10 +396,12 @@ class CsvRows:
         columns ``0 … n_columns-1``;
         index: each row's number as a person counts rows in the file (the header is row 1).
         Blank rows are left out.
+    sep : the separator the rows were split by (``,`` ``;`` or tab).
     """
 
     header: list[str]
     cells: pd.DataFrame
+    sep: str
 
 
 def read_csv_rows(name: str, text: str, *, sep: str = ",", allow_empty: bool = False) -> CsvRows:
@@ -381,7 +431,32 @@ def read_csv_rows(name: str, text: str, *, sep: str = ",", allow_empty: bool = F
     header, cells = split if split is not None else _split_exact(name, text, sep)
     if cells.empty and not allow_empty:
         raise ValueError(f"{name}: no data rows, only the header; expected one row per day")
-    return CsvRows(header=header, cells=cells)
+    return CsvRows(header=header, cells=cells, sep=sep)
+
+
+def read_csv_file(file: ExportFile, *, allow_empty: bool = False) -> tuple[CsvRows, list[str]]:
+    """Read a CSV file into rows: :func:`read_text`, then :func:`read_csv_rows` with the separator
+    its header row uses (:func:`sniff_separator`).
+
+    Parameters
+    ----------
+    file : the file.
+    allow_empty : accept a file that has only a header row (its ``cells`` are then empty).
+
+    Returns
+    -------
+    rows : the header and the data rows.
+    warnings : notes on how the file was decoded (see :func:`decode_text`).
+
+    Raises
+    ------
+    ValueError
+        As :func:`read_text` and :func:`read_csv_rows`, naming the file (and the row).
+    """
+    text, warnings = read_text(file)
+    first_line = _FIRST_LINE.search(text)
+    sep = sniff_separator(first_line.group() if first_line else "")
+    return read_csv_rows(file.name, text, sep=sep, allow_empty=allow_empty), warnings
 
 
 def _split_regular(text: str, sep: str) -> tuple[list[str], pd.DataFrame] | None:

@@ -62,15 +62,7 @@ import pandas as pd
 from pga_core.data._daily import DailyData, Variable, merge_daily
 from pga_core.data.readers._files import ExportFile
 
-__all__ = [
-    "CHUNK_BYTES",
-    "FORMAT",
-    "SLEEP_SESSION_GAP_H",
-    "SLEEP_SOURCE_MIN_SHARE",
-    "claims",
-    "read",
-    "read_export",
-]
+__all__ = ["FORMAT", "VARIABLES", "claims", "read", "read_export"]
 
 FORMAT = "apple_health"
 

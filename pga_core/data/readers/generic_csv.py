@@ -21,7 +21,6 @@ Rules (see the README's "Data formats" section):
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import replace
 
@@ -29,20 +28,14 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import DailyData, Kind, Variable, merge_daily, slugify
-from pga_core.data.readers._files import (
-    CsvRows,
-    ExportFile,
-    head_text,
-    read_csv_rows,
-    read_text,
-    sniff_separator,
-)
+from pga_core.data.readers._files import CsvRows, ExportFile, head_rows, header_key, read_csv_file
 
-__all__ = ["DATE_COLUMN_NAMES", "FORMAT", "claims", "read", "read_file"]
+__all__ = ["FORMAT", "claims", "read"]
 
 FORMAT = "csv"
 
-#: Column names (slugified) taken to hold the day, in several languages.
+#: Column names (as :func:`~pga_core.data.readers._files.header_key` gives them) taken to hold
+#: the day, in several languages.
 DATE_COLUMN_NAMES = frozenset(
     {
         "date",
@@ -118,17 +111,10 @@ def claims(file: ExportFile, head: bytes) -> bool:
     or else any column whose first values are all plain dates (no times of day). A header alone
     with a date-named column is claimed too, so that it is reported as having no data rows.
     """
-    text = head_text(file, head)
-    if text is None:
+    rows = head_rows(file, head, max_rows=CLAIM_ROWS + 1)
+    if not rows:
         return False
-    lines = [line for line in text.splitlines() if line.strip()][: CLAIM_ROWS + 1]
-    if not lines:
-        return False
-    sep = sniff_separator(lines[0])
-    try:
-        header, *body = csv.reader(lines, delimiter=sep)
-    except csv.Error:
-        return False
+    header, *body = rows
     body = [row for row in body if len(row) == len(header)]
     if len(header) < MIN_COLUMNS:
         return False
@@ -147,11 +133,8 @@ def _is_date(cell: str) -> bool:
 
 
 def _is_date_name(header: str) -> bool:
-    try:
-        slug = slugify(header)
-    except ValueError:
-        return False
-    return slug in DATE_COLUMN_NAMES or slug.startswith("date_")
+    key = header_key(header)
+    return key in DATE_COLUMN_NAMES or key.startswith("date_")
 
 
 def read(files: list[ExportFile]) -> DailyData:
@@ -173,7 +156,7 @@ def read(files: list[ExportFile]) -> DailyData:
         Naming the file, row and column: no date column, ambiguous or invalid dates, duplicate
         dates, text in a numeric column, an encoding or layout problem.
     """
-    parts = [read_file(file) for file in files]
+    parts = [_read_file(file) for file in files]
     if len(parts) == 1:
         return parts[0]
     # Name each part's source after its file so disagreements say which files differ.
@@ -194,11 +177,9 @@ def _with_source(variable: Variable, source: str) -> Variable:
     return replace(variable, source=source)
 
 
-def read_file(file: ExportFile) -> DailyData:
+def _read_file(file: ExportFile) -> DailyData:
     """Read one daily CSV log (see :func:`read`)."""
-    text, warnings = read_text(file)
-    sep = sniff_separator(text.split("\n", 1)[0])
-    rows = read_csv_rows(file.name, text, sep=sep)
+    rows, warnings = read_csv_file(file)
     headers = [h.strip() for h in rows.header]
     date_position = _date_column(file.name, rows, headers)
     days, date_note = _parse_dates(file.name, rows, headers[date_position], date_position)
@@ -206,7 +187,7 @@ def read_file(file: ExportFile) -> DailyData:
     values = rows.cells.drop(columns=date_position).apply(lambda c: c.str.strip())
     _check_dates(file.name, days, values)
     filled = values.ne("") & ~values.apply(lambda c: c.str.lower().isin(MISSING_TOKENS))
-    decimal_comma = sep != "," and bool(
+    decimal_comma = rows.sep != "," and bool(
         values.apply(lambda c: c.str.match(_DECIMAL_COMMA).any()).any()
     )
     taken = {_date_slug(headers[date_position]): headers[date_position]}

@@ -12,9 +12,10 @@ Files
   ``enhancedtag``. The JSON ``contributors`` cells are 1–100 sub-scores that make up the score
   itself (circular with it) and are not read.
 
-Headers are matched leniently (case, spacing, punctuation); the warnings say which columns were
-recognised and which were not used. These formats are described in public code, not checked in
-real files: recognise what is there, and say so.
+Headers are matched leniently (case, spacing, punctuation, accents); the warnings say which
+columns were recognised and which were not used. These formats are described in public code, not
+checked in real files: recognise what is there, and say so. Files are read through the readers'
+one text and CSV layer (encodings, separators, size limits, rows that do not fit the header).
 
 Which day a value describes
 ---------------------------
@@ -43,8 +44,6 @@ contrast.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
@@ -52,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, merge_daily, slugify
-from pga_core.data.readers._files import ExportFile
+from pga_core.data.readers._files import ExportFile, head_rows, header_key, read_csv_file
 
 __all__ = ["FORMAT", "claims", "read"]
 
@@ -63,7 +62,6 @@ SECONDS_PER_MINUTE = 60.0
 MAX_TAG_SPAN_DAYS = 31
 #: Legacy rows date the night by the evening it began (Oura's v1 ``summary_date``).
 LEGACY_DEFAULT_NIGHT_SHIFT = 1
-_HEAD_LINE_BYTES = 4096
 _DATE_PREFIX = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 _APP_DATA_NAME = re.compile(
     r"^(dailyreadiness|dailysleep|dailyactivity|sleepmodel|workout|enhancedtag)"
@@ -117,7 +115,8 @@ NIGHT_VARIABLES = frozenset(
 )  # fmt: skip
 
 _S = 1 / SECONDS_PER_MINUTE  # seconds → minutes
-#: Legacy trends header (normalised) → (variable, factor).
+#: Legacy trends header (as :func:`~pga_core.data.readers._files.header_key` gives it) →
+#: (variable, factor).
 LEGACY_COLUMNS: dict[str, tuple[str, float]] = {
     "sleep_score": ("sleep_score", 1.0),
     "total_sleep_time": ("asleep_min", _S),
@@ -180,8 +179,9 @@ _REQUIRED: dict[str, tuple[frozenset[str], ...]] = {
         frozenset({"tag_type_code", "start_time"}),
     ),
 }
-_LEGACY_MIN_KNOWN = 2
-_UNUSED_COLUMNS = {"id", "contributors", "timestamp"}
+#: A CSV whose first column is ``date`` is a legacy trends file when it has this many known
+#: columns (a person's own daily log may well have ``steps``).
+LEGACY_MIN_KNOWN = 2
 
 
 def claims(file: ExportFile, head: bytes) -> bool:
@@ -189,14 +189,13 @@ def claims(file: ExportFile, head: bytes) -> bool:
     name = file.basename.lower()
     if not name.endswith(".csv"):
         return False
-    try:
-        header = [_key(h) for h in _header(head)]
-    except (csv.Error, UnicodeDecodeError):
-        return False
+    rows = head_rows(file, head)
+    header = [header_key(cell) for cell in rows[0]] if rows else []
     kind = _app_data_kind(name)
     if kind is not None:
         return any(required <= set(header) for required in _REQUIRED[kind])
-    return bool(header) and header[0] == "date" and len(set(header) & set(LEGACY_COLUMNS)) >= 2
+    known = set(header) & set(LEGACY_COLUMNS)
+    return bool(header) and header[0] == "date" and len(known) >= LEGACY_MIN_KNOWN
 
 
 def read(files: list[ExportFile]) -> DailyData:
@@ -238,9 +237,12 @@ class _Table:
     """One CSV as text cells, with normalised column names and its notes."""
 
     file: ExportFile
-    frame: pd.DataFrame  # str cells, "" when empty; columns are normalised keys
+    #: str cells, "" when empty; columns are header keys; index: row numbers as counted in the file
+    frame: pd.DataFrame
     notes: list[str]
-    delimiter: str = ","
+    delimiter: str
+    #: How the file was decoded (warnings that already name the file).
+    decoding: list[str]
 
     def require(self, *columns: str) -> None:
         missing = [c for c in columns if c not in self.frame.columns]
@@ -260,10 +262,9 @@ class _Table:
         )
         bad = values.isna() & text.ne("") & ~text.isin(["None", "null", "nan", "NaN"])
         if bad.any():
-            first = int(np.flatnonzero(bad.to_numpy())[0]) + 2
             self.notes.append(
                 f"column {column!r}: {int(bad.sum())} cell(s) are not numbers (first on row "
-                f"{first}); left empty"
+                f"{bad.idxmax()}); left empty"
             )
         return values.astype(float)
 
@@ -274,56 +275,30 @@ class _Table:
         parsed = pd.to_datetime(found, format="%Y-%m-%d", errors="coerce")
         bad = parsed.isna() & text.ne("")
         if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
+            row = bad.idxmax()
             raise ValueError(
-                f"{self.file.name}: row {row + 2}, column {column!r}: expected a date like "
-                f"2024-03-01, got {text.iloc[row]!r}"
+                f"{self.file.name}: row {row}, column {column!r}: expected a date like "
+                f"2024-03-01, got {text[row]!r}"
             )
         return parsed
 
 
 def _read_table(file: ExportFile) -> _Table:
     """Read a CSV with its own delimiter into text cells; duplicate headers keep the first."""
-    with file.open() as stream:
-        data = stream.read()
-    text = data.decode("utf-8-sig", errors="replace")
-    delimiter = _delimiter(text.split("\n", 1)[0])
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
-        raise ValueError(f"{file.name}: the file is empty; expected a header row")
-    header = [_key(h) for h in rows[0]]
+    rows, decoding = read_csv_file(file, allow_empty=True)
     notes: list[str] = []
     seen: dict[str, int] = {}
-    for i, key in enumerate(header):
+    for position, cell in enumerate(rows.header):
+        key = header_key(cell)
         if key in seen and key:
             notes.append(
-                f"header {rows[0][i].strip()!r} appears twice (columns {seen[key] + 1} and "
-                f"{i + 1}); the first is used"
+                f"header {cell.strip()!r} appears twice (columns {seen[key] + 1} and "
+                f"{position + 1}); the first is used"
             )
-        seen.setdefault(key, i)
-    width = len(header)
-    body = [(r + [""] * width)[:width] for r in rows[1:]]
-    columns = {key: [r[i] for r in body] for key, i in seen.items() if key}
-    frame = pd.DataFrame(columns, dtype=str) if body else pd.DataFrame(columns=list(columns))
-    return _Table(file, frame.fillna("").astype(str), notes, delimiter)
-
-
-def _header(head: bytes) -> list[str]:
-    line = head[:_HEAD_LINE_BYTES].decode("utf-8-sig").splitlines()[:1]
-    if not line:
-        return []
-    return next(csv.reader([line[0]], delimiter=_delimiter(line[0])), [])
-
-
-def _delimiter(line: str) -> str:
-    """``;``, tab or ``,``: whichever separates more fields in the header line."""
-    return max((";", "\t", ","), key=lambda d: (line.count(d), d == ","))
-
-
-def _key(header: str) -> str:
-    """Header → lenient key: ``Temperature Deviation (°C) `` → ``temperature_deviation_c``."""
-    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_")
+        seen.setdefault(key, position)
+    columns = {position: key for key, position in seen.items() if key}
+    frame = rows.cells[list(columns)].rename(columns=columns)
+    return _Table(file, frame, notes, rows.sep, decoding)
 
 
 def _app_data_kind(basename: str) -> str | None:
@@ -355,7 +330,7 @@ def _read_legacy(file: ExportFile) -> DailyData:
         columns[name] = _by_day(table.numbers(key) * factor, day)
     notes = table.notes + ([shift_note] if shift_note else [])
     notes.insert(0, _recognised(table, used, columns))
-    return _daily(columns, notes, file.name)
+    return _daily(columns, notes, file.name, decoding=table.decoding)
 
 
 def _night_shift(table: _Table, dates: pd.Series, end_column: str, default: int) -> tuple[int, str]:
@@ -415,13 +390,18 @@ def _daily(
     notes: list[str],
     name: str,
     registry: dict[str, Variable] | None = None,
+    decoding: list[str] | None = None,
 ) -> DailyData:
-    """The daily table of the columns that hold any value, notes prefixed with ``name``."""
+    """The daily table of the columns that hold any value, notes prefixed with ``name``.
+
+    ``decoding`` notes (how files were decoded) name their file already and come first.
+    """
     columns = {k: v for k, v in columns.items() if v.notna().any()}
     table = pd.DataFrame(columns) if columns else pd.DataFrame(index=pd.DatetimeIndex([]))
     table.index = pd.DatetimeIndex(table.index, name="date")
     known = {**VARIABLES, **(registry or {})}
-    return DailyData(table, {c: known[c] for c in table.columns}, [f"{name}: {n}" for n in notes])
+    warnings = [*(decoding or []), *(f"{name}: {n}" for n in notes)]
+    return DailyData(table, {c: known[c] for c in table.columns}, warnings)
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,7 +452,8 @@ def _read_app_data(by_kind: dict[str, list[ExportFile]]) -> DailyData:
     for table in (t for group in tables.values() for t in group):
         notes.extend(f"{table.file.basename}: {note}" for note in table.notes)
     name = _common_folder([f for files in by_kind.values() for f in files])
-    return _daily(columns, notes, name, registry)
+    decoding = [note for group in tables.values() for table in group for note in table.decoding]
+    return _daily(columns, notes, name, registry, decoding)
 
 
 def _common_folder(files: list[ExportFile]) -> str:
@@ -576,9 +557,11 @@ def _tags(tables: list[_Table]) -> tuple[dict[str, pd.Series], dict[str, Variabl
     rows = []
     for table in tables:
         frame = table.frame
-        start_column = next((c for c in ("start_day", "day", "start_time") if c in frame), None)
-        table.require("tag_type_code", start_column or "start_day")
-        start = table.dates(start_column or "start_day")
+        start_column = next(
+            (c for c in ("start_day", "day", "start_time") if c in frame), "start_day"
+        )
+        table.require("tag_type_code", start_column)
+        start = table.dates(start_column)
         end = table.dates("end_day") if "end_day" in frame.columns else start
         custom = frame["custom_tag_name"] if "custom_tag_name" in frame.columns else ""
         labels = [

@@ -22,9 +22,6 @@ snake_case re-saves), not by their names.
 
 from __future__ import annotations
 
-import csv
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,14 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, slugify
-from pga_core.data.readers._files import (
-    CsvRows,
-    ExportFile,
-    head_text,
-    read_csv_rows,
-    read_text,
-    sniff_separator,
-)
+from pga_core.data.readers._files import CsvRows, ExportFile, head_rows, header_key, read_csv_file
 
 __all__ = ["FORMAT", "REGISTRY", "claims", "read"]
 
@@ -278,9 +268,7 @@ _KINDS = (CYCLES, SLEEPS, WORKOUTS, JOURNAL)
 
 def _header_key(header: str) -> str:
     """A header reduced to its words without units: ``Max HR (bpm)`` and ``max_hr`` → ``maxhr``."""
-    text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return "".join(w for w in words if w not in _UNIT_WORDS)
+    return header_key(header, ignore=_UNIT_WORDS, joiner="")
 
 
 def _identify(header: list[str]) -> _FileKind | None:
@@ -309,20 +297,8 @@ def claims(file: ExportFile, head: bytes) -> bool:
     file : the file (its size tells whether ``head`` holds the whole header row).
     head : the file's first bytes.
     """
-    header = _head_header(file, head)
-    return header is not None and _identify(header) is not None
-
-
-def _head_header(file: ExportFile, head: bytes) -> list[str] | None:
-    """The header row's cells from a file's first bytes, or None when they hold no text row."""
-    text = head_text(file, head)
-    if text is None:
-        return None
-    line = text.split("\n", 1)[0].strip("\r")
-    try:
-        return next(csv.reader([line], delimiter=sniff_separator(line)), None)
-    except csv.Error:
-        return None
+    rows = head_rows(file, head)
+    return bool(rows) and _identify(rows[0]) is not None
 
 
 @dataclass
@@ -377,11 +353,8 @@ def read(files: list[ExportFile]) -> DailyData:
 
 def _read_file(file: ExportFile, warnings: list[str]) -> _Table | None:
     """Parse one file into a typed table (None when it has a header but no rows)."""
-    text, notes = read_text(file)
+    rows, notes = read_csv_file(file, allow_empty=True)
     warnings.extend(notes)
-    first_line = text.split("\n", 1)[0]
-    sep = sniff_separator(first_line)
-    rows = read_csv_rows(file.name, text, sep=sep, allow_empty=True)
     kind = _identify(rows.header)
     if kind is None:
         raise ValueError(
@@ -391,7 +364,7 @@ def _read_file(file: ExportFile, warnings: list[str]) -> _Table | None:
     columns = _match_header(file.name, kind, rows.header, warnings)
     if rows.cells.empty:
         return None
-    frame = _parse_columns(file.name, rows, columns, kind, decimal_comma=sep != ",")
+    frame = _parse_columns(file.name, rows, columns, kind, decimal_comma=rows.sep != ",")
     _check_duplicates(file.name, kind, frame, columns)
     return _Table(file.name, kind, frame)
 

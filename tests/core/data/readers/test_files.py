@@ -1,4 +1,4 @@
-"""ExportFile and collect_files: paths, folders, zips and uploads; text decoding; CSV rows."""
+"""ExportFile and collect_files: paths, folders, zips and uploads; the one text and CSV layer."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pga_core.data.readers import (
-    ExportFile,
-    collect_files,
+from pga_core.data import slugify
+from pga_core.data.readers import ExportFile, collect_files
+from pga_core.data.readers import _files as files
+from pga_core.data.readers._files import (
     decode_text,
+    head_rows,
+    header_key,
     looks_binary,
+    read_csv_file,
     read_csv_rows,
     read_text,
     sniff_separator,
 )
-from pga_core.data.readers import _files as files
 
 CSV = b"date,mood\n2024-03-04,3\n2024-03-05,4\n"
 
@@ -250,3 +253,87 @@ def test_a_zip_is_opened_once_for_all_its_members(monkeypatch: pytest.MonkeyPatc
     heads = [member.head() for member in members]
     assert heads == [b"<gpx/>"] * 50
     assert len(opened) == 2  # once to list the members, once to read them
+
+
+def test_read_csv_file_sniffs_the_separator_of_the_header_row_and_keeps_decoding_notes() -> None:
+    data = "\r\n\r\nDatum;Gewicht (kg);Notiz\r\n04.03.2024;81,5;müde, aber gut\r\n".encode("cp1252")
+    rows, warnings = read_csv_file(_file(data, "waage.csv"))
+    assert rows.sep == ";"
+    assert rows.header == ["Datum", "Gewicht (kg)", "Notiz"]
+    assert rows.cells.loc[4].tolist() == ["04.03.2024", "81,5", "müde, aber gut"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("waage.csv: not UTF-8")
+
+
+def test_read_csv_file_refuses_what_read_text_and_read_csv_rows_refuse() -> None:
+    with pytest.raises(ValueError, match=r"^e\.csv: the file is empty$"):
+        read_csv_file(_file(b"\n \n", "e.csv"))
+    with pytest.raises(ValueError, match=r"h\.csv: no data rows, only the header"):
+        read_csv_file(_file(b"a,b\n", "h.csv"))
+    rows, _ = read_csv_file(_file(b"a\tb\n", "h.csv"), allow_empty=True)
+    assert (rows.header, rows.sep, rows.cells.empty) == (["a", "b"], "\t", True)
+    with pytest.raises(ValueError, match=r"x\.csv: row 3 has 3 values but the header has 2"):
+        read_csv_file(_file(b"a;b\n1;2\n3;4;5\n", "x.csv"))
+
+
+# --- the first rows, for recognising a format ------------------------------------------------
+
+
+def test_head_rows_are_the_first_non_blank_rows_split_by_their_separator() -> None:
+    data = b"\n\ndate;mood;note\n2024-03-04;3;ok\n\n2024-03-05;4;fine\n2024-03-06;2;meh\n"
+    assert head_rows(_file(data), data) == [["date", "mood", "note"]]
+    assert head_rows(_file(data), data, max_rows=3) == [
+        ["date", "mood", "note"],
+        ["2024-03-04", "3", "ok"],
+        ["2024-03-05", "4", "fine"],
+    ]
+    utf16 = "Datum\tStimmung\n04.03.2024\t3\n".encode("utf-16")
+    rows = head_rows(_file(utf16), utf16, max_rows=2)
+    assert rows == [["Datum", "Stimmung"], ["04.03.2024", "3"]]
+
+
+def test_head_rows_are_empty_for_what_holds_no_complete_text_line() -> None:
+    assert head_rows(_file(b""), b"") == []
+    assert head_rows(_file(b" \n\n"), b" \n\n") == []
+    assert head_rows(_file(b"\x00\x01\x02abc"), b"\x00\x01\x02abc") == []
+    whole = b"a,b,c" * 100
+    # Only the first bytes are at hand and they end inside the first line.
+    assert head_rows(_file(whole + b"\n"), whole[:100]) == []
+    # A cell longer than the csv module's field limit is no table header.
+    wide = b'"' + b"x" * 200_000 + b'"\n'
+    assert head_rows(_file(wide), wide) == []
+
+
+# --- header keys -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        (" Temperature Deviation (°C) ", "temperature_deviation_c"),
+        ("\ufeffdate", "date"),
+        ("Total Bedtime ", "total_bedtime"),
+        ("recovery_score_%", "recovery_score"),
+        ("Pontuação de recuperação %", "pontuacao_de_recuperacao"),
+        ("Deep (SWS) duration (min)", "deep_sws_duration_min"),
+        ("🍷", ""),
+    ],
+)
+def test_header_keys_ignore_case_spacing_punctuation_accents_and_bom(header: str, key: str) -> None:
+    assert header_key(header) == key
+
+
+def test_header_keys_can_leave_out_unit_words_and_join_words_without_a_separator() -> None:
+    units = {"bpm", "min"}
+    keys = {header_key(h, ignore=units, joiner="") for h in ("Max HR (bpm)", "max_hr", "MaxHR")}
+    assert keys == {"maxhr"}
+    assert header_key("Sleep need (min)", ignore=units) == "sleep_need"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Have any alcoholic drinks? ", "Stimmung (Ø 1–5)", "Café au lait", "HR Zone 5 %", "a__b--c"],
+)
+def test_a_header_key_is_the_column_name_a_header_becomes(header: str) -> None:
+    # Both fold a header the same way; a name only adds a prefix when it starts with a digit.
+    assert header_key(header) == slugify(header)

@@ -410,3 +410,55 @@ def test_date_range_files_of_one_kind_are_combined() -> None:
     )
     # The later export's row wins on the day both cover.
     assert daily.table["sleep_score"].tolist() == [70.0, 73.0, 75.0]
+
+
+# ----------------------------------------------------------------------------------------------
+# The shared text and CSV layer
+
+
+def test_utf16_and_windows_1252_files_read_like_utf8() -> None:
+    utf8 = oura.read(files_of(("trends.csv", LEGACY)))
+    text = LEGACY.lstrip("\ufeff")
+    utf16 = oura.read(files_of(("trends.csv", text.encode("utf-16"))))
+    pd.testing.assert_frame_equal(utf16.table, utf8.table)
+    assert claimed(files_of(("trends.csv", text.encode("utf-16")))) == ["trends.csv"]
+    latin = oura.read(files_of(("trends.csv", text.encode("cp1252"))))
+    pd.testing.assert_frame_equal(latin.table, utf8.table)
+    decoding = [w for w in latin.warnings if "not UTF-8" in w]
+    assert len(decoding) == 1
+    assert decoding[0].startswith("trends.csv: not UTF-8")  # the file named once
+
+
+def test_rows_are_numbered_as_a_person_counts_them() -> None:
+    text = "date,Sleep Score,Steps\n\n2024-03-01,80,9000\n2024-03-02,82,lots\n"
+    daily = oura.read(files_of(("trends.csv", text)))
+    assert any("1 cell(s) are not numbers (first on row 4)" in w for w in daily.warnings)
+    bad_date = "id;day;score\n\nx1;2024-01-30;70\nx2;soon;72\n"
+    with pytest.raises(ValueError, match=r"dailysleep\.csv: row 4, column 'day': expected a date"):
+        oura.read(files_of(("dailysleep.csv", bad_date)))
+
+
+def test_a_row_with_too_many_or_too_few_values_is_refused() -> None:
+    shifted = "id;day;score\nx1;2024-01-30;70\nx2;2024-01-31;72;73\n"
+    with pytest.raises(ValueError, match=r"dailysleep\.csv: row 3 has 4 values but the header"):
+        oura.read(files_of(("dailysleep.csv", shifted)))
+    cut = "date,Sleep Score,Steps\n2024-03-01,80,9000\n2024-03-02,82"
+    with pytest.raises(ValueError, match=r"trends\.csv: row 3 \(the last\) has 2 of the 3 values"):
+        oura.read(files_of(("trends.csv", cut)))
+
+
+def test_files_that_cannot_be_a_csv_export_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"^dailysleep\.csv: the file is empty$"):
+        oura.read(files_of(("dailysleep.csv", " \n\n")))
+    wide = "day;score;" + ";".join(f"c{i}" for i in range(2000)) + "\n"
+    with pytest.raises(ValueError, match=r"dailysleep\.csv: the header row has 2,002 columns"):
+        oura.read(files_of(("dailysleep.csv", wide)))
+    with pytest.raises(ValueError, match=r"dailysleep\.csv: holds binary data"):
+        oura.read(files_of(("dailysleep.csv", b"day;score\n\x00\x01\x02\x03")))
+
+
+def test_headers_match_whatever_their_case_accents_or_spacing() -> None:
+    text = "\ufeffDATE , sleep  score ,Stéps\n2024-03-01,80,9000\n"
+    daily = oura.read(files_of(("trends.csv", text)))
+    assert daily.table.loc["2024-03-02", "sleep_score"] == 80
+    assert daily.table.loc["2024-03-01", "steps"] == 9000
