@@ -42,7 +42,7 @@ def _levers(fit: TreeFit, name: str):
     key = _control_key(name)
     st.session_state.setdefault(key, views.controlled(defaults))
     overrides = views.controllable_overrides(defaults, st.session_state[key])
-    levers = leverage(fit, controllable=overrides)
+    levers = views.levers_in_words(leverage(fit, controllable=overrides), fit)
 
     st.header("Levers")
     st.caption(

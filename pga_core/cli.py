@@ -24,7 +24,7 @@ from pga_core.stats import (
     behaviour_impact,
     impact_records,
 )
-from pga_core.views import N_BOOT, outcome_choices, read_document
+from pga_core.views import N_BOOT, fit_json, levers_in_words, outcome_choices, read_document
 from pga_core.words import lag_words
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
@@ -190,9 +190,10 @@ def _run_fit(args: argparse.Namespace) -> int:
     if workspace is not None:
         name = Path(args.goals).stem
         workspace.save_goals(name, tree.to_json())
-        workspace.save_fit(name, result.to_json())
+        workspace.save_fit(name, fit_json(result))
     if args.json:
-        print(json.dumps(result.to_json(include_state=False), ensure_ascii=False, allow_nan=False))
+        document = fit_json(result, include_state=False)
+        print(json.dumps(document, ensure_ascii=False, allow_nan=False))
         return 0
     for line in _fit_report(result, daily):
         print(line)
@@ -224,7 +225,7 @@ def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
         lines.extend(["", *_node_report(fit)])
     if result.problems:
         lines.extend(["", "not fitted:", *(f"  {p.message}" for p in result.problems)])
-    levers = leverage(result)
+    levers = levers_in_words(leverage(result), result)
     root = result.tree.root
     lines.append("")
     if levers.empty:

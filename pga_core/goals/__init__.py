@@ -1,8 +1,9 @@
 """Goal trees: nested goal models, fitted by our gradient ascent, and the personal gradient.
 
-- ``_tree``: :class:`GoalTree` / :class:`GoalNode` as written, validation and :func:`fit_tree`.
+- ``_tree``: :class:`GoalTree` / :class:`GoalNode` as written, validation, :func:`fit_tree` and
+  the fitted tree (:class:`TreeFit`, whose :class:`FittedGoal` holds its fitted sub-goals).
 - ``_fit``: one fitted goal (:class:`NodeFit`): weights, bootstrap intervals, walk-forward score.
-- ``_gradient``: :func:`leverage` (the chain rule through the tree) and :func:`what_if`.
+- ``_gradient``: :func:`leverage` (the chain rule through the fitted tree) and :func:`what_if`.
 """
 
 from pga_core.goals._fit import (
@@ -19,6 +20,7 @@ from pga_core.goals._gradient import (
 )
 from pga_core.goals._tree import (
     MODELS,
+    FittedGoal,
     GoalNode,
     GoalTree,
     Problem,
@@ -31,6 +33,7 @@ __all__ = [
     "MODELS",
     "N_SPLITS",
     "PERCEPTRON_L2",
+    "FittedGoal",
     "GoalNode",
     "GoalTree",
     "NodeFit",
