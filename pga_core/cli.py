@@ -16,7 +16,7 @@ import pandas as pd
 
 from pga_core.data import DailyData, Workspace
 from pga_core.data.readers import read_exports
-from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage
+from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage, read_tree
 from pga_core.sample import generate_person, write_sample
 from pga_core.stats import (
     DISCOVERY_Q,
@@ -24,7 +24,7 @@ from pga_core.stats import (
     behaviour_impact,
     impact_records,
 )
-from pga_core.views import N_BOOT, fit_json, levers_in_words, outcome_choices, read_document
+from pga_core.views import N_BOOT, fit_json, levers_in_words, outcome_choices
 from pga_core.words import lag_words
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
@@ -210,7 +210,7 @@ def _read_goals(path: Path) -> GoalTree:
         raise ValueError(f"{path}: no such goal file") from error
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: cannot be read as a text file ({error})") from error
-    return GoalTree.from_json(read_document(text, where=str(path)))
+    return read_tree(text, where=str(path))
 
 
 def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:

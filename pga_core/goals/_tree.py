@@ -22,15 +22,19 @@ The JSON form of a tree is one object per node::
      "model": "linear", "l2": 0.001, "controllable": {"resting_hr": false}, "children": [...]}
 
 ``model`` is ``linear`` (default), ``logistic`` (default when the target is a yes/no behaviour)
-or ``perceptron``; ``l2``, ``controllable`` and ``children`` are optional.
+or ``perceptron``; ``l2``, ``controllable`` and ``children`` are optional. :func:`read_tree`
+reads it from text, :func:`tree_text` writes it, and :func:`default_tree` is the tree every person
+starts from (``data/goals.json``).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,17 +45,23 @@ from pga_core.engine import block_bootstrap_counts
 from pga_core.goals._fit import NodeFit, fit_node, json_number
 
 __all__ = [
+    "DEFAULT_GOALS_FILE",
     "MODELS",
     "FittedGoal",
     "GoalNode",
     "GoalTree",
     "Problem",
     "TreeFit",
+    "default_tree",
     "fit_tree",
+    "read_tree",
+    "tree_text",
 ]
 
 Progress = Callable[[float, str], None]
 
+#: The tree every person starts from.
+DEFAULT_GOALS_FILE = Path(__file__).resolve().parents[2] / "data" / "goals.json"
 #: The models a node can use.
 MODELS: tuple[str, ...] = ("linear", "logistic", "perceptron")
 #: A node needs at least this many complete days, and at least ROWS_PER_INPUT per input.
@@ -266,9 +276,11 @@ class GoalTree:
         names = ", ".join(n.name for n in self.root.walk())
         raise ValueError(f"no goal named {name!r} in the tree (goals: {names})")
 
-    def parent_of(self, name: str) -> GoalNode | None:
-        """The node whose child is called ``name`` (None for the root)."""
-        return next((n for n in self.root.walk() if any(c.name == name for c in n.children)), None)
+    def parent_of(self, goal: str | GoalNode) -> GoalNode | None:
+        """The goal of which ``goal`` is a sub-goal (None for the root): a node of the tree
+        itself, not a namesake, or the first goal of that name."""
+        node = self.node(goal) if isinstance(goal, str) else goal
+        return next((n for n in self.root.walk() if any(c is node for c in n.children)), None)
 
     def validate(self, daily: DailyData) -> list[Problem]:
         """Every reason a node cannot be fitted on ``daily``; an empty list means all can.
@@ -379,10 +391,10 @@ class GoalTree:
 
     def _ancestors(self, node: GoalNode) -> list[GoalNode]:
         chain = []
-        parent = self.parent_of(node.name)
+        parent = self.parent_of(node)
         while parent is not None and parent not in chain:
             chain.append(parent)
-            parent = self.parent_of(parent.name)
+            parent = self.parent_of(parent)
         return chain
 
 
@@ -459,6 +471,53 @@ def _too_few_rows(node: GoalNode, data: pd.DataFrame, n_rows: int, needed: int) 
         f"value on {int(has_target.sum())} days{why}",
         node.target,
     )
+
+
+# --- reading and writing a tree ----------------------------------------------------------------
+def read_tree(text: str, where: str = "goal tree") -> GoalTree:
+    """A goal tree from its JSON text (one object: the top goal).
+
+    Parameters
+    ----------
+    text : the JSON text.
+    where : what the text is, for messages (a file name, ``the JSON``).
+
+    Raises
+    ------
+    ValueError
+        Not JSON (naming the line and column) or not a goal tree (naming the goal and field).
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{where}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from error
+    try:
+        return GoalTree.from_json(document)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}" if where != "goal tree" else str(error)) from error
+
+
+def tree_text(tree: GoalTree) -> str:
+    """The tree as indented JSON text (what :func:`read_tree` reads back)."""
+    return json.dumps(tree.to_json(), indent=2, ensure_ascii=False)
+
+
+def default_tree(path: str | Path = DEFAULT_GOALS_FILE) -> GoalTree:
+    """The tree every person starts from (:data:`DEFAULT_GOALS_FILE`).
+
+    Raises
+    ------
+    ValueError
+        The file is missing or not a goal tree (naming the file).
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"{file}: the default goal tree cannot be read ({error})") from error
+    return read_tree(text, where=str(file))
 
 
 # --- the fitted tree ----------------------------------------------------------------------------

@@ -132,10 +132,9 @@ def fitted_imports(document: dict[str, Any]) -> tuple[int, ...] | None:
     return tuple(int(i) for i in data["imports"])
 
 
-def fit_matches(tree_fit: TreeFit, document: dict[str, Any]) -> bool:
-    """Whether ``tree_fit`` is a fit of the tree ``document`` as it is now (not an older
-    version of it)."""
-    return tree_fit.tree.to_json() == GoalTree.from_json(document).to_json()
+def fit_matches(tree_fit: TreeFit, tree: GoalTree) -> bool:
+    """Whether ``tree_fit`` is a fit of ``tree`` as it is now (not an older version of it)."""
+    return tree_fit.tree.to_json() == tree.to_json()
 
 
 def choose_fit(names: Sequence[str], preferred: str | None = None) -> str | None:

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from pga_core.data import DailyData, Variable
-from pga_core.goals import FittedGoal, GoalTree, NodeFit, TreeFit, fit_tree, leverage, what_if
+from pga_core.goals import (
+    DEFAULT_GOALS_FILE,
+    FittedGoal,
+    GoalTree,
+    NodeFit,
+    TreeFit,
+    default_tree,
+    fit_tree,
+    leverage,
+    read_tree,
+    tree_text,
+    what_if,
+)
 from pga_core.sample import generate_person
 from tests.core.goals.trees import REPO, calendar, node
 
@@ -234,6 +247,34 @@ def test_the_default_tree_round_trips_and_fits_the_sample_person(short_person):
     assert tree.to_json() == document
     assert tree.validate(short_person.daily) == []
     assert [n.name for n in tree.nodes] == ["Overall health", "VO₂ max", "Zone-5 time"]
+
+
+def test_the_default_tree_is_data_goals_json_and_reads_back_from_its_text():
+    document = json.loads((REPO / "data" / "goals.json").read_text(encoding="utf-8"))
+    assert DEFAULT_GOALS_FILE == REPO / "data" / "goals.json"
+    tree = default_tree()
+    assert tree.to_json() == document
+    assert [n.name for n in tree.nodes] == ["Overall health", "VO₂ max", "Zone-5 time"]
+    assert read_tree(tree_text(tree)).to_json() == document
+
+
+def test_a_missing_default_file_is_named(tmp_path):
+    with pytest.raises(ValueError, match=r"nowhere\.json: the default goal tree cannot be read"):
+        default_tree(tmp_path / "nowhere.json")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"name": "H",\n "target": }', "the JSON: not valid JSON (line 2, column 12"),
+    ('{"name": "H", "target": "x"}',
+     "the JSON: goal tree: node 'H': the field 'inputs' is missing"),
+    ('[1, 2]', "the JSON: goal tree: expected an object, got list"),
+])  # fmt: skip
+def test_reading_a_tree_names_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        read_tree(text, where="the JSON")
+    if "not valid JSON" not in message:  # without a name, the tree's own words
+        with pytest.raises(ValueError, match=f"^{re.escape(message.removeprefix('the JSON: '))}"):
+            read_tree(text)
 
 
 @pytest.mark.parametrize(("document", "message"), [

@@ -11,12 +11,11 @@ import pytest
 from sklearn.metrics import log_loss, r2_score
 
 from pga_core.data import DailyData, Variable
-from pga_core.goals import GoalTree, TreeFit, fit_tree, leverage, what_if
+from pga_core.goals import GoalTree, TreeFit, default_tree, fit_tree, leverage, what_if
 from pga_core.sample import generate_person
 from pga_core.views import (
     add_input,
     choose_fit,
-    default_document,
     fit_document,
     fit_from_document,
     fit_headline,
@@ -40,7 +39,7 @@ def person():
 
 @pytest.fixture(scope="module")
 def fit(person):
-    return fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=N_BOOT)
+    return fit_tree(default_tree(), person.daily, n_boot=N_BOOT)
 
 
 def noise_daily(days: int, seed: int, *, yes_no: bool = False) -> DailyData:
@@ -122,9 +121,9 @@ def test_a_fit_without_its_state_cannot_be_shown(fit):
 
 
 def test_a_fit_matches_its_tree_until_the_tree_is_edited(fit):
-    document = default_document()
-    assert fit_matches(fit, document)
-    assert not fit_matches(fit, add_input(document, "VO₂ max", "steps"))
+    tree = default_tree()
+    assert fit_matches(fit, tree)
+    assert not fit_matches(fit, add_input(tree, "VO₂ max", "steps"))
 
 
 @pytest.mark.parametrize(("names", "preferred", "chosen"), [

@@ -10,14 +10,13 @@ import pandas as pd
 import pytest
 
 from pga_core.data import DailyData
-from pga_core.goals import GoalTree, fit_tree, leverage, what_if
+from pga_core.goals import GoalTree, default_tree, fit_tree, leverage, what_if
 from pga_core.sample import generate_person
 from pga_core.views import (
     BEHAVIOUR_STEP,
     SLIDER_STEPS,
     controllable_overrides,
     controlled,
-    default_document,
     level_text,
     lever_lines,
     levers_in_words,
@@ -37,7 +36,7 @@ def person():
 
 @pytest.fixture(scope="module")
 def fit(person):
-    return fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=20)
+    return fit_tree(default_tree(), person.daily, n_boot=20)
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +217,7 @@ def test_the_levers_table_shows_each_lever_with_its_interval(levers):
 
 def test_with_a_sub_goal_unfitted_every_slider_moves_the_top_goal_and_none_is_cut_off():
     person = generate_person(200, seed=19)  # VO₂ max and Zone-5 time cannot be fitted
-    fit = fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=5)
+    fit = fit_tree(default_tree(), person.daily, n_boot=5)
     levers = leverage(fit)
     everything = leverage(fit, controllable=controllable_overrides(levers, levers["input"]))
     sliders = what_if_sliders(everything)
@@ -270,7 +269,7 @@ def test_signed_numbers_use_a_real_minus_and_say_n_a_when_missing():
 
 def test_a_lever_standing_in_for_an_unfitted_goal_says_why_in_its_note_and_sentence():
     person = generate_person(200, seed=19)  # too few VO₂ max days; lactate tests never vary
-    fit = fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=20)
+    fit = fit_tree(default_tree(), person.daily, n_boot=20)
     (vo2_problem,) = [p for p in fit.problems if p.node == "VO₂ max"]
     levers = levers_in_words(leverage(fit), fit).set_index("input")
     vo2 = levers.loc["vo2_max"]
