@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import fits, session
 from pga_core import views
-from pga_core.goals import GoalTree, NodeFit, TreeFit
+from pga_core.goals import GoalTree, NodeFit, TreeFit, default_tree, read_tree, tree_text
 from pga_core.views import MODEL_CHOICES, TRANSFORM_CHOICES, escape_markdown
 
 _DEFAULT = ""  # the load choice that stands for the default tree
@@ -18,18 +18,27 @@ _MAX_DAYS = 3650
 
 
 @st.cache_data(show_spinner=False)
-def _default_document() -> dict[str, Any]:
-    return views.default_document()
+def _default_tree() -> GoalTree:
+    return default_tree()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _check(document_json: str, data_key: tuple, _document: dict, _active: Any) -> views.TreeCheck:
+def _check(tree_json: str, data_key: tuple, _tree: GoalTree, _active: Any) -> views.TreeCheck:
     """The tree's check, cached per tree and data (the data by its key, not its contents)."""
-    return views.check_tree(_document, _active.daily)
+    return views.check_tree(_tree, _active.daily)
 
 
-def _document() -> dict[str, Any]:
-    return st.session_state.goals_document
+def _tree() -> GoalTree:
+    return st.session_state.goals_tree
+
+
+def _saved_tree(name: str) -> GoalTree:
+    """The tree saved in the workspace as ``name``; ValueError naming it when it is not a tree."""
+    document = session.workspace().load_goals(name)
+    try:
+        return GoalTree.from_json(document)
+    except ValueError as error:
+        raise ValueError(f"saved tree {name!r}: {error}") from error
 
 
 def _selected() -> str:
@@ -56,26 +65,26 @@ def _message(where: str) -> None:
 
 def _sync_goal_fields() -> None:
     """Show the selected goal's name, target and model in their widgets."""
-    names = views.goal_names(_document())
+    names = [node.name for node in _tree().nodes]
     if st.session_state.get("goals_edit_goal") not in names:
         st.session_state.goals_edit_goal = names[0]
-    node = views.goal_node(_document(), _selected())
-    st.session_state.goals_goal_name = node["name"]
-    st.session_state.goals_goal_target = node["target"]
-    st.session_state.goals_goal_model = node.get("model", views.AUTOMATIC)
-    st.session_state.goals_json = views.document_text(_document())
+    node = _tree().node(_selected())
+    st.session_state.goals_goal_name = node.name
+    st.session_state.goals_goal_target = node.target
+    st.session_state.goals_goal_model = node.model or views.AUTOMATIC
+    st.session_state.goals_json = tree_text(_tree())
 
 
 def _apply(
-    edit: Callable[..., dict[str, Any]],
+    edit: Callable[..., GoalTree],
     *args: Any,
     select: str | None = None,
     done: str = "",
     **kwargs: Any,
 ) -> None:
-    """Apply an edit to the document; keep its error message instead when it is refused."""
+    """Apply an edit to the tree; keep its error message instead when it is refused."""
     try:
-        st.session_state.goals_document = edit(_document(), *args, **kwargs)
+        st.session_state.goals_tree = edit(_tree(), *args, **kwargs)
     except ValueError as error:
         _say("error", str(error))
     else:
@@ -91,20 +100,16 @@ def _on_load() -> None:
     choice = st.session_state.goals_load_choice
     try:
         if choice == _DEFAULT:
-            document, name = _default_document(), views.DEFAULT_TREE_NAME
+            tree, name = _default_tree(), views.DEFAULT_TREE_NAME
         else:
-            document = views.read_document(
-                views.document_text(session.workspace().load_goals(choice)),
-                where=f"saved tree {choice!r}",
-            )
-            name = choice
+            tree, name = _saved_tree(choice), choice
     except ValueError as error:
         _say("error", str(error), "tree")
         return
-    st.session_state.goals_document = document
+    st.session_state.goals_tree = tree
     st.session_state.goals_name = name
     st.session_state.goals_save_name = name
-    st.session_state.goals_edit_goal = document["name"]
+    st.session_state.goals_edit_goal = tree.root.name
     _say("success", f"Loaded {'the default tree' if choice == _DEFAULT else repr(name)}.", "tree")
     _sync_goal_fields()
 
@@ -115,7 +120,7 @@ def _on_save() -> None:
         _say("error", "Give the tree a name to save it under.", "tree")
         return
     try:
-        session.workspace().save_goals(name, _document())
+        session.workspace().save_goals(name, _tree().to_json())
     except ValueError as error:
         _say("error", str(error), "tree")
         return
@@ -188,11 +193,11 @@ def _on_remove_goal() -> None:
 
 def _on_apply_json() -> None:
     try:
-        document = views.read_document(st.session_state.goals_json, where="the JSON")
+        tree = read_tree(st.session_state.goals_json, where="the JSON")
     except ValueError as error:
         _say("error", str(error))
         return
-    st.session_state.goals_document = document
+    st.session_state.goals_tree = tree
     _say("success", "Applied the JSON.")
     _sync_goal_fields()
 
@@ -229,7 +234,7 @@ def _tree_section(check: views.TreeCheck, shown: fits.KeptFit | None) -> None:
 
     diagram = shown.fit if shown is not None and _matches(shown) else None
     st.altair_chart(
-        views.goal_tree_chart(diagram or GoalTree.from_json(_document())),
+        views.goal_tree_chart(diagram or _tree()),
         key="goals_tree_chart",
     )
     st.caption(
@@ -250,15 +255,15 @@ def _tree_section(check: views.TreeCheck, shown: fits.KeptFit | None) -> None:
 
 def _editor(active: views.ActiveData) -> None:
     """Change the selected goal, its inputs and sub-goals, or the whole tree as JSON."""
-    document = _document()
+    tree = _tree()
     columns = views.column_choices(active.daily)
-    names = views.goal_names(document)
+    names = [node.name for node in tree.nodes]
     st.selectbox(
         "Goal", names, key="goals_edit_goal", on_change=_sync_goal_fields, persist_state="session"
     )
     _message("editor")
-    node = views.goal_node(document, _selected())
-    targets = list(columns) + ([node["target"]] if node["target"] not in columns else [])
+    node = tree.node(_selected())
+    targets = list(columns) + ([node.target] if node.target not in columns else [])
 
     name, target, model = st.columns(3)
     name.text_input("Name", key="goals_goal_name", on_change=_on_rename)
@@ -277,7 +282,7 @@ def _editor(active: views.ActiveData) -> None:
         on_change=_on_model,
     )
     st.dataframe(
-        views.input_table(document, _selected(), active.daily),
+        views.input_table(tree, _selected(), active.daily),
         hide_index=True,
         key="goals_inputs_table",
     )
@@ -301,7 +306,7 @@ def _editor(active: views.ActiveData) -> None:
         st.button("Add input", key="goals_add_input", on_click=_on_add_input)
     with remove:
         st.markdown("**Remove an input**")
-        st.selectbox("Input", node["inputs"], key="goals_remove_input_choice")
+        st.selectbox("Input", node.inputs, key="goals_remove_input_choice")
         st.button("Remove input", key="goals_remove_input", on_click=_on_remove_input)
 
     sub, drop = st.columns(2)
@@ -359,7 +364,7 @@ def _fit_section(active: views.ActiveData, check: views.TreeCheck) -> None:
     if st.button("Fit", key="goals_fit", type="primary", disabled=not check.fittable):
         name = st.session_state.goals_save_name.strip() or views.DEFAULT_TREE_NAME
         st.session_state.goals_name = name
-        if fits.run(active, name, _document()) is not None:
+        if fits.run(active, name, _tree()) is not None:
             where = "for this visit only" if active.is_sample else f"in your workspace as {name!r}"
             _say("success", f"Fitted; the fit is kept {where}.", "fit")
             st.rerun()
@@ -367,7 +372,7 @@ def _fit_section(active: views.ActiveData, check: views.TreeCheck) -> None:
 
 
 def _matches(kept: fits.KeptFit) -> bool:
-    return views.fit_matches(kept.fit, _document())
+    return views.fit_matches(kept.fit, _tree())
 
 
 def _results(kept: fits.KeptFit | None) -> None:
@@ -448,7 +453,7 @@ def _goal_results(fit: TreeFit, node_fit: NodeFit, position: int) -> None:
 # --- the page -----------------------------------------------------------------------------------
 fits.init()
 session.init_state(
-    goals_document=_default_document(),
+    goals_tree=_default_tree(),
     goals_name=views.DEFAULT_TREE_NAME,
     goals_message=None,
 )
@@ -468,7 +473,7 @@ st.caption(
 active = session.active_data()
 session.sample_banner(active)
 
-check = _check(views.document_text(_document()), fits.data_key(active), _document(), active)
+check = _check(tree_text(_tree()), fits.data_key(active), _tree(), active)
 _tree_section(check, fits.find(active, st.session_state.goals_name))
 with st.expander(
     "Edit the tree: goals, inputs and models", key="goals_editor", icon=":material/edit:"

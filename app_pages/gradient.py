@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import fits, session
 from pga_core import views
-from pga_core.goals import TreeFit, leverage, what_if
+from pga_core.goals import TreeFit, default_tree, leverage, what_if
 from pga_core.views import escape_markdown
 
 
@@ -30,7 +30,7 @@ def _fit_default(active: views.ActiveData) -> None:
     )
     if st.button("Fit the default tree", key="gradient_fit_default", type="primary"):
         name = views.DEFAULT_TREE_NAME
-        if fits.run(active, name, views.default_document()) is not None:
+        if fits.run(active, name, default_tree()) is not None:
             st.rerun()
     st.page_link(
         "app_pages/goals.py", label="Edit the goal tree on the Goals page", icon=":material/flag:"
@@ -43,7 +43,7 @@ def _levers(fit: TreeFit, name: str) -> pd.DataFrame:
     key = _control_key(name)
     st.session_state.setdefault(key, views.controlled(defaults))
     overrides = views.controllable_overrides(defaults, st.session_state[key])
-    levers = leverage(fit, controllable=overrides)
+    levers = views.levers_in_words(leverage(fit, controllable=overrides), fit)
 
     st.header("Levers")
     st.caption(

@@ -107,14 +107,14 @@ def names(active: views.ActiveData) -> list[str]:
     return sorted(found)
 
 
-def run(active: views.ActiveData, name: str, document: dict[str, Any]) -> TreeFit | None:
-    """Fit the tree ``document`` with a progress bar; keep it (and on own data save it and the
-    tree under ``name``). Shows the reason and returns None when it cannot be fitted."""
+def run(active: views.ActiveData, name: str, tree: GoalTree) -> TreeFit | None:
+    """Fit ``tree`` with a progress bar; keep the fit (and on own data save it and the tree
+    under ``name``). Shows the reason and returns None when it cannot be fitted."""
     with st.status("Fitting…", expanded=True) as status:
         bar = st.progress(0.0, text="Starting")
         try:
             fit = fit_tree(
-                GoalTree.from_json(document),
+                tree,
                 active.daily,
                 n_boot=int(st.session_state.fit_n_boot),
                 progress=lambda fraction, text: bar.progress(
@@ -128,7 +128,7 @@ def run(active: views.ActiveData, name: str, document: dict[str, Any]) -> TreeFi
         key = data_key(active)
         if not active.is_sample:
             workspace = session.workspace()
-            workspace.save_goals(name, document)
+            workspace.save_goals(name, tree.to_json())
             workspace.save_fit(name, views.fit_document(fit, imports=key[1]))
         status.update(label="Fitted", state="complete", expanded=False)
     _kept().setdefault(key, {})[name] = KeptFit(fit=fit, current=True, saved=not active.is_sample)

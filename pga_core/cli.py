@@ -16,7 +16,7 @@ import pandas as pd
 
 from pga_core.data import DailyData, Workspace
 from pga_core.data.readers import read_exports
-from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage
+from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage, read_tree
 from pga_core.sample import generate_person, write_sample
 from pga_core.stats import (
     DISCOVERY_Q,
@@ -24,7 +24,7 @@ from pga_core.stats import (
     behaviour_impact,
     impact_records,
 )
-from pga_core.views import N_BOOT, outcome_choices, read_document
+from pga_core.views import N_BOOT, fit_json, levers_in_words, outcome_choices
 from pga_core.words import lag_words
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
@@ -190,9 +190,10 @@ def _run_fit(args: argparse.Namespace) -> int:
     if workspace is not None:
         name = Path(args.goals).stem
         workspace.save_goals(name, tree.to_json())
-        workspace.save_fit(name, result.to_json())
+        workspace.save_fit(name, fit_json(result))
     if args.json:
-        print(json.dumps(result.to_json(include_state=False), ensure_ascii=False, allow_nan=False))
+        document = fit_json(result, include_state=False)
+        print(json.dumps(document, ensure_ascii=False, allow_nan=False))
         return 0
     for line in _fit_report(result, daily):
         print(line)
@@ -209,7 +210,7 @@ def _read_goals(path: Path) -> GoalTree:
         raise ValueError(f"{path}: no such goal file") from error
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: cannot be read as a text file ({error})") from error
-    return GoalTree.from_json(read_document(text, where=str(path)))
+    return read_tree(text, where=str(path))
 
 
 def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
@@ -224,7 +225,7 @@ def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
         lines.extend(["", *_node_report(fit)])
     if result.problems:
         lines.extend(["", "not fitted:", *(f"  {p.message}" for p in result.problems)])
-    levers = leverage(result)
+    levers = levers_in_words(leverage(result), result)
     root = result.tree.root
     lines.append("")
     if levers.empty:

@@ -1,4 +1,4 @@
-"""Goal trees: nested goal models, fitted by our gradient ascent, and the personal gradient.
+"""Goal trees: nested goal models as written, checked against the data, and fitted.
 
 A goal tree is a small model of what moves a person's top goal. Each node predicts one daily
 variable (its *target*) from feature expressions (its *inputs*, see :mod:`pga_core.data`);
@@ -9,11 +9,12 @@ a node's children model some of its inputs in turn::
             Zone-5 time (zone5_min) ← hydration_l, carbs_g, lactate_threshold_test
 
 Every node is fitted on its own, on the days where its target and all its inputs have a value
-(:mod:`pga_core.goals` fits one node into a :class:`NodeFit`); the bootstrap resampling is one
-draw of calendar days shared by every node. The *leverage* of a leaf input — its total effect on
-the root goal, by the chain rule through the tree — and the what-if panel's propagation live in
-:mod:`pga_core.goals`; :func:`leverage`, :func:`what_if` and :class:`NodeFit` are
-re-exported here, so that this module stays the one place to import goal trees from.
+(one fitted node is a :class:`NodeFit`); the bootstrap resampling is one draw of calendar days
+shared by every node. The fitted tree mirrors the tree as written: a :class:`FittedGoal` holds
+its goal, its fit (None when the data cannot support it) and its sub-goals, fitted in turn, and
+:meth:`FittedGoal.walk` is the one walk through them. The chain rule and the what-if panel's
+propagation recurse through the same fitted goals (:mod:`pga_core.goals`' ``leverage`` and
+``what_if``).
 
 The JSON form of a tree is one object per node::
 
@@ -21,14 +22,19 @@ The JSON form of a tree is one object per node::
      "model": "linear", "l2": 0.001, "controllable": {"resting_hr": false}, "children": [...]}
 
 ``model`` is ``linear`` (default), ``logistic`` (default when the target is a yes/no behaviour)
-or ``perceptron``; ``l2``, ``controllable`` and ``children`` are optional.
+or ``perceptron``; ``l2``, ``controllable`` and ``children`` are optional. :func:`read_tree`
+reads it from text, :func:`tree_text` writes it, and :func:`default_tree` is the tree every person
+starts from (``data/goals.json``).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,20 +43,26 @@ import pandas as pd
 from pga_core.data import DailyData, Feature, calendar_table, feature_frame, parse_feature
 from pga_core.engine import block_bootstrap_counts
 from pga_core.goals._fit import NodeFit, fit_node, json_number
-from pga_core.goals._gradient import leverage
 
 __all__ = [
+    "DEFAULT_GOALS_FILE",
     "MODELS",
+    "FittedGoal",
     "GoalNode",
     "GoalTree",
     "Problem",
     "TreeFit",
+    "default_tree",
     "fit_tree",
+    "read_tree",
+    "tree_text",
 ]
 
 #: Told how far the fit is; what it returns is ignored (a progress bar's update may be passed).
 Progress = Callable[[float, str], object]
 
+#: The tree every person starts from.
+DEFAULT_GOALS_FILE = Path(__file__).resolve().parents[2] / "data" / "goals.json"
 #: The models a node can use.
 MODELS: tuple[str, ...] = ("linear", "logistic", "perceptron")
 #: A node needs at least this many complete days, and at least ROWS_PER_INPUT per input.
@@ -265,9 +277,11 @@ class GoalTree:
         names = ", ".join(n.name for n in self.root.walk())
         raise ValueError(f"no goal named {name!r} in the tree (goals: {names})")
 
-    def parent_of(self, name: str) -> GoalNode | None:
-        """The node whose child is called ``name`` (None for the root)."""
-        return next((n for n in self.root.walk() if any(c.name == name for c in n.children)), None)
+    def parent_of(self, goal: str | GoalNode) -> GoalNode | None:
+        """The goal of which ``goal`` is a sub-goal (None for the root): a node of the tree
+        itself, not a namesake, or the first goal of that name."""
+        node = self.node(goal) if isinstance(goal, str) else goal
+        return next((n for n in self.root.walk() if any(c is node for c in n.children)), None)
 
     def validate(self, daily: DailyData) -> list[Problem]:
         """Every reason a node cannot be fitted on ``daily``; an empty list means all can.
@@ -378,10 +392,10 @@ class GoalTree:
 
     def _ancestors(self, node: GoalNode) -> list[GoalNode]:
         chain = []
-        parent = self.parent_of(node.name)
+        parent = self.parent_of(node)
         while parent is not None and parent not in chain:
             chain.append(parent)
-            parent = self.parent_of(parent.name)
+            parent = self.parent_of(parent)
         return chain
 
 
@@ -460,39 +474,151 @@ def _too_few_rows(node: GoalNode, data: pd.DataFrame, n_rows: int, needed: int) 
     )
 
 
+# --- reading and writing a tree ----------------------------------------------------------------
+def read_tree(text: str, where: str = "goal tree") -> GoalTree:
+    """A goal tree from its JSON text (one object: the top goal).
+
+    Parameters
+    ----------
+    text : the JSON text.
+    where : what the text is, for messages (a file name, ``the JSON``).
+
+    Raises
+    ------
+    ValueError
+        Not JSON (naming the line and column) or not a goal tree (naming the goal and field).
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{where}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from error
+    try:
+        return GoalTree.from_json(document)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}" if where != "goal tree" else str(error)) from error
+
+
+def tree_text(tree: GoalTree) -> str:
+    """The tree as indented JSON text (what :func:`read_tree` reads back)."""
+    return json.dumps(tree.to_json(), indent=2, ensure_ascii=False)
+
+
+def default_tree(path: str | Path = DEFAULT_GOALS_FILE) -> GoalTree:
+    """The tree every person starts from (:data:`DEFAULT_GOALS_FILE`).
+
+    Raises
+    ------
+    ValueError
+        The file is missing or not a goal tree (naming the file).
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"{file}: the default goal tree cannot be read ({error})") from error
+    return read_tree(text, where=str(file))
+
+
 # --- the fitted tree ----------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class FittedGoal:
+    """One goal of a fitted tree, with its sub-goals fitted in turn.
+
+    Attributes
+    ----------
+    goal : the goal as written.
+    fit : its fit; None when the data could not support it (:meth:`TreeFit.why_not_fitted`).
+    children : the sub-goals, as written (each a FittedGoal, fitted or not).
+    cut_off_at : the highest goal from this one up to the top goal, this one included, that
+        could not be fitted; None when all were fitted, so that this goal's prediction reaches
+        the top goal.
+    """
+
+    goal: GoalNode
+    fit: NodeFit | None
+    children: tuple[FittedGoal, ...] = ()
+    cut_off_at: GoalNode | None = None
+
+    @classmethod
+    def grow(
+        cls, goal: GoalNode, fits: Mapping[str, NodeFit], cut_off_at: GoalNode | None = None
+    ) -> FittedGoal:
+        """``goal`` and its sub-goals with their fits (by goal name; absent: not fitted)."""
+        fit = fits.get(goal.name)
+        if fit is None and cut_off_at is None:
+            cut_off_at = goal
+        children = tuple(cls.grow(child, fits, cut_off_at) for child in goal.children)
+        return cls(goal, fit, children, cut_off_at)
+
+    @property
+    def name(self) -> str:
+        """The goal's name."""
+        return self.goal.name
+
+    @property
+    def reaches_top(self) -> bool:
+        """Whether this goal and every goal above it were fitted."""
+        return self.cut_off_at is None
+
+    def walk(self) -> Iterator[FittedGoal]:
+        """This goal, then its sub-goals' (depth first, in order): the one walk of a fitted tree."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def fitted_child(self, column: str) -> FittedGoal | None:
+        """The fitted sub-goal that predicts ``column``, if any."""
+        return next(
+            (c for c in self.children if c.goal.target == column and c.fit is not None), None
+        )
+
+
 @dataclass(eq=False)
 class TreeFit:
     """A fitted goal tree.
 
     Attributes
     ----------
-    tree : the tree as written.
-    fits : fitted nodes by name, root first; nodes that could not be fitted are absent.
-    problems : why the absent nodes could not be fitted.
+    top : the top goal as fitted, holding its sub-goals as fitted (:class:`FittedGoal`).
+    problems : why the goals that could not be fitted could not be.
     variables : per column used by the tree: ``label, unit, kind, higher_is_better`` (from the
         registry) and ``mean, sd, min, max`` of its daily values.
     settings : ``n_boot, block, random_state``.
     """
 
-    tree: GoalTree
-    fits: dict[str, NodeFit]
+    top: FittedGoal
     problems: list[Problem]
     variables: dict[str, dict[str, Any]]
     settings: dict[str, Any]
 
+    @cached_property
+    def tree(self) -> GoalTree:
+        """The tree as written."""
+        return GoalTree(self.top.goal)
+
+    @property
+    def fits(self) -> dict[str, NodeFit]:
+        """The fitted goals by name, top goal first (depth first); the others are absent."""
+        return {goal.name: goal.fit for goal in self.top.walk() if goal.fit is not None}
+
     @property
     def root(self) -> NodeFit | None:
         """The top goal's fit (None if it could not be fitted)."""
-        return self.fits.get(self.tree.root.name)
+        return self.top.fit
+
+    def why_not_fitted(self, name: str) -> str:
+        """Why the goal ``name`` could not be fitted, from the problems found."""
+        why = "; ".join(p.message for p in self.problems if p.node == name)
+        return why or "no reason was recorded"
 
     def nodes_table(self) -> pd.DataFrame:
         """One row per goal, root first: ``node, target, model, n_rows, score_name, score_oos,
         score_baseline, beats_baseline, verdict, fitted`` (unfitted goals say why)."""
         rows = []
-        for node in self.tree.nodes:
-            fit = self.fits.get(node.name)
-            why = "; ".join(p.message for p in self.problems if p.node == node.name)
+        for goal in self.top.walk():
+            fit, node = goal.fit, goal.goal
             rows.append({
                 "node": node.name,
                 "target": node.target,
@@ -502,7 +628,7 @@ class TreeFit:
                 "score_oos": fit.score_oos if fit else None,
                 "score_baseline": fit.score_baseline if fit else None,
                 "beats_baseline": fit.beats_baseline if fit else None,
-                "verdict": fit.verdict if fit else f"Not fitted: {why}",
+                "verdict": fit.verdict if fit else f"Not fitted: {self.why_not_fitted(node.name)}",
                 "fitted": fit is not None,
             })  # fmt: skip
         return pd.DataFrame(rows)
@@ -521,23 +647,19 @@ class TreeFit:
         return self._fit(node).history_table()
 
     def _fit(self, name: str) -> NodeFit:
-        if name in self.fits:
-            return self.fits[name]
+        fits = self.fits
+        if name in fits:
+            return fits[name]
         self.tree.node(name)  # unknown name: says which goals exist
-        why = "; ".join(p.message for p in self.problems if p.node == name)
-        raise ValueError(f"goal {name!r} was not fitted: {why}")
+        raise ValueError(f"goal {name!r} was not fitted: {self.why_not_fitted(name)}")
 
     def to_json(self, *, include_state: bool = True) -> dict[str, Any]:
-        """``{"nodes": [...], "leverage": [...]}`` as in the ``fit --json`` contract, plus
-        ``problems``; with ``include_state`` also ``tree``, ``variables`` and ``settings`` and each
-        node's state, enough for :meth:`from_json` (JSON only, no pickle)."""
-        levers = leverage(self)
+        """``{"nodes": [...], "problems": [...]}``: each fitted goal (top goal first, as in the
+        ``fit --json`` contract) and why the others were not fitted; with ``include_state`` also
+        ``tree``, ``variables`` and ``settings`` and each node's state, enough for
+        :meth:`from_json` (JSON only, no pickle). The levers in words are added by the views."""
         document: dict[str, Any] = {
             "nodes": [f.to_json(include_state=include_state) for f in self.fits.values()],
-            "leverage": [
-                {k: json_number(v) if isinstance(v, float) else v for k, v in row.items()}
-                for row in levers.to_dict(orient="records")
-            ],
             "problems": [
                 {"node": p.node, "kind": p.kind, "column": p.column, "message": p.message}
                 for p in self.problems
@@ -554,16 +676,16 @@ class TreeFit:
 
     @classmethod
     def from_json(cls, document: dict[str, Any]) -> TreeFit:
-        """Restore a fit written by :meth:`to_json` (with its state), without refitting."""
+        """Restore a fit written by :meth:`to_json` (with its state), without refitting; other
+        entries (such as ``leverage``) are left aside."""
         if not isinstance(document, dict) or "tree" not in document:
             raise ValueError(
                 "this fit result holds no model state (written without include_state); "
                 "fit the tree again"
             )
-        fits = [NodeFit.from_json(n) for n in document["nodes"]]
+        fits = {f.name: f for f in (NodeFit.from_json(n) for n in document["nodes"])}
         return cls(
-            tree=GoalTree.from_json(document["tree"]),
-            fits={f.name: f for f in fits},
+            top=FittedGoal.grow(GoalTree.from_json(document["tree"]).root, fits),
             problems=[
                 Problem(p["node"], p["kind"], p["message"], p.get("column"))
                 for p in document.get("problems", [])
@@ -632,7 +754,7 @@ def fit_tree(
         if n_boot
         else np.zeros((0, len(frame)), dtype=np.int64)
     )
-    fits = {}
+    fits: dict[str, NodeFit] = {}
     for i, node in enumerate(fittable):
         report(i / len(fittable), f"fitting {node.name}")
         fits[node.name] = fit_node(
@@ -648,8 +770,7 @@ def fit_tree(
         )
     report(1.0, "done")
     return TreeFit(
-        tree=tree,
-        fits={n.name: fits[n.name] for n in tree.nodes if n.name in fits},
+        top=FittedGoal.grow(tree.root, fits),
         problems=problems,
         variables=_variables(tree, daily),
         settings={"n_boot": int(n_boot), "block": int(block), "random_state": random_state},

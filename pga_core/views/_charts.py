@@ -285,7 +285,7 @@ def levers_chart(levers: pd.DataFrame) -> alt.LayerChart:
 
     Parameters
     ----------
-    levers : :func:`pga_core.goals.leverage` — ``label, per_sd, ci_low, ci_high,
+    levers : :func:`pga_core.views.levers_in_words` — ``label, per_sd, ci_low, ci_high,
         controllable, sentence, …``.
     """
     data = levers.copy()

@@ -1,30 +1,26 @@
-"""Editing a goal tree as its JSON document, and checking it against the data.
+"""Editing a goal tree, and checking it against the data.
 
-The Goals page keeps the tree being edited as its JSON document (the form of
-:mod:`pga_core.goals`) and changes it only through the functions here: add or remove a goal or
-an input, rename a goal, change what it predicts or its model. Each returns a new document, valid
-as a tree (:meth:`GoalTree.from_json` accepts it), or raises a ``ValueError`` that names the goal
-and says what to do instead; the document handed in is never changed. Whether the data can
+The Goals page keeps the tree being edited as a :class:`~pga_core.goals.GoalTree` and changes it
+only through the functions here: add or remove a goal or an input, rename a goal, change what it
+predicts or its model. Each returns a new tree (the goals the edit does not touch are shared with
+the old one, which is never changed), or raises a ``ValueError`` that names the goal and says
+what to do instead. The tree's JSON is read and written at the page's edge
+(:func:`pga_core.goals.read_tree`, :func:`pga_core.goals.tree_text`). Whether the data can
 support each goal is a separate question, answered by :func:`check_tree`.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from pga_core.data import DailyData, parse_feature
-from pga_core.goals import GoalTree, Problem
+from pga_core.goals import DEFAULT_GOALS_FILE, GoalNode, GoalTree, Problem
 
 __all__ = [
     "AUTOMATIC",
-    "DEFAULT_GOALS_FILE",
     "DEFAULT_TREE_NAME",
     "MODEL_CHOICES",
     "TRANSFORM_CHOICES",
@@ -33,21 +29,14 @@ __all__ = [
     "add_input",
     "check_tree",
     "column_choices",
-    "default_document",
     "describe_input",
-    "document_text",
     "edit_goal",
-    "goal_names",
-    "goal_node",
     "input_expression",
     "input_table",
-    "read_document",
     "remove_goal",
     "remove_input",
 ]
 
-#: The tree every person starts from.
-DEFAULT_GOALS_FILE = Path(__file__).resolve().parents[2] / "data" / "goals.json"
 #: The default tree's name in the workspace: its file's stem, as ``python -m pga_core fit
 #: --goals data/goals.json`` names it.
 DEFAULT_TREE_NAME = DEFAULT_GOALS_FILE.stem
@@ -70,97 +59,40 @@ _KIND_ORDER = {"behaviour": 0, "habit": 1, "metric": 2}
 _KIND_WORDS = {"behaviour": "yes/no", "habit": "habit", "metric": "measured"}
 
 
-# --- the document -------------------------------------------------------------------------------
-def default_document(path: str | Path = DEFAULT_GOALS_FILE) -> dict[str, Any]:
-    """The default goal tree (``data/goals.json``) as a document.
-
-    Raises
-    ------
-    ValueError
-        The file is missing or not a goal tree (naming the file).
-    """
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ValueError(f"{file}: the default goal tree cannot be read ({error})") from error
-    return read_document(text, where=str(file))
+# --- finding and replacing a goal ---------------------------------------------------------------
+def _replaced(tree: GoalTree, old: GoalNode, new: GoalNode) -> GoalTree:
+    """The tree with its goal ``old`` replaced by ``new``, the goals above it rebuilt."""
+    while (parent := tree.parent_of(old)) is not None:
+        children = tuple(new if child is old else child for child in parent.children)
+        old, new = parent, replace(parent, children=children)
+    return GoalTree(new)
 
 
-def read_document(text: str, where: str = "goal tree") -> dict[str, Any]:
-    """A goal tree's document from JSON text, checked and in its normal form.
-
-    Parameters
-    ----------
-    text : the JSON text (one object: the top goal).
-    where : what the text is, for messages (a file name, ``goal tree``).
-
-    Raises
-    ------
-    ValueError
-        Not JSON (naming the line and column) or not a goal tree (naming the goal and field).
-    """
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(
-            f"{where}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from error
-    try:
-        return _normal(document)
-    except ValueError as error:
-        raise ValueError(f"{where}: {error}" if where != "goal tree" else str(error)) from error
-
-
-def _normal(document: Any) -> dict[str, Any]:
-    """The document as :meth:`GoalTree.to_json` writes it (ValueError if it is not a tree)."""
-    return GoalTree.from_json(document).to_json()
-
-
-def document_text(document: dict[str, Any]) -> str:
-    """The document as indented JSON text (what :func:`read_document` reads back)."""
-    return json.dumps(document, indent=2, ensure_ascii=False)
-
-
-def goal_node(document: dict[str, Any], goal: str) -> dict[str, Any]:
-    """A copy of the goal's own object (with its sub-goals); ValueError naming the goals if
-    there is no such goal."""
-    return copy.deepcopy(_find(document, goal)[0])
-
-
-def goal_names(document: dict[str, Any]) -> list[str]:
-    """Every goal's name, the top goal first (depth first, in order)."""
-    return [node["name"] for node, _ in _walk(document)]
-
-
-def _walk(
-    node: dict[str, Any], parent: dict[str, Any] | None = None
-) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-    """(node, parent) pairs, depth first."""
-    pairs = [(node, parent)]
-    for child in node.get("children", []):
-        pairs.extend(_walk(child, node))
-    return pairs
-
-
-def _find(document: dict[str, Any], goal: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The goal called ``goal`` and its parent (None for the top goal), inside ``document``."""
-    for node, parent in _walk(document):
-        if node["name"] == goal:
-            return node, parent
-    names = ", ".join(goal_names(document))
-    raise ValueError(f"no goal named {goal!r} in the tree (goals: {names})")
-
-
-def _columns_of(node: dict[str, Any]) -> list[str]:
+def _columns_of(node: GoalNode) -> list[str]:
     """The columns a goal's inputs are taken from (malformed expressions left out)."""
     columns = []
-    for expression in node["inputs"]:
+    for expression in node.inputs:
         try:
             columns.append(parse_feature(expression).name)
         except ValueError:
             continue
     return columns
+
+
+def _names(tree: GoalTree) -> list[str]:
+    return [node.name for node in tree.nodes]
+
+
+def _owner(tree: GoalTree, target: str) -> GoalNode | None:
+    """The goal that predicts ``target``, if any."""
+    return next((node for node in tree.nodes if node.target == target), None)
+
+
+def _column_name(goal: str, target: str) -> str:
+    """``target`` as a goal's target: a column name without a transform (ValueError if not)."""
+    if not target or "@" in target:
+        raise ValueError(f"goal {goal!r}: a goal predicts a column (no @transform), got {target!r}")
+    return target
 
 
 # --- edits --------------------------------------------------------------------------------------
@@ -181,29 +113,27 @@ def input_expression(column: str, transform: str = "", days: int = 1) -> str:
     return parse_feature(expression).expression
 
 
-def add_input(document: dict[str, Any], goal: str, expression: str) -> dict[str, Any]:
-    """The document with ``expression`` added to the inputs of ``goal``.
+def add_input(tree: GoalTree, goal: str, expression: str) -> GoalTree:
+    """The tree with ``expression`` added to the inputs of ``goal``.
 
     Raises
     ------
     ValueError
         No such goal, a malformed expression, or the goal already has that input.
     """
-    edited = copy.deepcopy(document)
-    node, _ = _find(edited, goal)
+    node = tree.node(goal)
     feature = parse_feature(expression)
-    if feature.expression in node["inputs"]:
+    if feature.expression in node.inputs:
         raise ValueError(f"goal {goal!r} already has the input {feature.expression}")
-    if feature.name == node["target"]:
+    if feature.name == node.target:
         raise ValueError(
             f"goal {goal!r} predicts {feature.name}; it cannot also be one of its inputs"
         )
-    node["inputs"].append(feature.expression)
-    return _normal(edited)
+    return _replaced(tree, node, replace(node, inputs=(*node.inputs, feature.expression)))
 
 
-def remove_input(document: dict[str, Any], goal: str, expression: str) -> dict[str, Any]:
-    """The document without the input ``expression`` of ``goal``.
+def remove_input(tree: GoalTree, goal: str, expression: str) -> GoalTree:
+    """The tree without the input ``expression`` of ``goal``.
 
     Raises
     ------
@@ -211,37 +141,35 @@ def remove_input(document: dict[str, Any], goal: str, expression: str) -> dict[s
         No such goal or input, the goal's last input (remove the goal instead), or the last
         input that a sub-goal models (remove the sub-goal first).
     """
-    edited = copy.deepcopy(document)
-    node, _ = _find(edited, goal)
-    if expression not in node["inputs"]:
+    node = tree.node(goal)
+    if expression not in node.inputs:
         raise ValueError(
-            f"goal {goal!r} has no input {expression!r} (inputs: {', '.join(node['inputs'])})"
+            f"goal {goal!r} has no input {expression!r} (inputs: {', '.join(node.inputs)})"
         )
-    if len(node["inputs"]) == 1:
+    if len(node.inputs) == 1:
         raise ValueError(
             f"{expression} is the only input of goal {goal!r}; a goal needs at least one input "
             "(remove the goal instead)"
         )
-    node["inputs"].remove(expression)
+    edited = replace(node, inputs=tuple(i for i in node.inputs if i != expression))
     column = parse_feature(expression).name
-    child = next((c for c in node.get("children", []) if c["target"] == column), None)
-    if child is not None and column not in _columns_of(node):
+    child = node.child_for(column)
+    if child is not None and column not in _columns_of(edited):
         raise ValueError(
-            f"{expression} is modelled by the sub-goal {child['name']!r}; remove that sub-goal "
-            "first"
+            f"{expression} is modelled by the sub-goal {child.name!r}; remove that sub-goal first"
         )
-    return _normal(edited)
+    return _replaced(tree, node, edited)
 
 
 def add_goal(
-    document: dict[str, Any],
+    tree: GoalTree,
     parent: str,
     *,
     name: str,
     target: str,
     inputs: Sequence[str],
-) -> dict[str, Any]:
-    """The document with a new sub-goal of ``parent`` that predicts ``target`` from ``inputs``.
+) -> GoalTree:
+    """The tree with a new sub-goal of ``parent`` that predicts ``target`` from ``inputs``.
 
     A sub-goal models one of its parent's inputs: when no input of ``parent`` is taken from
     ``target`` yet, ``target`` itself (the day's value) is added to the parent's inputs.
@@ -250,33 +178,33 @@ def add_goal(
     ------
     ValueError
         No such parent, an empty or taken name, a target another goal already predicts (or that
-        is an input of the new goal), or no inputs.
+        is not a column name), no inputs or an input listed twice.
     """
-    edited = copy.deepcopy(document)
-    node, _ = _find(edited, parent)
+    node = tree.node(parent)
     name, target = name.strip(), target.strip()
     if not name:
         raise ValueError("a new goal needs a name")
-    if name in goal_names(edited):
+    if name in _names(tree):
         raise ValueError(f"there is already a goal called {name!r}; choose another name")
-    owner = next((n for n, _ in _walk(edited) if n["target"] == target), None)
+    owner = _owner(tree, target)
     if owner is not None:
         raise ValueError(
-            f"goal {owner['name']!r} already predicts {target}; two goals cannot predict the "
+            f"goal {owner.name!r} already predicts {target}; two goals cannot predict the "
             "same column"
         )
     if not inputs:
         raise ValueError(f"goal {name!r} needs at least one input")
-    if target not in _columns_of(node):
-        node["inputs"].append(target)
-    node.setdefault("children", []).append(
-        {"name": name, "target": target, "inputs": [parse_feature(i).expression for i in inputs]}
-    )
-    return _normal(edited)
+    expressions = tuple(parse_feature(i).expression for i in inputs)
+    twice = next((e for e in expressions if expressions.count(e) > 1), None)
+    if twice is not None:
+        raise ValueError(f"goal {name!r}: the input {twice!r} is listed twice; keep one of them")
+    child = GoalNode(name=name, target=_column_name(name, target), inputs=expressions)
+    own = node.inputs if target in _columns_of(node) else (*node.inputs, target)
+    return _replaced(tree, node, replace(node, inputs=own, children=(*node.children, child)))
 
 
-def remove_goal(document: dict[str, Any], goal: str) -> dict[str, Any]:
-    """The document without ``goal`` and its sub-goals; its parent keeps the input it modelled
+def remove_goal(tree: GoalTree, goal: str) -> GoalTree:
+    """The tree without ``goal`` and its sub-goals; its parent keeps the input it modelled
     (now a plain input).
 
     Raises
@@ -284,32 +212,30 @@ def remove_goal(document: dict[str, Any], goal: str) -> dict[str, Any]:
     ValueError
         No such goal, or the top goal (load another tree or change what it predicts instead).
     """
-    edited = copy.deepcopy(document)
-    node, parent = _find(edited, goal)
+    node = tree.node(goal)
+    parent = tree.parent_of(node)
     if parent is None:
         raise ValueError(
             f"{goal!r} is the top goal and cannot be removed; change what it predicts, or load "
             "another tree"
         )
-    parent["children"] = [c for c in parent["children"] if c is not node]
-    if not parent["children"]:
-        del parent["children"]
-    return _normal(edited)
+    children = tuple(child for child in parent.children if child is not node)
+    return _replaced(tree, parent, replace(parent, children=children))
 
 
 def edit_goal(
-    document: dict[str, Any],
+    tree: GoalTree,
     goal: str,
     *,
     name: str | None = None,
     target: str | None = None,
     model: str | None = None,
-) -> dict[str, Any]:
-    """The document with ``goal`` renamed, predicting another column, or with another model.
+) -> GoalTree:
+    """The tree with ``goal`` renamed, predicting another column, or with another model.
 
     Parameters
     ----------
-    document : the tree's document.
+    tree : the tree.
     goal : the goal's current name.
     name : its new name (None: unchanged).
     target : the column it now predicts (None: unchanged). For a sub-goal, the new column is
@@ -320,44 +246,44 @@ def edit_goal(
     Raises
     ------
     ValueError
-        No such goal, an empty or taken name, a target another goal predicts or that is one of
-        the goal's own inputs, or an unknown model.
+        No such goal, an empty or taken name, a target another goal predicts, that is one of the
+        goal's own inputs or that is not a column name, or an unknown model.
     """
-    edited = copy.deepcopy(document)
-    node, parent = _find(edited, goal)
+    node = tree.node(goal)
+    edited = node
     if name is not None:
         name = name.strip()
         if not name:
             raise ValueError(f"goal {goal!r}: a goal needs a name")
-        if name != goal and name in goal_names(edited):
+        if name != goal and name in _names(tree):
             raise ValueError(f"there is already a goal called {name!r}; choose another name")
-        node["name"] = name
-    if target is not None and target.strip() != node["target"]:
+        edited = replace(edited, name=name)
+    if target is not None and target.strip() != node.target:
         target = target.strip()
-        owner = next((n for n, _ in _walk(edited) if n["target"] == target), None)
+        owner = _owner(tree, target)
         if owner is not None:
             raise ValueError(
-                f"goal {owner['name']!r} already predicts {target}; two goals cannot predict "
+                f"goal {owner.name!r} already predicts {target}; two goals cannot predict "
                 "the same column"
             )
         if target in _columns_of(node):
             raise ValueError(
-                f"goal {node['name']!r} has {target} among its inputs; it cannot also predict it "
+                f"goal {edited.name!r} has {target} among its inputs; it cannot also predict it "
                 "(remove the input first)"
             )
-        node["target"] = target
-        if parent is not None and target not in _columns_of(parent):
-            parent["inputs"].append(target)
+        edited = replace(edited, target=_column_name(edited.name, target))
     if model is not None:
         if model not in MODEL_CHOICES:
             raise ValueError(
                 f"goal {goal!r}: the model must be one of {', '.join(MODEL_CHOICES)}, got {model!r}"
             )
-        if model == AUTOMATIC:
-            node.pop("model", None)
-        else:
-            node["model"] = model
-    return _normal(edited)
+        edited = replace(edited, model=None if model == AUTOMATIC else model)
+    parent = tree.parent_of(node)
+    if edited.target == node.target or parent is None or edited.target in _columns_of(parent):
+        return _replaced(tree, node, edited)
+    children = tuple(edited if child is node else child for child in parent.children)
+    moved = replace(parent, inputs=(*parent.inputs, edited.target), children=children)
+    return _replaced(tree, parent, moved)
 
 
 # --- columns and inputs in words ------------------------------------------------------------------
@@ -393,13 +319,13 @@ def describe_input(expression: str, daily: DailyData) -> str:
     return f"{label}{unit} — {when}"
 
 
-def input_table(document: dict[str, Any], goal: str, daily: DailyData) -> pd.DataFrame:
+def input_table(tree: GoalTree, goal: str, daily: DailyData) -> pd.DataFrame:
     """One row per input of ``goal``: ``Input`` (the expression), ``Meaning`` (in words),
     ``Modelled by`` (the sub-goal that predicts it, or empty)."""
-    node, _ = _find(document, goal)
-    children = {c["target"]: c["name"] for c in node.get("children", [])}
+    node = tree.node(goal)
+    children = {c.target: c.name for c in node.children}
     rows = []
-    for expression in node["inputs"]:
+    for expression in node.inputs:
         try:
             meaning = describe_input(expression, daily)
             column = parse_feature(expression).name
@@ -451,15 +377,8 @@ class TreeCheck:
         )
 
 
-def check_tree(document: dict[str, Any], daily: DailyData) -> TreeCheck:
-    """Which goals of the tree ``document`` the data can fit, and why the others cannot.
-
-    Raises
-    ------
-    ValueError
-        ``document`` is not a goal tree (naming the goal and field).
-    """
-    tree = GoalTree.from_json(document)
+def check_tree(tree: GoalTree, daily: DailyData) -> TreeCheck:
+    """Which goals of ``tree`` the data can fit, and why the others cannot."""
     problems = tuple(tree.validate(daily))
     blocked = any(p.blocks_tree for p in problems)
     stuck = {p.node for p in problems}

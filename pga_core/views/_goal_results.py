@@ -1,8 +1,10 @@
-"""A fitted goal tree for people: which fit to show, its data stamp, scores and weights in words.
+"""A fitted goal tree for people: its document, which fit to show, scores and weights in words.
 
-A fit saved in the workspace is :meth:`TreeFit.to_json` plus a ``data`` entry saying which
-imports it was fitted on and when, so that a later visit can tell whether the data changed since.
-Nothing here imports Streamlit; the pages only place what these functions return.
+A fit's document (:func:`fit_json`, what ``python -m pga_core fit --json`` prints) is
+:meth:`TreeFit.to_json` with the levers, in numbers and in words, after the goals. A fit saved in
+the workspace is that document plus a ``data`` entry saying which imports it was fitted on and
+when, so that a later visit can tell whether the data changed since. Nothing here imports
+Streamlit; the pages only place what these functions return.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from pga_core.engine import CI_LEVEL
-from pga_core.goals import GoalTree, NodeFit, TreeFit
+from pga_core.goals import GoalTree, NodeFit, TreeFit, json_number, leverage
 from pga_core.views._goal_editor import DEFAULT_TREE_NAME
+from pga_core.views._gradient import levers_in_words
 from pga_core.words import signed
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "fit_document",
     "fit_from_document",
     "fit_headline",
+    "fit_json",
     "fit_matches",
     "fitted_imports",
     "score_summary",
@@ -42,12 +46,51 @@ DAY_FORMAT = "%Y-%m-%d"
 HALF_PERCENT = 0.005
 
 
+#: The fields of each lever in a fit's document, in order.
+_LEVER_FIELDS = (
+    "input", "label", "unit", "kind", "controllable", "per_unit", "per_sd", "ci_low", "ci_high",
+    "unit_ci_low", "unit_ci_high", "sd", "typical", "observed_min", "observed_max", "goals",
+    "note", "sentence",
+)  # fmt: skip
+
+
+# --- the fit's document -------------------------------------------------------------------------
+def fit_json(tree_fit: TreeFit, *, include_state: bool = True) -> dict[str, Any]:
+    """The fit's document: ``{"nodes": [...], "leverage": [...], "problems": [...]}`` as in the
+    ``fit --json`` contract, and with ``include_state`` what :meth:`TreeFit.from_json` needs.
+
+    Parameters
+    ----------
+    tree_fit : the fit.
+    include_state : whether to add the tree, its variables, the settings and each goal's model
+        state (:meth:`TreeFit.to_json`).
+
+    Returns
+    -------
+    dict
+        :meth:`TreeFit.to_json` with ``leverage`` after ``nodes``: one object per lever, ranked,
+        with the contract's fields and more (from :func:`pga_core.goals.leverage` and
+        :func:`levers_in_words`); numbers that are missing or not finite are null.
+    """
+    document = tree_fit.to_json(include_state=include_state)
+    levers = levers_in_words(leverage(tree_fit), tree_fit)
+    records = levers.loc[:, list(_LEVER_FIELDS)].to_dict(orient="records")
+    return {
+        "nodes": document.pop("nodes"),
+        "leverage": [
+            {k: json_number(v) if isinstance(v, float) else v for k, v in row.items()}
+            for row in records
+        ],
+        **document,
+    }
+
+
 # --- which fit ----------------------------------------------------------------------------------
 def fit_document(
     tree_fit: TreeFit, *, imports: Sequence[int], fitted_at: datetime | None = None
 ) -> dict[str, Any]:
-    """The fit as saved in the workspace: :meth:`TreeFit.to_json` (with the state needed to
-    show it again) and ``data``: ``{"imports": [...], "fitted_at": "…"}``.
+    """The fit as saved in the workspace: :func:`fit_json` (with the state needed to show it
+    again) and ``data``: ``{"imports": [...], "fitted_at": "…"}``.
 
     Parameters
     ----------
@@ -56,7 +99,7 @@ def fit_document(
     fitted_at : when (now if None), stored in UTC.
     """
     moment = (fitted_at or datetime.now(UTC)).astimezone(UTC)
-    document = tree_fit.to_json()
+    document = fit_json(tree_fit)
     document[DATA_KEY] = {
         "imports": [int(i) for i in imports],
         "fitted_at": moment.isoformat(timespec="seconds"),
@@ -89,10 +132,9 @@ def fitted_imports(document: dict[str, Any]) -> tuple[int, ...] | None:
     return tuple(int(i) for i in data["imports"])
 
 
-def fit_matches(tree_fit: TreeFit, document: dict[str, Any]) -> bool:
-    """Whether ``tree_fit`` is a fit of the tree ``document`` as it is now (not an older
-    version of it)."""
-    return tree_fit.tree.to_json() == GoalTree.from_json(document).to_json()
+def fit_matches(tree_fit: TreeFit, tree: GoalTree) -> bool:
+    """Whether ``tree_fit`` is a fit of ``tree`` as it is now (not an older version of it)."""
+    return tree_fit.tree.to_json() == tree.to_json()
 
 
 def choose_fit(names: Sequence[str], preferred: str | None = None) -> str | None:

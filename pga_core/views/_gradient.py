@@ -1,5 +1,10 @@
 """The personal gradient for people: levers in words, what-if sliders and the top goal's change.
 
+:func:`pga_core.goals.leverage` gives each lever's numbers; :func:`levers_in_words` adds what a
+person reads: a note when a goal that could not be fitted leaves a lever's effect incomplete, and
+one sentence per lever in the units a person thinks in — a yes/no behaviour on one more or fewer
+day a week, a number by a round step close to its standard deviation.
+
 Sliders work in the units a person thinks in: a yes/no behaviour in days per week, a number in
 its own unit. Each starts at the person's typical value (rounded to the slider's step) and spans
 the range their data has seen. Moving a slider asks :func:`pga_core.goals.what_if` what happens
@@ -12,10 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pga_core.engine import CI_LEVEL
 from pga_core.goals import DAYS_PER_WEEK, TreeFit
 from pga_core.words import signed
 
@@ -28,6 +35,7 @@ __all__ = [
     "controlled",
     "level_text",
     "lever_lines",
+    "levers_in_words",
     "levers_table",
     "root_change",
     "slider_changes",
@@ -46,6 +54,98 @@ STEP_TOLERANCE = 1e-9
 
 
 # --- levers -------------------------------------------------------------------------------------
+def levers_in_words(levers: pd.DataFrame, tree_fit: TreeFit) -> pd.DataFrame:
+    """The levers with what a person reads about each: ``note`` and ``sentence`` added.
+
+    Parameters
+    ----------
+    levers : :func:`pga_core.goals.leverage` of ``tree_fit``.
+    tree_fit : the fitted tree (for the top goal's label and unit, and why goals were not fitted).
+
+    Returns
+    -------
+    DataFrame
+        ``levers`` with ``note`` (empty, or why the lever's effect is incomplete: a goal that
+        could not be fitted) and ``sentence`` (the lever in plain words, the note included, e.g.
+        ``Have any alcoholic drinks?: yes on one fewer day a week → +2.1 points of Recovery
+        score on average (95 % CI +1.6 to +2.4)``).
+    """
+    worded = levers.copy()
+    notes = [_lever_note(row, tree_fit) for row in levers.to_dict(orient="records")]
+    worded["note"] = pd.Series(notes, index=levers.index, dtype=object)
+    worded["sentence"] = pd.Series(
+        [_lever_sentence(row, tree_fit) for row in worded.to_dict(orient="records")],
+        index=levers.index,
+        dtype=object,
+    )
+    return worded
+
+
+def _lever_note(row: Mapping[str, Any], tree_fit: TreeFit) -> str:
+    """Why a lever's effect is incomplete because a goal could not be fitted (empty: it is not)."""
+    notes = []
+    if row["stands_in_for"]:
+        goal = row["stands_in_for"]
+        notes.append(
+            f"the goal {goal!r} that predicts it could not be fitted "
+            f"({tree_fit.why_not_fitted(goal)}), so it counts as a lever itself and the "
+            "effects of that goal's own inputs are unknown"
+        )
+    if row["left_out_through"]:
+        goal = row["left_out_through"]
+        notes.append(
+            f"its path through the goal {goal!r} is left out: that goal could not be "
+            f"fitted ({tree_fit.why_not_fitted(goal)})"
+        )
+    return "; ".join(notes)
+
+
+def _lever_sentence(row: Mapping[str, Any], tree_fit: TreeFit) -> str:
+    """The lever in plain words (the interval's level is :data:`~pga_core.engine.CI_LEVEL`)."""
+    root = tree_fit.variables.get(tree_fit.tree.root.target, {})
+    per_unit, low, high = row["per_unit"], row["unit_ci_low"], row["unit_ci_high"]
+    good = -1.0 if root.get("higher_is_better") is False else 1.0
+    more = per_unit * good >= 0
+    if row["kind"] == "behaviour":
+        step = 1.0 / DAYS_PER_WEEK
+        change = f"yes on one {'more' if more else 'fewer'} day a week"
+    else:
+        step = _nice_step(row["sd"])
+        unit = f" {row['unit']}" if row["unit"] else ""
+        change = f"{_plain(step)}{unit} {'more' if more else 'less'} every day"
+    sign = 1.0 if more else -1.0
+    effect, bounds = sign * per_unit * step, sorted([sign * low * step, sign * high * step])
+    if tree_fit.root is not None and tree_fit.root.classify:
+        scale, what = 100.0, f"percentage points in the chance of {root.get('label', '')!s}"
+    else:
+        unit = root.get("unit", "")
+        scale, what = 1.0, f"{'points' if unit in ('', '%') else unit} of {root.get('label', '')}"
+    text = (
+        f"{row['label']}: {change} → {signed(scale * effect)} {what} on average "
+        f"({100 * CI_LEVEL:g} % CI {signed(scale * bounds[0])} to {signed(scale * bounds[1])})"
+    )
+    if bounds[0] < 0 < bounds[1]:
+        text += "; the data cannot tell this apart from no effect"
+    if not row["controllable"]:
+        text += " — not something you set directly"
+    if row["note"]:
+        text += f". Note: {row['note']}"
+    return text
+
+
+def _nice_step(sd: float) -> float:
+    """A round change close to one standard deviation: 1, 2 or 5 times a power of ten."""
+    if not np.isfinite(sd) or sd <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(sd))
+    return min((1.0, 2.0, 5.0, 10.0), key=lambda m: abs(m * power - sd)) * power
+
+
+def _plain(value: float) -> str:
+    """A number without a needless exponent or trailing zeros (0.5, 50, 0.02)."""
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
 def controlled(levers: pd.DataFrame) -> list[str]:
     """The levers (their ``input`` columns) marked as the person's to control, in rank order."""
     return [str(c) for c in levers.loc[levers["controllable"].astype(bool), "input"]]
@@ -60,7 +160,8 @@ def controllable_overrides(levers: pd.DataFrame, chosen: Iterable[str]) -> dict[
 
 def lever_lines(levers: pd.DataFrame, *, controllable: bool) -> list[str]:
     """The sentences of the levers a person controls (or of those they do not), ranked as
-    given, each starting with its rank among all levers (``3. Meditate?: …``)."""
+    given, each starting with its rank among all levers (``3. Meditate?: …``); ``levers`` as
+    :func:`levers_in_words` gives them."""
     return [
         f"{rank}. {row.sentence}"
         for rank, row in enumerate(levers.itertuples(index=False), start=1)

@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pga_core.data import Workspace
-from pga_core.goals import GoalTree, fit_tree
+from pga_core.goals import default_tree, fit_tree
 from pga_core.views import _data as dashboard
-from pga_core.views import default_document, fitted_imports
+from pga_core.views import fitted_imports
 from tests.app.page_text import run, shown, texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +35,16 @@ def import_sample(workspace: Workspace) -> None:
     workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
 
 
+def default_document() -> dict:
+    """The default tree's JSON object."""
+    return default_tree().to_json()
+
+
+def edited_document(app: AppTest) -> dict:
+    """The JSON object of the tree the page is editing."""
+    return app.session_state["goals_tree"].to_json()
+
+
 def check_table(app: AppTest) -> pd.DataFrame:
     return next(t.value for t in app.dataframe if "Can be fitted" in t.value.columns)
 
@@ -49,7 +59,7 @@ def test_the_default_tree_is_shown_and_can_be_fitted(open_goals, workspace) -> N
     app = open_goals()
     assert [t.value for t in app.title] == ["Goals"]
     assert app.info[0].value == dashboard.SAMPLE_NOTICE
-    assert app.session_state["goals_document"] == default_document()
+    assert edited_document(app) == default_document()
     table = check_table(app)
     assert table["Goal"].tolist() == GOAL_NAMES
     assert table["Predicts"].tolist() == ["recovery_score", "vo2_max", "zone5_min"]
@@ -96,9 +106,7 @@ def test_fitting_the_sample_shows_scores_and_weights_and_saves_nothing(
     app.button(key="goals_fit").click()
     run(app)
     assert "Fitted; the fit is kept for this visit only." in texts(app.success)
-    reference = fit_tree(
-        GoalTree.from_json(default_document()), dashboard.load_sample(), n_boot=N_BOOT
-    )
+    reference = fit_tree(default_tree(), dashboard.load_sample(), n_boot=N_BOOT)
     assert [shown(t.label) for t in app.tabs] == GOAL_NAMES
     root = reference.fits["Overall health"]
     metrics = {m.label: m.value for m in app.metric[:2]}
@@ -156,7 +164,7 @@ def test_a_tree_edited_after_its_fit_says_the_results_are_older(open_goals) -> N
     app.button(key="goals_remove_input").click()
     run(app)
     assert "Removed meditate@lag1." in texts(app.success)
-    assert "meditate@lag1" not in app.session_state["goals_document"]["inputs"]
+    assert "meditate@lag1" not in edited_document(app)["inputs"]
     assert any(t.startswith("These results are of the tree as it was") for t in texts(app.warning))
 
 
@@ -180,13 +188,13 @@ def test_saving_and_loading_a_tree(open_goals, workspace) -> None:
     app.selectbox(key="goals_load_choice").set_value("").run()
     app.button(key="goals_load").click()
     run(app)
-    assert app.session_state["goals_document"] == default_document()
+    assert edited_document(app) == default_document()
     assert "Loaded the default tree." in texts(app.success)
 
     app.selectbox(key="goals_load_choice").set_value("my tree").run()
     app.button(key="goals_load").click()
     run(app)
-    assert app.session_state["goals_document"] == saved
+    assert edited_document(app) == saved
     assert app.text_input(key="goals_save_name").value == "my tree"
 
     app.button(key="goals_delete").click()
@@ -206,7 +214,7 @@ def test_goals_are_added_renamed_and_removed_through_the_editor(open_goals) -> N
     run(app)
     assert app.selectbox(key="goals_edit_goal").value == "Workouts"
     assert check_table(app)["Goal"].tolist() == [*GOAL_NAMES, "Workouts"]
-    zone5 = app.session_state["goals_document"]["children"][0]["children"][0]
+    zone5 = edited_document(app)["children"][0]["children"][0]
     assert zone5["inputs"][-1] == "workout_min"
 
     app.text_input(key="goals_goal_name").input("Training").run()
@@ -225,14 +233,14 @@ def test_goals_are_added_renamed_and_removed_through_the_editor(open_goals) -> N
 
 def test_a_refused_edit_says_why_and_changes_nothing(open_goals) -> None:
     app = open_goals()
-    before = app.session_state["goals_document"]
+    before = edited_document(app)
     app.selectbox(key="goals_remove_input_choice").set_value("vo2_max@mean7").run()
     app.button(key="goals_remove_input").click()
     run(app)
     assert texts(app.error) == [
         "vo2_max@mean7 is modelled by the sub-goal 'VO₂ max'; remove that sub-goal first"
     ]
-    assert app.session_state["goals_document"] == before
+    assert edited_document(app) == before
 
 
 def test_bad_json_is_refused_with_its_line_and_column(open_goals) -> None:
@@ -241,7 +249,7 @@ def test_bad_json_is_refused_with_its_line_and_column(open_goals) -> None:
     app.button(key="goals_apply_json").click()
     run(app)
     assert texts(app.error) == ["the JSON: not valid JSON (line 2, column 12: Expecting value)"]
-    assert app.session_state["goals_document"] == default_document()
+    assert edited_document(app) == default_document()
     # what was typed stays, to be mended
     assert app.text_area(key="goals_json").value == '{"name": "H",\n "target": }'
 

@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pga_core.data import Workspace
-from pga_core.goals import GoalTree, fit_tree, leverage
+from pga_core.goals import GoalTree, default_tree, fit_tree, leverage
 from pga_core.views import _data as dashboard
-from pga_core.views import default_document, fit_document
+from pga_core.views import fit_document, fit_json, levers_in_words
 from pga_core.words import signed
 from tests.app.page_text import run, shown, texts
 
@@ -33,7 +33,7 @@ def open_gradient(open_page):
 @pytest.fixture(scope="module")
 def sample_fit():
     """The default tree fitted on the sample person, as the page fits it."""
-    return fit_tree(GoalTree.from_json(default_document()), dashboard.load_sample(), n_boot=N_BOOT)
+    return fit_tree(default_tree(), dashboard.load_sample(), n_boot=N_BOOT)
 
 
 def root_metric(app: AppTest) -> str:
@@ -63,7 +63,7 @@ def test_the_levers_are_ranked_in_plain_words_after_a_fit(open_gradient, sample_
     app = open_gradient()
     app.button(key="gradient_fit_default").click()
     run(app)
-    levers = leverage(sample_fit)
+    levers = levers_in_words(leverage(sample_fit), sample_fit)
     expected = [f"{rank}. {s}" for rank, s in enumerate(levers["sentence"], start=1)]
     assert sorted(lever_lines(app)) == sorted(expected)
     controlled = levers.loc[levers["controllable"], "input"].tolist()
@@ -122,14 +122,15 @@ def test_what_the_person_controls_can_be_changed(open_gradient) -> None:
 
 def test_a_saved_fit_of_own_data_is_shown_without_fitting(open_gradient, workspace) -> None:
     workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
-    fit = fit_tree(GoalTree.from_json(default_document()), workspace.daily(), n_boot=N_BOOT)
+    fit = fit_tree(default_tree(), workspace.daily(), n_boot=N_BOOT)
     revision = dashboard.workspace_revision(workspace)
-    workspace.save_goals("goals", default_document())
+    workspace.save_goals("goals", default_tree().to_json())
     workspace.save_fit("goals", fit_document(fit, imports=revision))
     app = open_gradient()
     assert dashboard.SAMPLE_NOTICE not in [i.value for i in app.info]
     assert "gradient_fit_default" not in [b.key for b in app.button]
-    expected = [f"{r}. {s}" for r, s in enumerate(leverage(fit)["sentence"], start=1)]
+    sentences = levers_in_words(leverage(fit), fit)["sentence"]
+    expected = [f"{r}. {s}" for r, s in enumerate(sentences, start=1)]
     assert sorted(lever_lines(app)) == sorted(expected)
     assert not [w for w in texts(app.warning) if w.startswith("Your data changed")]
 
@@ -140,9 +141,9 @@ def test_a_saved_fit_of_own_data_is_shown_without_fitting(open_gradient, workspa
 
 def test_a_fit_from_the_command_line_is_shown_with_a_note(open_gradient, workspace) -> None:
     workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
-    fit = fit_tree(GoalTree.from_json(default_document()), workspace.daily(), n_boot=N_BOOT)
-    workspace.save_goals("goals", default_document())
-    workspace.save_fit("goals", fit.to_json())  # as `python -m pga_core fit` saves it
+    fit = fit_tree(default_tree(), workspace.daily(), n_boot=N_BOOT)
+    workspace.save_goals("goals", default_tree().to_json())
+    workspace.save_fit("goals", fit_json(fit))  # as `python -m pga_core fit` saves it
     app = open_gradient()
     assert len(lever_lines(app)) == len(leverage(fit))
     assert any(c.startswith("This fit does not record which imports") for c in texts(app.caption))
@@ -163,7 +164,7 @@ def test_with_several_fitted_trees_the_person_chooses_one(open_gradient, workspa
     workspace.import_sources([SAMPLE / name for name in dashboard.SAMPLE_EXPORTS])
     revision = dashboard.workspace_revision(workspace)
     small = {"name": "Sleep", "target": "asleep_min", "inputs": ["have_any_caffeine", "steps"]}
-    for name, document in (("goals", default_document()), ("sleep", small)):
+    for name, document in (("goals", default_tree().to_json()), ("sleep", small)):
         fit = fit_tree(GoalTree.from_json(document), workspace.daily(), n_boot=N_BOOT)
         workspace.save_goals(name, document)
         workspace.save_fit(name, fit_document(fit, imports=revision))

@@ -12,6 +12,7 @@ from pga_core.data import Workspace
 from pga_core.data.readers import read_exports
 from pga_core.goals import GoalTree, TreeFit, fit_tree, leverage
 from pga_core.sample import generate_person, write_sample
+from pga_core.views import fit_json, levers_in_words
 
 REPO = Path(__file__).resolve().parents[2]
 GOALS = REPO / "data" / "goals.json"
@@ -46,7 +47,7 @@ def test_json_is_the_fit_of_the_files_alone_and_leaves_the_workspace_untouched(
     tree = GoalTree.from_json(json.loads(GOALS.read_text(encoding="utf-8")))
     expected = fit_tree(tree, read_exports(exports), n_boot=int(BOOT))
     assert json.loads(out) == json.loads(
-        json.dumps(expected.to_json(include_state=False), allow_nan=False)
+        json.dumps(fit_json(expected, include_state=False), allow_nan=False)
     )
     assert not workspace.exists()
 
@@ -63,7 +64,7 @@ def test_tables_show_each_goal_and_the_ranked_levers(exports, capsys):
             f"{node.name} — predicts {node.target} ({node.model} model, {node.n_rows} days)" in out
         )
         assert f"  {node.verdict}" in lines
-    levers = leverage(fit)
+    levers = levers_in_words(leverage(fit), fit)
     first = levers.iloc[0]
     header = lines.index(next(line for line in lines if line.startswith("levers on")))
     assert lines[header + 1].startswith(f"  1. {first.input} ")
@@ -83,6 +84,7 @@ def test_without_paths_the_workspace_data_are_fitted_and_the_fit_saved(exports, 
     tree = GoalTree.from_json(workspace.load_goals("goals"))
     reference = fit_tree(tree, workspace.daily(), n_boot=int(BOOT))
     assert leverage(saved).equals(leverage(reference))
+    assert workspace.load_fit("goals") == json.loads(json.dumps(fit_json(reference)))
 
 
 def test_goals_the_data_cannot_support_are_listed_and_the_others_fitted(exports, tmp_path, capsys):

@@ -6,9 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from pga_core.goals import GoalTree, fit_tree, leverage
+from pga_core.goals import default_tree, fit_tree, leverage
 from pga_core.views import _data as core_dashboard
-from pga_core.views import default_document
 from pga_core.words import signed
 
 #: The top goal's change while every slider is at its start.
@@ -32,7 +31,7 @@ def test_fit_the_default_tree_then_move_a_what_if_slider(empty_workspace, dashbo
     charts = panel.locator("[data-testid='stVegaLiteChart']")
     expect(charts).to_have_count(3)
     weights = charts.first.locator("svg text")
-    for expression in default_document()["inputs"]:
+    for expression in default_tree().root.inputs:
         expect(weights.filter(has_text=expression)).to_have_count(1)
     expect(panel.locator("[data-testid='stMetricValue']").first).to_have_text(
         re.compile(r"0\.\d{3}")
@@ -52,7 +51,7 @@ def test_fit_the_default_tree_then_move_a_what_if_slider(empty_workspace, dashbo
     page.keyboard.press("ArrowLeft")
     dashboard.idle()
     # one fewer drinking day a week through the linear top goal: its weight per unit × −1/7
-    fit = fit_tree(GoalTree.from_json(default_document()), core_dashboard.load_sample(), n_boot=0)
+    fit = fit_tree(default_tree(), core_dashboard.load_sample(), n_boot=0)
     per_unit = leverage(fit).set_index("input").loc["have_any_alcoholic_drinks", "per_unit"]
     expect(headline).to_have_text(f"{signed(-per_unit / 7)} points")
     dashboard.screenshot("gradient-what-if")

@@ -16,6 +16,7 @@ from pga_core.views import (
     goal_tree_chart,
     goal_tree_layout,
     levers_chart,
+    levers_in_words,
     predicted_actual_chart,
     weights_chart,
     what_if_chart,
@@ -81,7 +82,7 @@ def test_names_people_choose_appear_only_as_data_never_in_titles(tree, fit):
         weights_chart(fit.weights_table(ODD_NAME)),
         climb_chart(fit.history_table(ODD_NAME)),
         predicted_actual_chart(fit.predictions_table(ODD_NAME)),
-        levers_chart(leverage(fit)),
+        levers_chart(levers_in_words(leverage(fit), fit)),
         what_if_chart(what_if(fit, {"hydration_l": ("delta", 0.5)})),
     ]
     for chart in charts:
@@ -136,7 +137,7 @@ def test_predicted_vs_actual_shows_in_sample_and_walk_forward_beside_the_diagona
 
 
 def test_levers_chart_keeps_the_ranking_and_colours_what_you_control(fit):
-    levers = leverage(fit)
+    levers = levers_in_words(leverage(fit), fit)
     chart = levers_chart(levers)
     spec = chart.to_dict()
     points = spec["layer"][2]

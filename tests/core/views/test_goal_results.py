@@ -11,17 +11,18 @@ import pytest
 from sklearn.metrics import log_loss, r2_score
 
 from pga_core.data import DailyData, Variable
-from pga_core.goals import GoalTree, fit_tree, leverage
+from pga_core.goals import GoalTree, TreeFit, default_tree, fit_tree, leverage, what_if
 from pga_core.sample import generate_person
 from pga_core.views import (
     add_input,
     choose_fit,
-    default_document,
     fit_document,
     fit_from_document,
     fit_headline,
+    fit_json,
     fit_matches,
     fitted_imports,
+    levers_in_words,
     score_summary,
     score_text,
     weights_display,
@@ -38,7 +39,7 @@ def person():
 
 @pytest.fixture(scope="module")
 def fit(person):
-    return fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=N_BOOT)
+    return fit_tree(default_tree(), person.daily, n_boot=N_BOOT)
 
 
 def noise_daily(days: int, seed: int, *, yes_no: bool = False) -> DailyData:
@@ -59,6 +60,46 @@ def single_goal_fit(daily: DailyData):
     return fit_tree(tree, daily, n_boot=N_BOOT)
 
 
+CONTRACT_NODE = {"name", "target", "model", "n_rows", "score_oos", "score_baseline", "weights"}
+EXTRA_NODE = {"score_name", "beats_baseline", "verdict", "gap_days", "n_splits", "notes"}
+CONTRACT_WEIGHT = {"input", "weight_sd", "weight_unit", "ci_low", "ci_high"}
+EXTRA_WEIGHT = {"unit_ci_low", "unit_ci_high"}
+CONTRACT_LEVER = {"input", "per_unit", "per_sd", "ci_low", "ci_high"}
+EXTRA_LEVER = {"label", "unit", "kind", "controllable", "unit_ci_low", "unit_ci_high", "sd",
+               "typical", "observed_min", "observed_max", "goals", "note", "sentence"}  # fmt: skip
+
+
+def test_the_fit_document_has_the_contracts_keys(fit):
+    document = json.loads(json.dumps(fit_json(fit, include_state=False), allow_nan=False))
+    assert list(document) == ["nodes", "leverage", "problems"]
+    assert [n["name"] for n in document["nodes"]] == ["Overall health", "VO₂ max", "Zone-5 time"]
+    for entry in document["nodes"]:
+        assert set(entry) == CONTRACT_NODE | EXTRA_NODE
+        for w in entry["weights"]:
+            assert set(w) == CONTRACT_WEIGHT | EXTRA_WEIGHT
+            assert w["ci_low"] < w["weight_sd"] < w["ci_high"]  # the CI is on the per-SD scale
+    assert document["nodes"][0]["n_rows"] == fit.fits["Overall health"].n_rows
+    for lever_entry in document["leverage"]:
+        assert set(lever_entry) == CONTRACT_LEVER | EXTRA_LEVER
+        assert lever_entry["ci_low"] < lever_entry["per_sd"] < lever_entry["ci_high"]
+    per_sd = [abs(e["per_sd"]) for e in document["leverage"]]
+    assert per_sd == sorted(per_sd, reverse=True)
+    worded = levers_in_words(leverage(fit), fit)
+    assert [e["sentence"] for e in document["leverage"]] == worded["sentence"].tolist()
+    assert [e["input"] for e in document["leverage"]] == worded["input"].tolist()
+
+
+def test_the_fit_document_with_its_state_restores_the_same_fit(fit):
+    document = fit_json(fit)
+    assert list(document) == ["nodes", "leverage", "problems", "tree", "variables", "settings"]
+    text = json.dumps(document, allow_nan=False)
+    restored = TreeFit.from_json(json.loads(text))
+    pd.testing.assert_frame_equal(leverage(restored), leverage(fit))
+    changes = {"hydration_l": ("delta", 0.5)}
+    pd.testing.assert_frame_equal(what_if(restored, changes), what_if(fit, changes))
+    assert json.dumps(fit_json(restored), allow_nan=False) == text
+
+
 def test_a_saved_fit_records_its_imports_and_shows_the_same_results(fit):
     moment = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
     document = fit_document(fit, imports=[3, 5], fitted_at=moment)
@@ -67,22 +108,22 @@ def test_a_saved_fit_records_its_imports_and_shows_the_same_results(fit):
     pd.testing.assert_frame_equal(leverage(restored), leverage(fit))
     pd.testing.assert_frame_equal(restored.weights_table(), fit.weights_table())
     assert fitted_imports(document) == (3, 5)
-    assert fitted_imports(fit.to_json()) is None  # as the command line saves it
+    assert fitted_imports(fit_json(fit)) is None  # as the command line saves it
 
 
 def test_a_fit_without_its_state_cannot_be_shown(fit):
     with pytest.raises(ValueError, match="holds no model state"):
-        fit_from_document(fit.to_json(include_state=False))
-    broken = fit.to_json()
+        fit_from_document(fit_json(fit, include_state=False))
+    broken = fit_json(fit)
     del broken["variables"]
     with pytest.raises(ValueError, match=r"fit result cannot be read.*fit the tree again"):
         fit_from_document(broken)
 
 
 def test_a_fit_matches_its_tree_until_the_tree_is_edited(fit):
-    document = default_document()
-    assert fit_matches(fit, document)
-    assert not fit_matches(fit, add_input(document, "VO₂ max", "steps"))
+    tree = default_tree()
+    assert fit_matches(fit, tree)
+    assert not fit_matches(fit, add_input(tree, "VO₂ max", "steps"))
 
 
 @pytest.mark.parametrize(("names", "preferred", "chosen"), [

@@ -1,4 +1,5 @@
-"""The personal gradient for people: sliders in days per week and own units, changes up the tree."""
+"""The personal gradient for people: levers in words, sliders in days per week and own units,
+changes up the tree."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pga_core.goals import GoalTree, fit_tree, leverage, what_if
+from pga_core.data import DailyData
+from pga_core.goals import GoalTree, default_tree, fit_tree, leverage, what_if
 from pga_core.sample import generate_person
 from pga_core.views import (
     BEHAVIOUR_STEP,
     SLIDER_STEPS,
     controllable_overrides,
     controlled,
-    default_document,
     level_text,
     lever_lines,
+    levers_in_words,
     levers_table,
     root_change,
     slider_changes,
@@ -34,12 +36,17 @@ def person():
 
 @pytest.fixture(scope="module")
 def fit(person):
-    return fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=20)
+    return fit_tree(default_tree(), person.daily, n_boot=20)
 
 
 @pytest.fixture(scope="module")
 def levers(fit):
     return leverage(fit)
+
+
+@pytest.fixture(scope="module")
+def worded(levers, fit):
+    return levers_in_words(levers, fit)
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +193,8 @@ def test_overrides_mark_exactly_the_chosen_levers(levers):
     assert {k for k, v in overrides.items() if v} == {"asleep_min", "meditate"}
 
 
-def test_lever_lines_keep_the_overall_rank_and_split_by_control(levers):
+def test_lever_lines_keep_the_overall_rank_and_split_by_control(worded):
+    levers = worded
     yours = lever_lines(levers, controllable=True)
     others = lever_lines(levers, controllable=False)
     assert len(yours) + len(others) == len(levers)
@@ -209,7 +217,7 @@ def test_the_levers_table_shows_each_lever_with_its_interval(levers):
 
 def test_with_a_sub_goal_unfitted_every_slider_moves_the_top_goal_and_none_is_cut_off():
     person = generate_person(200, seed=19)  # VO₂ max and Zone-5 time cannot be fitted
-    fit = fit_tree(GoalTree.from_json(default_document()), person.daily, n_boot=5)
+    fit = fit_tree(default_tree(), person.daily, n_boot=5)
     levers = leverage(fit)
     everything = leverage(fit, controllable=controllable_overrides(levers, levers["input"]))
     sliders = what_if_sliders(everything)
@@ -227,3 +235,73 @@ def test_with_a_sub_goal_unfitted_every_slider_moves_the_top_goal_and_none_is_cu
 def test_a_missing_top_goal_has_no_change(fit):
     with pytest.raises(ValueError, match="was not fitted"):
         root_change(pd.DataFrame(columns=["node", "before", "after", "change"]), fit)
+
+
+# --- levers in words ------------------------------------------------------------------------------
+def test_levers_in_words_add_a_note_and_a_sentence_to_the_numbers(fit, levers, worded):
+    assert list(worded.columns) == [*levers.columns, "note", "sentence"]
+    pd.testing.assert_frame_equal(worded[levers.columns], levers)
+    assert (worded["note"] == "").all()  # every goal was fitted
+    pairs = zip(levers["label"], worded["sentence"], strict=True)
+    assert all(sentence.startswith(f"{label}: ") for label, sentence in pairs)
+    empty = levers_in_words(levers.iloc[:0], fit)
+    assert empty.empty
+    assert list(empty.columns) == list(worded.columns)
+
+
+def test_lever_sentences_speak_per_week_for_behaviours_and_per_round_step_otherwise(worded):
+    levers = worded.set_index("input")
+    alcohol = levers.loc["have_any_alcoholic_drinks"]
+    weekly = -alcohol.per_unit / 7
+    assert alcohol.sentence.startswith(
+        f"Have any alcoholic drinks?: yes on one fewer day a week → +{weekly:.1f} points of "
+        "Recovery score on average (95 % CI +"
+    )
+    sleep = levers.loc["asleep_min"].sentence
+    assert sleep.startswith("Asleep duration: 50 min more every day → +")
+    assert sleep.endswith("— not something you set directly")
+
+
+def test_signed_numbers_use_a_real_minus_and_say_n_a_when_missing():
+    assert signed(-0.01234) == "−0.012"
+    assert signed(None) == "n/a"
+
+
+def test_a_lever_standing_in_for_an_unfitted_goal_says_why_in_its_note_and_sentence():
+    person = generate_person(200, seed=19)  # too few VO₂ max days; lactate tests never vary
+    fit = fit_tree(default_tree(), person.daily, n_boot=20)
+    (vo2_problem,) = [p for p in fit.problems if p.node == "VO₂ max"]
+    levers = levers_in_words(leverage(fit), fit).set_index("input")
+    vo2 = levers.loc["vo2_max"]
+    assert vo2.note == (
+        f"the goal 'VO₂ max' that predicts it could not be fitted ({vo2_problem.message}), so "
+        "it counts as a lever itself and the effects of that goal's own inputs are unknown"
+    )
+    assert vo2.sentence.endswith(f"— not something you set directly. Note: {vo2.note}")
+    assert (levers.drop(index="vo2_max")["note"] == "").all()
+
+
+def test_a_lever_whose_path_through_an_unfitted_goal_is_left_out_says_so(person):
+    daily = person.daily
+    table = daily.table.drop(columns="body_fat_pct")
+    registry = {k: v for k, v in daily.registry.items() if k != "body_fat_pct"}
+    tree = GoalTree.from_json({
+        "name": "Health", "target": "recovery_score",
+        "inputs": ["asleep_min", "hydration_l@mean7", "vo2_max@mean7"],
+        "children": [{
+            "name": "VO2", "target": "vo2_max",
+            "inputs": ["zone5_min@sum28", "body_fat_pct@mean28"],
+            "children": [{"name": "Zone 5", "target": "zone5_min",
+                          "inputs": ["hydration_l", "carbs_g"]}],
+        }],
+    })  # fmt: skip
+    fit = fit_tree(tree, DailyData(table, registry), n_boot=10)
+    (why,) = [p.message for p in fit.problems]
+    levers = levers_in_words(leverage(fit), fit).set_index("input")
+    water = levers.loc["hydration_l"]
+    assert water.note == (
+        f"its path through the goal 'VO2' is left out: that goal could not be fitted ({why})"
+    )
+    assert water.sentence.endswith(f". Note: {water.note}")
+    assert levers.loc["vo2_max", "note"].startswith("the goal 'VO2' that predicts it could not")
+    assert levers.loc["asleep_min", "note"] == ""
