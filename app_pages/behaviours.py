@@ -16,7 +16,7 @@ from pga_core.stats import (
     habit_effects,
 )
 from pga_core.views import escape_markdown
-from pga_core.words import lag_words
+from pga_core.words import lag_phrase, lag_words
 
 session.init_state(behaviours_n_boot=views.N_BOOT, behaviours_scan_for=None)
 
@@ -290,7 +290,7 @@ def _correlation_section(daily: DailyData, key: DataKey, outcome: str) -> None:
         key="behaviours_corr_columns",
     )
     lag = middle.selectbox(
-        "Compared with", views.LAG_CHOICES, format_func=views.lag_phrase, key="behaviours_corr_lag"
+        "Compared with", views.LAG_CHOICES, format_func=lag_phrase, key="behaviours_corr_lag"
     )
     method = right.radio(
         "Correlation",
@@ -349,7 +349,7 @@ outcome = outcome_column.selectbox(
     key="behaviours_outcome",
 )
 lag = lag_column.selectbox(
-    "Outcome taken", views.LAG_CHOICES, format_func=views.lag_phrase, key="behaviours_lag"
+    "Outcome taken", views.LAG_CHOICES, format_func=lag_phrase, key="behaviours_lag"
 )
 weekday = weekday_column.checkbox(
     "Adjust for the day of the week",

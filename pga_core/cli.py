@@ -25,7 +25,7 @@ from pga_core.stats import (
     impact_records,
 )
 from pga_core.views import N_BOOT, outcome_choices, read_document
-from pga_core.words import lag_words
+from pga_core.words import EFFECT_DIGITS, lag_words, plural, signed
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
 
@@ -353,17 +353,19 @@ def _impact_report(
     enough = table["enough_data"].to_numpy(dtype=bool)
     percent = bool(np.isfinite(table.loc[enough, "pct_change"].to_numpy(dtype=float)).all())
     unit = " %" if percent else (f" {outcome.unit}" if outcome.unit else "")
+    tested = int(table["tested"].sum())
     first, last = daily.table.index.min(), daily.table.index.max()
     adjusted = (
         ", adjusted for the day of the week" if bool(table["weekday_adjusted"].iloc[0]) else ""
     )
     lines = [
         f"{outcome.label} ({outcome.name}) {lag_words(lag)} after each yes/no behaviour: "
-        f"{len(table)} behaviours, {daily.days:,} days ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
+        f"{plural(len(table), 'behaviour')}, {plural(daily.days, 'day')} "
+        f"({first:%Y-%m-%d} to {last:%Y-%m-%d})"
         f"{adjusted}",
         f"change = mean after yes vs after no{' in %' if percent else ''}; 95 % intervals from "
-        f"{n_boot:,} block-bootstrap resamples; q = Benjamini–Hochberg over the "
-        f"{int(table['tested'].sum())} tests; likely effect at q <= {DISCOVERY_Q:.2f}; "
+        f"{plural(n_boot, 'block-bootstrap resample')}; q = Benjamini–Hochberg over the "
+        f"{plural(tested, 'test')}; likely effect at q <= {DISCOVERY_Q:.2f}; "
         f"at least {min_days} yes and {min_days} no days needed",
         "",
     ]
@@ -379,10 +381,9 @@ def _impact_report(
         else:
             effect, low, high = row["difference"], row["diff_ci_low"], row["diff_ci_high"]
         # with too few days, a change would be read as a finding: show none
-        change = _number(effect, unit, 1 if percent else None) if row["enough_data"] else "-"
+        change = _change(effect, unit) if row["enough_data"] and np.isfinite(effect) else "-"
         interval = (
-            f"({_number(low, unit, 1 if percent else None)} to "
-            f"{_number(high, unit, 1 if percent else None)})"
+            f"({_change(low, unit)} to {_change(high, unit)})"
             if np.isfinite(low) and np.isfinite(high)
             else "-"
         )
@@ -397,12 +398,9 @@ def _impact_report(
     return lines
 
 
-def _number(value: float, unit: str, decimals: int | None) -> str:
-    """A signed change such as ``-21.1 %`` or ``+3.2 bpm``; ``-`` when there is none."""
-    if not np.isfinite(value):
-        return "-"
-    text = f"{value:+.{decimals}f}" if decimals is not None else f"{value:+.3g}"
-    return text + unit
+def _change(value: float, unit: str) -> str:
+    """A signed change as the pages write it: ``−21 %``, ``+3.2 bpm``."""
+    return signed(value, unit, digits=EFFECT_DIGITS, trim=True)
 
 
 _COMMANDS.append(_register_impact)

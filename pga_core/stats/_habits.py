@@ -32,7 +32,7 @@ from pga_core.stats._inputs import (
     outcome_on_calendar,
     rng_for_test,
 )
-from pga_core.words import lag_words, signed_amount
+from pga_core.words import EFFECT_DIGITS, lag_words, number, signed
 
 __all__ = ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]
 
@@ -246,14 +246,17 @@ def _habit_row(
     else:
         unit = f" {variable.unit}" if variable.unit else ""
         held = ", other habits held fixed" if joint and len(group) > 1 else ""
+        low_text, high_text, per_sd_text = (
+            signed(v, digits=EFFECT_DIGITS, trim=True) for v in (low, high, per_sd)
+        )
         interval = (
-            f"{CI_LEVEL:.0%} CI {signed_amount(low, '')} to {signed_amount(high, '')}, "
+            f"{CI_LEVEL:.0%} CI {low_text} to {high_text}, "
             if np.isfinite(low) and np.isfinite(high)
             else "no interval: too few bootstrap refits succeeded, "
         )
         note = (
-            f"per {sd:.3g}{unit} more '{variable.label}' (one SD), {outcome_label} "
-            f"{lag_words(lag)} moves {signed_amount(per_sd, '')} "
+            f"per {number(sd, unit, digits=EFFECT_DIGITS, trim=True)} more '{variable.label}' "
+            f"(one SD), {outcome_label} {lag_words(lag)} moves {per_sd_text} "
             f"({interval}{fit.n_days} days{held})"
         )
         if circular:

@@ -29,7 +29,16 @@ from pga_core.stats import (
     lagged_correlations,
 )
 from pga_core.stats._impact import DEFAULT_LAGS
-from pga_core.words import lag_words
+from pga_core.words import (
+    EFFECT_DIGITS,
+    MINUS,
+    amount,
+    lag_phrase,
+    lag_words,
+    number,
+    plural,
+    signed,
+)
 
 __all__ = [
     "BUILT_IN",
@@ -63,7 +72,6 @@ __all__ = [
     "impact_with_lag_scan",
     "kept_choice",
     "kept_selection",
-    "lag_phrase",
     "lag_scan_table",
     "lag_scan_view",
     "outcome_choices",
@@ -107,7 +115,6 @@ HABIT_CLEAR_LOWER = "interval below zero"
 HABIT_CLEAR_HIGHER = "interval above zero"
 HABIT_UNCLEAR = "interval includes zero"
 HABIT_FINDINGS: tuple[str, ...] = (HABIT_CLEAR_LOWER, HABIT_CLEAR_HIGHER, HABIT_UNCLEAR, BUILT_IN)
-MINUS = "−"
 CI_PERCENT = f"{CI_LEVEL * 100:.0f} %"
 
 
@@ -168,15 +175,6 @@ def describe_variable(daily: DailyData, name: str) -> str:
     return text
 
 
-def lag_phrase(lag: int) -> str:
-    """A lag for a picker: ``1 day later (the next morning)``."""
-    if lag == 0:
-        return "the same day"
-    if lag == 1:
-        return "1 day later (the next morning)"
-    return f"{lag} days later"
-
-
 def _row_labels(daily: DailyData, names: Iterable[str]) -> dict[str, str]:
     """Label per column for chart rows, with the column name added where labels repeat."""
     names = list(names)
@@ -186,20 +184,14 @@ def _row_labels(daily: DailyData, names: Iterable[str]) -> dict[str, str]:
 
 
 # --- numbers in words -----------------------------------------------------------------------------
-def _signed(value: float) -> str:
-    """``−2.76`` / ``+0.347`` (three significant digits) with a real minus sign."""
-    return f"{MINUS if value < 0 else '+'}{abs(value):.3g}"
+def _after(unit: str) -> str:
+    """What follows a number of this unit: a space and the unit (``" %"``, ``" bpm"``)."""
+    return f" {unit}" if unit else ""
 
 
-def _amount(value: float, unit: str, *, signed: bool = True) -> str:
-    """An effect with its unit: ``−21 %`` for percentages, ``+3.2 bpm`` for outcome units."""
-    if unit == "%":
-        text = f"{abs(value):.0f} %"
-    else:
-        text = f"{abs(value):.3g}" + (f" {unit}" if unit else "")
-    if not signed:
-        return text
-    return (MINUS if value < 0 else "+") + text
+def _change(value: float, unit: str) -> str:
+    """A signed effect with its unit: ``−21 %`` for percentages, ``+3.2 bpm`` otherwise."""
+    return signed(value, _after(unit), digits=EFFECT_DIGITS, trim=True)
 
 
 def _difference_unit(unit: str) -> str:
@@ -208,13 +200,13 @@ def _difference_unit(unit: str) -> str:
 
 
 def _level(value: float, unit: str) -> str:
-    """An outcome level such as ``48.2 %`` or ``52.1 bpm``."""
-    return f"{value:.3g}" + (f" {unit}" if unit else "")
+    """An outcome level such as ``48.2 %`` or ``52.1 bpm`` (a level, so no percent rule)."""
+    return number(value, _after(unit), digits=EFFECT_DIGITS, trim=True)
 
 
 def _q_words(q: float, n_tests: int) -> str:
     """What a q-value says, counting the tests run together."""
-    tests = f"{n_tests} test{'s' if n_tests != 1 else ''}"
+    tests = plural(n_tests, "test")
     if q <= DISCOVERY_Q:
         return (
             f"q = {q:.2g}: counting all {tests} run together, few findings this strong are "
@@ -232,10 +224,12 @@ def _p_words(p: float, n_rotations: int) -> str:
         return "no p-value could be computed"
     as_clear = max(0, round(p * (n_rotations + 1)) - 1)
     if as_clear == 0:
-        found = f"none of {n_rotations:,} shifts of the diary against the outcome gave"
+        found = f"none of {plural(n_rotations, 'shift')} of the diary against the outcome gave"
         floor = " (the smallest p this much history allows)"
     else:
-        found = f"{as_clear:,} of {n_rotations:,} shifts of the diary against the outcome gave"
+        found = (
+            f"{as_clear:,} of {plural(n_rotations, 'shift')} of the diary against the outcome gave"
+        )
         floor = ""
     return f"p = {p:.2g}{floor}: {found} a difference as clear as this one"
 
@@ -388,7 +382,7 @@ def _explain_impact(
     n_yes, n_no = int(row["n_yes"]), int(row["n_no"])
     if not row["enough_data"]:
         return (
-            f"Not enough data yet: {n_yes} day{'s' if n_yes != 1 else ''} with '{label}' and "
+            f"Not enough data yet: {plural(n_yes, 'day')} with '{label}' and "
             f"{n_no} without, each followed by {outcome} {when}; each side needs at least "
             f"{min_days} before anything can be said."
         )
@@ -398,16 +392,17 @@ def _explain_impact(
     direction = "lower" if effect < 0 else "higher"
     adjusted = " (adjusted for the day of the week)" if row["weekday_adjusted"] else ""
     parts = [
-        f"Based on {n_yes} days with '{label}' and {n_no} without, each followed by "
+        f"Based on {plural(n_yes, 'day')} with '{label}' and {n_no} without, each followed by "
         f"{outcome} {when}{adjusted}.",
         f"After yes it averaged {_level(mean_yes, outcome_unit)}, after no "
-        f"{_level(mean_no, outcome_unit)}: {_amount(effect, unit, signed=False)} {direction}.",
+        f"{_level(mean_no, outcome_unit)}: "
+        f"{amount(effect, _after(unit), digits=EFFECT_DIGITS, trim=True)} {direction}.",
     ]
     if np.isfinite(low) and np.isfinite(high):
         spans_zero = low <= 0 <= high
         parts.append(
             f"Allowing for chance and for runs of similar days, the change could be anywhere "
-            f"between {_amount(low, unit)} and {_amount(high, unit)} ({CI_PERCENT} interval)"
+            f"between {_change(low, unit)} and {_change(high, unit)} ({CI_PERCENT} interval)"
             + (", which includes no change at all." if spans_zero else ".")
         )
     if row["circular"]:
@@ -708,21 +703,21 @@ def _explain_habit(habit: Mapping[str, Any], outcome_unit: str) -> str:
     """A habit's per-SD and per-unit effects in plain words."""
     if not habit["enough_data"]:
         return str(habit["note"])[:1].upper() + str(habit["note"])[1:] + "."
-    unit = f" {habit['unit']}" if habit["unit"] else ""
+    unit = _after(str(habit["unit"]))
     per_sd = float(habit["per_sd"])
     sd = float(habit["sd"])
-    out_unit = f" {_difference_unit(outcome_unit)}" if outcome_unit else ""
+    out_unit = _difference_unit(outcome_unit)
     low, high = float(habit["per_sd_ci_low"]), float(habit["per_sd_ci_high"])
     per_unit = float(habit["per_unit"])
     held = " with the other habits held fixed" if habit["joint"] else ""
     when = lag_words(int(habit["lag"]))
     text = (
-        f"On days with {sd:.3g}{unit} more '{habit['label']}' (one standard deviation over the "
-        f"{habit['n_days']} days used){held}, {habit['outcome_label']} {when} "
-        f"was {_signed(per_sd)}{out_unit} on average; it could be anywhere between "
-        f"{_signed(low)} and {_signed(high)} ({CI_PERCENT} interval"
-        f"{', which includes no change' if low <= 0 <= high else ''}). "
-        f"Per 1{unit or ' unit'}: {_signed(per_unit)}{out_unit}."
+        f"On days with {number(sd, unit, digits=EFFECT_DIGITS, trim=True)} more "
+        f"'{habit['label']}' (one standard deviation over the {plural(habit['n_days'], 'day')} "
+        f"used){held}, {habit['outcome_label']} {when} was {_change(per_sd, out_unit)} on "
+        f"average; it could be anywhere between {_change(low, '')} and {_change(high, '')} "
+        f"({CI_PERCENT} interval{', which includes no change' if low <= 0 <= high else ''}). "
+        f"Per 1{unit or ' unit'}: {_change(per_unit, out_unit)}."
     )
     if habit["circular"]:
         text += " Built in, not a finding: one is computed from the other."
@@ -863,8 +858,8 @@ def _explain_correlation(
     sure = "likely not chance" if q <= DISCOVERY_Q else "could well be chance"
     return (
         f"Days with {more_x} went with {which} '{labels[y]}' {when}: a {_strength(r)} link "
-        f"(r = {_r_text(r)} over {row['n_pairs']} days; q = {q:.2g} over {n_tests} tested "
-        f"pairs, {sure}). A link is not a cause."
+        f"(r = {_r_text(r)} over {plural(int(row['n_pairs']), 'day')}; q = {q:.2g} over "
+        f"{plural(n_tests, 'tested pair')}, {sure}). A link is not a cause."
     )
 
 
