@@ -23,8 +23,8 @@ from pga_core.engine import (
     percentile_interval,
 )
 from pga_core.stats._inputs import (
-    calendar_days,
     check_column,
+    check_days,
     check_lag,
     check_settings,
     draw_base_seed,
@@ -119,12 +119,13 @@ def habit_effects(
         enough data have NaN effects and say why.
     """
     check_settings(min_days, n_boot)
-    calendar = calendar_days(daily)
+    check_days(daily)
+    calendar = daily.calendar()
     outcome_values = outcome_on_calendar(daily, calendar, outcome, adjust_weekday)
     lag = check_lag(lag, len(calendar))
     names = _habit_names(daily, outcome, habits)
     base_seed = draw_base_seed(random_state)
-    inputs = daily.table.reindex(calendar)[names].to_numpy(dtype=np.float64)
+    inputs = calendar[names].to_numpy(dtype=np.float64)
     inputs = inputs[: len(calendar) - lag]
     later = outcome_values[lag:]
     groups = [names] if joint else [[name] for name in names]

@@ -47,8 +47,9 @@ How the numbers are made (the README explains them in plain words):
 
 This module assembles the impact tables. The pieces live beside it in :mod:`pga_core.stats`: the
 paired days of one test with their bootstrap and rotation test (``_paired_days``), q-values and
-verdicts (``_verdicts``), input checks and the calendar (``_inputs``); lagged correlations and
-numeric habit effects, which use the same machinery, have modules of their own. The resampling
+verdicts (``_verdicts``), input checks and the weekday adjustment (``_inputs``); lagged
+correlations and numeric habit effects, which use the same machinery, have modules of their own.
+The calendar is the daily table's own (:meth:`~pga_core.data.DailyData.calendar`); the resampling
 arithmetic is :mod:`pga_core.engine`'s.
 """
 
@@ -67,7 +68,7 @@ from pga_core.engine import (
     percentile_interval,
 )
 from pga_core.stats._inputs import (
-    calendar_days,
+    check_days,
     check_lag,
     check_n_perm,
     check_settings,
@@ -288,7 +289,8 @@ def impact_tests(
     if not requests:
         raise ValueError("no tests requested: give at least one ImpactRequest")
     base_seed = draw_base_seed(random_state)
-    calendar = calendar_days(daily)
+    check_days(daily)
+    calendar = daily.calendar()
     rows: list[dict[str, object]] = []
     seen: set[tuple[str, str, int]] = set()
     for request in requests:
@@ -411,7 +413,7 @@ def _behaviour_names(daily: DailyData, outcome: str, requested: Sequence[str] | 
 
 def _impact_row(
     daily: DailyData,
-    calendar: pd.DatetimeIndex,
+    calendar: pd.DataFrame,
     name: str,
     outcome: str,
     outcome_values: np.ndarray,
@@ -424,7 +426,7 @@ def _impact_row(
     rng: np.random.Generator,
 ) -> dict[str, object]:
     """All numbers of one (behaviour, outcome, lag) test, before q-values and verdicts."""
-    behaviour = daily.table[name].reindex(calendar).to_numpy(dtype=np.float64)
+    behaviour = calendar[name].to_numpy(dtype=np.float64)
     n_days = len(calendar)
     days = PairedDays.from_series(behaviour[: n_days - lag], outcome_values[lag:])
     n_yes, sum_yes, n_no, sum_no = days.group_sums().sum(axis=1)

@@ -25,8 +25,10 @@ from pga_core.stats import (
     MIN_PAIRS_FOR_CORRELATION,
     ImpactRequest,
     LaggedCorrelations,
+    check_column,
     impact_tests,
     lagged_correlations,
+    weekday_adjusted,
 )
 from pga_core.stats._impact import DEFAULT_LAGS
 from pga_core.words import (
@@ -451,8 +453,9 @@ def yes_no_values(
     """Each logged behaviour day with the outcome ``lag`` days later: the days behind the means.
 
     Pairs are made exactly as :func:`~pga_core.stats.behaviour_impact` makes them (calendar
-    days; unlogged days left out; the outcome's day-of-week means taken out when asked), so
-    each group's mean is that table's ``mean_yes`` / ``mean_no``.
+    days; unlogged days left out; the outcome's day-of-week means taken out when asked, by the
+    statistics' own :func:`~pga_core.stats.weekday_adjusted`), so each group's mean is that
+    table's ``mean_yes`` / ``mean_no``.
 
     Returns
     -------
@@ -460,24 +463,18 @@ def yes_no_values(
         ``date`` (behaviour day), ``outcome_date``, ``answer`` (``after yes`` / ``after no``),
         ``value`` (the outcome, in its unit).
     """
-    for name in (behaviour, outcome):
-        if name not in daily.table.columns:
-            raise ValueError(
-                f"{name!r} is not a column of the data; columns: {', '.join(daily.table.columns)}"
-            )
+    check_column(daily, behaviour, "behaviour")
+    check_column(daily, outcome, "outcome")
     if lag < 0:
         raise ValueError(f"lag must be 0 or more days, got {lag}")
-    index = daily.table.index
     columns = ["date", "outcome_date", "answer", "value"]
-    if len(index) == 0:
+    if daily.days == 0:
         return pd.DataFrame(columns=columns)
-    calendar = pd.date_range(index.min(), index.max(), freq="D", name="date")
-    series = daily.table[outcome].reindex(calendar)
-    if adjust_weekday:
-        weekday_means = series.groupby(calendar.day_of_week).transform("mean")
-        series = series - weekday_means + series.mean()
+    table = daily.calendar()
+    calendar = table.index
+    series = weekday_adjusted(table[outcome]) if adjust_weekday else table[outcome]
     later = series.shift(-lag)
-    answers = daily.table[behaviour].reindex(calendar)
+    answers = table[behaviour]
     paired = answers.notna() & later.notna()
     return pd.DataFrame(
         {

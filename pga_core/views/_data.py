@@ -391,7 +391,7 @@ def weekly_coverage(daily: DailyData) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     index = table.index
     week = index - pd.to_timedelta(index.day_of_week, unit="D")
-    span = pd.date_range(index.min(), index.max(), freq="D")
+    span = daily.calendar().index
     span_weeks = span - pd.to_timedelta(span.day_of_week, unit="D")
     in_data = pd.Series(1, index=span_weeks).groupby(level=0).sum()
     counts = table.notna().groupby(week.rename("week")).sum().reset_index()
