@@ -10,6 +10,7 @@ from pga_core import views
 from pga_core.data import DailyData
 from pga_core.stats import (
     DISCOVERY_Q,
+    EFFECT_N_BOOT,
     MIN_DAYS_PER_GROUP,
     LaggedCorrelations,
     behaviour_impact,
@@ -18,7 +19,7 @@ from pga_core.stats import (
 from pga_core.views import escape_markdown
 from pga_core.words import lag_phrase, lag_words
 
-session.init_state(behaviours_n_boot=views.N_BOOT, behaviours_scan_for=None)
+session.init_state(behaviours_n_boot=EFFECT_N_BOOT, behaviours_scan_for=None)
 
 DataKey = tuple[str, tuple[int, ...]]
 

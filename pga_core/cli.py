@@ -20,11 +20,12 @@ from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage
 from pga_core.sample import generate_person, write_sample
 from pga_core.stats import (
     DISCOVERY_Q,
+    EFFECT_N_BOOT,
     MIN_DAYS_PER_GROUP,
     behaviour_impact,
     impact_records,
 )
-from pga_core.views import N_BOOT, outcome_choices, read_document
+from pga_core.views import outcome_choices, read_document
 from pga_core.words import EFFECT_DIGITS, lag_words, plural, signed
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
@@ -297,8 +298,8 @@ def _register_impact(commands: argparse._SubParsersAction) -> None:
         help=f"fewest yes and fewest no days for an answer (default {MIN_DAYS_PER_GROUP})",
     )  # fmt: skip
     parser.add_argument(
-        "--boot", type=int, default=N_BOOT, metavar="N",
-        help=f"bootstrap resamples for the intervals (default {N_BOOT:,})",
+        "--boot", type=int, default=EFFECT_N_BOOT, metavar="N",
+        help=f"bootstrap resamples for the intervals (default {EFFECT_N_BOOT:,})",
     )  # fmt: skip
     add_workspace_argument(parser)
     parser.set_defaults(run=_run_impact)

@@ -3,8 +3,8 @@
 - ``_impact``: :func:`behaviour_impact`, :func:`lag_scan` and tests run together.
 - ``_paired_days``: one behaviour against the outcome, its block bootstrap and rotation test.
 - ``_verdicts``: Benjamini–Hochberg q-values and each row's verdict.
-- ``_inputs``: input checks, the weekday adjustment, per-test random generators, circular
-  pairs.
+- ``_inputs``: default resample counts, input checks, the weekday adjustment, per-test random
+  generators, circular pairs.
 - ``_correlations``: :func:`lagged_correlations` with rotation-test p-values.
 - ``_habits``: :func:`habit_effects`, numeric habits fitted jointly by our gradient ascent.
 """
@@ -20,6 +20,7 @@ from pga_core.stats._habits import (
     habit_effects,
 )
 from pga_core.stats._impact import (
+    DEFAULT_LAGS,
     IMPACT_COLUMNS,
     MIN_DAYS_PER_GROUP,
     ImpactRequest,
@@ -30,6 +31,8 @@ from pga_core.stats._impact import (
     lag_scan,
 )
 from pga_core.stats._inputs import (
+    EFFECT_N_BOOT,
+    EFFECT_N_PERM,
     check_column,
     check_days,
     check_lag,
@@ -56,7 +59,10 @@ from pga_core.stats._verdicts import (
 )
 
 __all__ = [
+    "DEFAULT_LAGS",
     "DISCOVERY_Q",
+    "EFFECT_N_BOOT",
+    "EFFECT_N_PERM",
     "FEW_STRETCHES",
     "HABIT_COLUMNS",
     "IMPACT_COLUMNS",

@@ -17,6 +17,7 @@ import pandas as pd
 from pga_core.data import DailyData
 from pga_core.engine import circular_cross_sums, rotation_p_from_statistics, rotation_shifts
 from pga_core.stats._inputs import (
+    EFFECT_N_PERM,
     check_column,
     check_days,
     check_lag,
@@ -67,7 +68,7 @@ def lagged_correlations(
     lag: int = 0,
     method: str = "pearson",
     min_pairs: int = MIN_PAIRS_FOR_CORRELATION,
-    n_perm: int | None = 1000,
+    n_perm: int | None = EFFECT_N_PERM,
     random_state: int | np.random.Generator | None = 0,
 ) -> LaggedCorrelations:
     """Correlation of each column on day t with each column on day t + lag, honest p-values.

@@ -23,6 +23,7 @@ from pga_core.engine import (
     percentile_interval,
 )
 from pga_core.stats._inputs import (
+    EFFECT_N_BOOT,
     check_column,
     check_days,
     check_lag,
@@ -72,7 +73,7 @@ def habit_effects(
     habits: Sequence[str] | None = None,
     joint: bool = True,
     min_days: int = MIN_DAYS_PER_HABIT_INPUT,
-    n_boot: int = 1000,
+    n_boot: int = EFFECT_N_BOOT,
     adjust_weekday: bool = False,
     random_state: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:

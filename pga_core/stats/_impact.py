@@ -68,6 +68,8 @@ from pga_core.engine import (
     percentile_interval,
 )
 from pga_core.stats._inputs import (
+    EFFECT_N_BOOT,
+    EFFECT_N_PERM,
     check_days,
     check_lag,
     check_n_perm,
@@ -90,6 +92,7 @@ from pga_core.stats._verdicts import (
 from pga_core.words import lag_words
 
 __all__ = [
+    "DEFAULT_LAGS",
     "IMPACT_COLUMNS",
     "MIN_DAYS_PER_GROUP",
     "ImpactRequest",
@@ -104,7 +107,7 @@ __all__ = [
 #: Fewer yes (or no) days than this and the answer is "not enough data yet".
 MIN_DAYS_PER_GROUP = 5
 #: Lags a lag scan looks at unless told otherwise (same day to one week later).
-DEFAULT_LAGS = range(8)
+DEFAULT_LAGS: tuple[int, ...] = tuple(range(8))
 
 IMPACT_COLUMNS: tuple[str, ...] = (
     "behaviour",
@@ -159,8 +162,8 @@ def behaviour_impact(
     *,
     lag: int = 1,
     min_days: int = MIN_DAYS_PER_GROUP,
-    n_boot: int = 1000,
-    n_perm: int | None = 1000,
+    n_boot: int = EFFECT_N_BOOT,
+    n_perm: int | None = EFFECT_N_PERM,
     adjust_weekday: bool = False,
     behaviours: Sequence[str] | None = None,
     random_state: int | np.random.Generator | None = 0,
@@ -229,8 +232,8 @@ def lag_scan(
     *,
     lags: Iterable[int] = DEFAULT_LAGS,
     min_days: int = MIN_DAYS_PER_GROUP,
-    n_boot: int = 1000,
-    n_perm: int | None = 1000,
+    n_boot: int = EFFECT_N_BOOT,
+    n_perm: int | None = EFFECT_N_PERM,
     adjust_weekday: bool = False,
     random_state: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
@@ -262,8 +265,8 @@ def impact_tests(
     requests: Sequence[ImpactRequest],
     *,
     min_days: int = MIN_DAYS_PER_GROUP,
-    n_boot: int = 1000,
-    n_perm: int | None = 1000,
+    n_boot: int = EFFECT_N_BOOT,
+    n_perm: int | None = EFFECT_N_PERM,
     adjust_weekday: bool = False,
     random_state: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:

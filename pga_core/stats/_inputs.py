@@ -1,9 +1,9 @@
 """Checks and preparation shared by the effect statistics.
 
-Readable errors for settings, lags, column names and a table without days; the outcome on the
-calendar (:meth:`~pga_core.data.DailyData.calendar`), weekday-adjusted if asked; one random
-generator per test, derived from the seed and the test's identity; and circular pairs (one
-variable computed from the other).
+The default resample counts; readable errors for settings, lags, column names and a table
+without days; the outcome on the calendar (:meth:`~pga_core.data.DailyData.calendar`),
+weekday-adjusted if asked; one random generator per test, derived from the seed and the test's
+identity; and circular pairs (one variable computed from the other).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import pandas as pd
 from pga_core.data import DailyData, Variable
 
 __all__ = [
+    "EFFECT_N_BOOT",
+    "EFFECT_N_PERM",
     "check_column",
     "check_days",
     "check_lag",
@@ -28,6 +30,11 @@ __all__ = [
     "rng_for_test",
     "weekday_adjusted",
 ]
+
+#: Bootstrap resamples behind every effect's interval unless a caller asks for fewer or more.
+EFFECT_N_BOOT = 1000
+#: Most rotations (shifts of one series against the other) behind a rotation-test p-value.
+EFFECT_N_PERM = 1000
 
 
 def check_settings(min_days: int, n_boot: int) -> None:

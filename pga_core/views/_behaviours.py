@@ -20,7 +20,9 @@ import pandas as pd
 from pga_core.data import DailyData
 from pga_core.engine import CI_LEVEL
 from pga_core.stats import (
+    DEFAULT_LAGS,
     DISCOVERY_Q,
+    EFFECT_N_BOOT,
     MIN_DAYS_PER_GROUP,
     MIN_PAIRS_FOR_CORRELATION,
     ImpactRequest,
@@ -30,7 +32,6 @@ from pga_core.stats import (
     lagged_correlations,
     weekday_adjusted,
 )
-from pga_core.stats._impact import DEFAULT_LAGS
 from pga_core.words import (
     EFFECT_DIGITS,
     MINUS,
@@ -55,7 +56,6 @@ __all__ = [
     "MIN_OUTCOME_DAYS",
     "NOT_CLEAR",
     "NOT_ENOUGH",
-    "N_BOOT",
     "PREFERRED_OUTCOMES",
     "ImpactView",
     "LagScan",
@@ -81,10 +81,8 @@ __all__ = [
     "yes_no_values",
 ]
 
-#: Resamples (bootstrap) people get; tests may ask for fewer.
-N_BOOT = 1000
 #: Lags offered: the same day to a week later.
-LAG_CHOICES: tuple[int, ...] = tuple(DEFAULT_LAGS)
+LAG_CHOICES: tuple[int, ...] = DEFAULT_LAGS
 #: Outcomes offered first, in this order, when the data has them (the first is the default).
 PREFERRED_OUTCOMES: tuple[str, ...] = (
     "recovery_score",
@@ -539,7 +537,7 @@ def impact_with_lag_scan(
     lag: int = 1,
     lags: Iterable[int] = DEFAULT_LAGS,
     min_days: int = MIN_DAYS_PER_GROUP,
-    n_boot: int = N_BOOT,
+    n_boot: int = EFFECT_N_BOOT,
     adjust_weekday: bool = False,
     random_state: int = 0,
 ) -> LagScan:

@@ -23,7 +23,7 @@ from pga_core.words import lag_phrase
 ROOT = Path(__file__).resolve().parents[2]
 WHOOP_ZIP = ROOT / "data" / "sample" / "whoop_export.zip"
 PAGE = "app_pages/behaviours.py"
-#: Bootstrap resamples in these tests (people get view.N_BOOT); the page reads it from state.
+#: Bootstrap resamples in these tests (people get EFFECT_N_BOOT); the page reads it from state.
 BOOT = 50
 OUTCOME = "recovery_score"
 ALCOHOL = "have_any_alcoholic_drinks"
