@@ -340,7 +340,7 @@ if not outcomes:
     )
     st.stop()
 
-_keep("behaviours_outcome", outcomes, outcomes[0])
+_keep("behaviours_outcome", outcomes, views.default_outcome(daily))
 _keep("behaviours_lag", list(views.LAG_CHOICES), 1)
 outcome_column, lag_column, weekday_column = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 outcome = outcome_column.selectbox(

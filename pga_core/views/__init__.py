@@ -10,10 +10,8 @@
 
 from pga_core.views._behaviours import (
     BUILT_IN,
-    FINDINGS,
     HABIT_CLEAR_HIGHER,
     HABIT_CLEAR_LOWER,
-    HABIT_FINDINGS,
     HABIT_UNCLEAR,
     LAG_CHOICES,
     LIKELY_HIGHER,
@@ -138,10 +136,8 @@ __all__ = [
     "DATA_KEY",
     "DEFAULT_GOALS_FILE",
     "DEFAULT_TREE_NAME",
-    "FINDINGS",
     "HABIT_CLEAR_HIGHER",
     "HABIT_CLEAR_LOWER",
-    "HABIT_FINDINGS",
     "HABIT_UNCLEAR",
     "LAG_CHOICES",
     "LIKELY_HIGHER",

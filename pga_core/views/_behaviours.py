@@ -45,10 +45,8 @@ from pga_core.words import (
 
 __all__ = [
     "BUILT_IN",
-    "FINDINGS",
     "HABIT_CLEAR_HIGHER",
     "HABIT_CLEAR_LOWER",
-    "HABIT_FINDINGS",
     "HABIT_UNCLEAR",
     "LAG_CHOICES",
     "LIKELY_HIGHER",
@@ -109,12 +107,10 @@ LIKELY_HIGHER = "likely effect: higher"
 NOT_CLEAR = "no clear effect"
 BUILT_IN = "built in (not a finding)"
 NOT_ENOUGH = "not enough data"
-FINDINGS: tuple[str, ...] = (LIKELY_LOWER, LIKELY_HIGHER, NOT_CLEAR, BUILT_IN)
 #: Habit estimates: the interval leaves out zero, or does not (habits get no q-values).
 HABIT_CLEAR_LOWER = "interval below zero"
 HABIT_CLEAR_HIGHER = "interval above zero"
 HABIT_UNCLEAR = "interval includes zero"
-HABIT_FINDINGS: tuple[str, ...] = (HABIT_CLEAR_LOWER, HABIT_CLEAR_HIGHER, HABIT_UNCLEAR, BUILT_IN)
 CI_PERCENT = f"{CI_LEVEL * 100:.0f} %"
 
 
@@ -244,7 +240,8 @@ class ImpactView:
     chart : rows with an estimate (enough days), sorted by effect, most negative first;
         columns ``behaviour, row`` (unique display label), ``label, effect, effect_low,
         effect_high`` (percent, or outcome units when ``percent`` is False), ``finding`` (one of
-        :data:`FINDINGS`), ``n_yes, n_no, mean_yes, mean_no, p_value, q_value, explanation``.
+        :data:`LIKELY_LOWER`, :data:`LIKELY_HIGHER`, :data:`NOT_CLEAR`, :data:`BUILT_IN`),
+        ``n_yes, n_no, mean_yes, mean_no, p_value, q_value, explanation``.
     waiting : rows without enough days yet: ``behaviour, row, n_yes, n_no, needed, explanation``.
     table : every row for people, chart order then waiting: ``Behaviour, Verdict, Change,
         Interval low, Interval high, Days with, Days without, Mean after yes, Mean after no,
@@ -579,7 +576,7 @@ def lag_scan_view(scan: pd.DataFrame, daily: DailyData, *, n_tests: int) -> pd.D
     -------
     DataFrame, one row per lag
         ``lag, when`` (words), ``effect, effect_low, effect_high`` (percent when every
-        estimate is one, else outcome units), ``unit``, ``finding`` (:data:`FINDINGS`, or
+        estimate is one, else outcome units), ``unit``, ``finding`` (as in :class:`ImpactView`, or
         ``not enough data``), ``n_yes, n_no, p_value, q_value, explanation``.
     """
     outcome = str(scan["outcome"].iloc[0])
@@ -637,7 +634,8 @@ def habit_view(habits: pd.DataFrame, daily: DailyData) -> pd.DataFrame:
     DataFrame, one row per habit, estimated ones first sorted by effect per SD
         ``habit, row`` (label and unit), ``per_sd, per_sd_ci_low, per_sd_ci_high, per_unit,
         per_unit_ci_low, per_unit_ci_high, n_days, sd, enough_data``, ``finding`` (one of
-        :data:`HABIT_FINDINGS`, or ``not enough data``) and ``explanation``.
+        :data:`HABIT_CLEAR_LOWER`, :data:`HABIT_CLEAR_HIGHER`, :data:`HABIT_UNCLEAR`,
+        :data:`BUILT_IN`, or ``not enough data``) and ``explanation``.
     """
     columns = ["habit", "row", "per_sd", "per_sd_ci_low", "per_sd_ci_high", "per_unit",
                "per_unit_ci_low", "per_unit_ci_high", "n_days", "sd", "enough_data", "finding",
