@@ -381,13 +381,14 @@ def _impact_report(
             effect, low, high = row["pct_change"], row["ci_low"], row["ci_high"]
         else:
             effect, low, high = row["difference"], row["diff_ci_low"], row["diff_ci_high"]
-        # with too few days, a change would be read as a finding: show none
-        change = _change(effect, unit) if row["enough_data"] and np.isfinite(effect) else "-"
-        interval = (
-            f"({_change(low, unit)} to {_change(high, unit)})"
-            if np.isfinite(low) and np.isfinite(high)
-            else "-"
+        # written as the pages write a change; with too few days, a change would be read as a
+        # finding: show none
+        change, low_text, high_text = (
+            signed(v, unit, digits=EFFECT_DIGITS, trim=True) for v in (effect, low, high)
         )
+        if not (row["enough_data"] and np.isfinite(effect)):
+            change = "-"
+        interval = f"({low_text} to {high_text})" if np.isfinite([low, high]).all() else "-"
         q = f"{row['q_value']:.2g}" if np.isfinite(row["q_value"]) else "-"
         lines.append(
             f"{row['behaviour']:<{width}}  {row['n_yes']:>5}  {row['n_no']:>5}  {change:>10}  "
@@ -397,11 +398,6 @@ def _impact_report(
     if len(likely):
         lines.extend(["", "likely effects:", *(f"  {note}" for note in likely["note"])])
     return lines
-
-
-def _change(value: float, unit: str) -> str:
-    """A signed change as the pages write it: ``−21 %``, ``+3.2 bpm``."""
-    return signed(value, unit, digits=EFFECT_DIGITS, trim=True)
 
 
 _COMMANDS.append(_register_impact)
