@@ -101,7 +101,8 @@ def amount(
     ----------
     value : the change; its sign is dropped. ``n/a`` when missing or not finite.
     unit : as in :func:`number`. A unit of ``%`` (``" %"`` or ``"%"``) makes the change a
-        percentage: whole percent, and one decimal under 1 % (``24 %``, ``0.4 %``).
+        percentage: whole percent, and one decimal under 1 % (``24 %``, ``0.4 %``), without a
+        thousands separator (``1420 %``).
     digits, trim : as in :func:`number` (percentages follow their own rule instead).
     whole_percent : write percentages under 1 % in whole percent too (``0%``): the interval
         ends of the statistics' verdict sentences, as ``impact --json`` has always written them.
@@ -111,7 +112,8 @@ def amount(
     size = abs(value)
     if unit.strip() == _PERCENT:
         decimals = 0 if size >= 1 or size == 0 or whole_percent else 1
-        return f"{size:,.{decimals}f}{unit}"
+        # no thousands separator: percentages have always been written so (impact --json notes)
+        return f"{size:.{decimals}f}{unit}"
     return _figures(size, digits, trim) + unit
 
 

@@ -111,7 +111,9 @@ def weekday_adjusted(series: pd.Series) -> pd.Series:
     if not isinstance(series.index, pd.DatetimeIndex):
         raise TypeError("weekday_adjusted needs a series indexed by days (a DatetimeIndex)")
     weekday_means = series.groupby(series.index.day_of_week).transform("mean")
-    return series - weekday_means + series.mean()
+    # the mean of the logged days alone: summing them without the gaps keeps every effect's
+    # numbers the same to the last digit
+    return series - weekday_means + series.dropna().mean()
 
 
 def outcome_on_calendar(
