@@ -10,15 +10,16 @@ from pga_core import views
 from pga_core.data import DailyData
 from pga_core.stats import (
     DISCOVERY_Q,
+    EFFECT_N_BOOT,
     MIN_DAYS_PER_GROUP,
     LaggedCorrelations,
     behaviour_impact,
     habit_effects,
 )
 from pga_core.views import escape_markdown
-from pga_core.words import lag_words
+from pga_core.words import lag_phrase, lag_words
 
-session.init_state(behaviours_n_boot=views.N_BOOT, behaviours_scan_for=None)
+session.init_state(behaviours_n_boot=EFFECT_N_BOOT, behaviours_scan_for=None)
 
 DataKey = tuple[str, tuple[int, ...]]
 
@@ -290,7 +291,7 @@ def _correlation_section(daily: DailyData, key: DataKey, outcome: str) -> None:
         key="behaviours_corr_columns",
     )
     lag = middle.selectbox(
-        "Compared with", views.LAG_CHOICES, format_func=views.lag_phrase, key="behaviours_corr_lag"
+        "Compared with", views.LAG_CHOICES, format_func=lag_phrase, key="behaviours_corr_lag"
     )
     method = right.radio(
         "Correlation",
@@ -339,7 +340,7 @@ if not outcomes:
     )
     st.stop()
 
-_keep("behaviours_outcome", outcomes, outcomes[0])
+_keep("behaviours_outcome", outcomes, views.default_outcome(daily))
 _keep("behaviours_lag", list(views.LAG_CHOICES), 1)
 outcome_column, lag_column, weekday_column = st.columns([2, 2, 1.4], vertical_alignment="bottom")
 outcome = outcome_column.selectbox(
@@ -349,7 +350,7 @@ outcome = outcome_column.selectbox(
     key="behaviours_outcome",
 )
 lag = lag_column.selectbox(
-    "Outcome taken", views.LAG_CHOICES, format_func=views.lag_phrase, key="behaviours_lag"
+    "Outcome taken", views.LAG_CHOICES, format_func=lag_phrase, key="behaviours_lag"
 )
 weekday = weekday_column.checkbox(
     "Adjust for the day of the week",

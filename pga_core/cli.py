@@ -20,12 +20,13 @@ from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage, read_
 from pga_core.sample import generate_person, write_sample
 from pga_core.stats import (
     DISCOVERY_Q,
+    EFFECT_N_BOOT,
     MIN_DAYS_PER_GROUP,
     behaviour_impact,
     impact_records,
 )
-from pga_core.views import N_BOOT, fit_json, levers_in_words, outcome_choices
-from pga_core.words import lag_words
+from pga_core.views import fit_json, levers_in_words, outcome_choices
+from pga_core.words import EFFECT_DIGITS, lag_words, plural, signed
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
 
@@ -298,8 +299,8 @@ def _register_impact(commands: argparse._SubParsersAction) -> None:
         help=f"fewest yes and fewest no days for an answer (default {MIN_DAYS_PER_GROUP})",
     )  # fmt: skip
     parser.add_argument(
-        "--boot", type=int, default=N_BOOT, metavar="N",
-        help=f"bootstrap resamples for the intervals (default {N_BOOT:,})",
+        "--boot", type=int, default=EFFECT_N_BOOT, metavar="N",
+        help=f"bootstrap resamples for the intervals (default {EFFECT_N_BOOT:,})",
     )  # fmt: skip
     add_workspace_argument(parser)
     parser.set_defaults(run=_run_impact)
@@ -354,17 +355,19 @@ def _impact_report(
     enough = table["enough_data"].to_numpy(dtype=bool)
     percent = bool(np.isfinite(table.loc[enough, "pct_change"].to_numpy(dtype=float)).all())
     unit = " %" if percent else (f" {outcome.unit}" if outcome.unit else "")
+    tested = int(table["tested"].sum())
     first, last = daily.table.index.min(), daily.table.index.max()
     adjusted = (
         ", adjusted for the day of the week" if bool(table["weekday_adjusted"].iloc[0]) else ""
     )
     lines = [
         f"{outcome.label} ({outcome.name}) {lag_words(lag)} after each yes/no behaviour: "
-        f"{len(table)} behaviours, {daily.days:,} days ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
+        f"{plural(len(table), 'behaviour')}, {plural(daily.days, 'day')} "
+        f"({first:%Y-%m-%d} to {last:%Y-%m-%d})"
         f"{adjusted}",
         f"change = mean after yes vs after no{' in %' if percent else ''}; 95 % intervals from "
-        f"{n_boot:,} block-bootstrap resamples; q = Benjamini–Hochberg over the "
-        f"{int(table['tested'].sum())} tests; likely effect at q <= {DISCOVERY_Q:.2f}; "
+        f"{plural(n_boot, 'block-bootstrap resample')}; q = Benjamini–Hochberg over the "
+        f"{plural(tested, 'test')}; likely effect at q <= {DISCOVERY_Q:.2f}; "
         f"at least {min_days} yes and {min_days} no days needed",
         "",
     ]
@@ -379,14 +382,14 @@ def _impact_report(
             effect, low, high = row["pct_change"], row["ci_low"], row["ci_high"]
         else:
             effect, low, high = row["difference"], row["diff_ci_low"], row["diff_ci_high"]
-        # with too few days, a change would be read as a finding: show none
-        change = _number(effect, unit, 1 if percent else None) if row["enough_data"] else "-"
-        interval = (
-            f"({_number(low, unit, 1 if percent else None)} to "
-            f"{_number(high, unit, 1 if percent else None)})"
-            if np.isfinite(low) and np.isfinite(high)
-            else "-"
+        # written as the pages write a change; with too few days, a change would be read as a
+        # finding: show none
+        change, low_text, high_text = (
+            signed(v, unit, digits=EFFECT_DIGITS, trim=True) for v in (effect, low, high)
         )
+        if not (row["enough_data"] and np.isfinite(effect)):
+            change = "-"
+        interval = f"({low_text} to {high_text})" if np.isfinite([low, high]).all() else "-"
         q = f"{row['q_value']:.2g}" if np.isfinite(row["q_value"]) else "-"
         lines.append(
             f"{row['behaviour']:<{width}}  {row['n_yes']:>5}  {row['n_no']:>5}  {change:>10}  "
@@ -396,14 +399,6 @@ def _impact_report(
     if len(likely):
         lines.extend(["", "likely effects:", *(f"  {note}" for note in likely["note"])])
     return lines
-
-
-def _number(value: float, unit: str, decimals: int | None) -> str:
-    """A signed change such as ``-21.1 %`` or ``+3.2 bpm``; ``-`` when there is none."""
-    if not np.isfinite(value):
-        return "-"
-    text = f"{value:+.{decimals}f}" if decimals is not None else f"{value:+.3g}"
-    return text + unit
 
 
 _COMMANDS.append(_register_impact)

@@ -1,42 +1,150 @@
 """Words and number formats shared by the views and the command line.
 
-One home for how the product writes a signed number, a lag and a count, so that every page, the
-command line and the statistics' own sentences say the same thing the same way.
+One home for how the product writes a number, a signed change, a lag and a count, so that every
+page, the command line and the statistics' own sentences say the same thing the same way.
+
+Numbers are written to a number of significant figures without an exponent (``1,234``, never
+``1.23e+03``), with a real minus sign (U+2212). A change in percent is written in whole percent,
+except that a change under 1 % keeps one decimal, so that a small change does not read as none
+(``−24%``, ``0.4%``).
 """
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["MINUS", "SHOWN_DIGITS", "lag_words", "signed", "signed_amount"]
+__all__ = [
+    "EFFECT_DIGITS",
+    "MINUS",
+    "SHOWN_DIGITS",
+    "amount",
+    "lag_phrase",
+    "lag_words",
+    "number",
+    "plural",
+    "signed",
+]
 
 #: The minus sign people read (U+2212), not a hyphen.
 MINUS = "−"
 #: Significant figures of a number shown to people unless a view asks for more.
 SHOWN_DIGITS = 2
+#: Significant figures of the behaviour statistics' effects, intervals and levels in words.
+EFFECT_DIGITS = 3
+#: The unit that makes a change a percentage (written after a space or hard against the number).
+_PERCENT = "%"
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """A count with its noun: ``1 record``, ``2 records``, ``1,234 days``.
+
+    Parameters
+    ----------
+    count : how many.
+    noun : the noun for one (``record``).
+    plural_noun : the noun for any other count; default ``noun`` + ``s`` (give ``stretches``
+        for ``stretch``).
+    """
+    word = noun if count == 1 else (plural_noun or f"{noun}s")
+    return f"{count:,} {word}"
 
 
 def lag_words(lag: int) -> str:
     """A lag inside a sentence: ``the same day``, ``the next day``, ``3 days later``."""
     if lag == 0:
         return "the same day"
-    return "the next day" if lag == 1 else f"{lag} days later"
+    return "the next day" if lag == 1 else f"{plural(lag, 'day')} later"
 
 
-def signed_amount(value: float, unit: str) -> str:
-    """A signed number with a real minus sign and ``unit`` after it: whole percent for ``%``
-    (``−31%``), else three significant figures (``+0.347``)."""
-    text = f"{abs(value):.0f}{unit}" if unit == "%" else f"{abs(value):.3g}{unit}"
-    return ("−" if value < 0 else "+") + text
+def lag_phrase(lag: int) -> str:
+    """A lag where lags are listed side by side (pickers, axes): the days counted, as in
+    ``1 day later (the next morning)``; otherwise the words of :func:`lag_words`."""
+    if lag == 1:
+        return f"{plural(lag, 'day')} later (the next morning)"
+    return lag_words(lag)
 
 
-def signed(value: float | None, digits: int = SHOWN_DIGITS) -> str:
-    """A signed number to ``digits`` significant figures, without an exponent (``+2.1``,
-    ``−0.013``, ``0``); ``n/a`` when missing or not finite."""
+def number(
+    value: float | None, unit: str = "", *, digits: int = SHOWN_DIGITS, trim: bool = False
+) -> str:
+    """A number to ``digits`` significant figures, without an exponent, and its unit.
+
+    Parameters
+    ----------
+    value : the number; ``n/a`` when it is missing or not finite.
+    unit : written right after the number, so give it with its space: ``" bpm"``, ``" %"``.
+    digits : significant figures; whole numbers keep all their digits (``12,345``).
+    trim : drop trailing zeros after the decimal point (``2.5`` rather than ``2.50``), as
+        sentences do.
+
+    Examples
+    --------
+    ``number(48.23, " %", digits=3)`` is ``48.2 %``; ``number(-0.01234)`` is ``−0.012``.
+    """
     if value is None or not math.isfinite(value):
         return "n/a"
+    text = _figures(abs(value), digits, trim)
+    return (MINUS if value < 0 else "") + text + unit
+
+
+def amount(
+    value: float | None,
+    unit: str = "",
+    *,
+    digits: int = SHOWN_DIGITS,
+    trim: bool = False,
+    whole_percent: bool = False,
+) -> str:
+    """The size of a change, without its sign (callers say ``lower`` or ``higher``).
+
+    Parameters
+    ----------
+    value : the change; its sign is dropped. ``n/a`` when missing or not finite.
+    unit : as in :func:`number`. A unit of ``%`` (``" %"`` or ``"%"``) makes the change a
+        percentage: whole percent, and one decimal under 1 % (``24 %``, ``0.4 %``), without a
+        thousands separator (``1420 %``).
+    digits, trim : as in :func:`number` (percentages follow their own rule instead).
+    whole_percent : write percentages under 1 % in whole percent too (``0%``): the interval
+        ends of the statistics' verdict sentences, as ``impact --json`` has always written them.
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    size = abs(value)
+    if unit.strip() == _PERCENT:
+        decimals = 0 if size >= 1 or size == 0 or whole_percent else 1
+        # no thousands separator: percentages have always been written so (impact --json notes)
+        return f"{size:.{decimals}f}{unit}"
+    return _figures(size, digits, trim) + unit
+
+
+def signed(
+    value: float | None,
+    unit: str = "",
+    *,
+    digits: int = SHOWN_DIGITS,
+    trim: bool = False,
+    whole_percent: bool = False,
+) -> str:
+    """A change with its sign: ``+`` or a real minus, then :func:`amount` (``+2.1``,
+    ``−0.013``, ``−24 %``); exactly zero is ``0``; ``n/a`` when missing or not finite.
+
+    The sign is the value's own, so a change that rounds to nothing still says which way it
+    went (``−0%`` with ``whole_percent``).
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    text = amount(value, unit, digits=digits, trim=trim, whole_percent=whole_percent)
     if value == 0:
-        return "0"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    text = f"{abs(value):,.{decimals}f}"
+        return text
     return ("+" if value > 0 else MINUS) + text
+
+
+def _figures(size: float, digits: int, trim: bool) -> str:
+    """A non-negative number to ``digits`` significant figures in fixed notation."""
+    if size == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(size)))
+    text = f"{size:,.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

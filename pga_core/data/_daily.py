@@ -122,6 +122,25 @@ class DailyData:
         """Number of days (rows)."""
         return len(self.table)
 
+    def calendar(self) -> pd.DataFrame:
+        """The table with one row for every calendar day from its first day to its last.
+
+        Days the table lacks are added with every value missing, so that "K days later" is K
+        calendar days whatever days the data lacks. The one calendar of features, statistics
+        and views.
+
+        Returns
+        -------
+        DataFrame, shape (n_calendar_days, n_variables)
+            Index: a ``DatetimeIndex`` named ``date`` of consecutive days; the columns of
+            :attr:`table`. A table without days gives an empty copy.
+        """
+        index = self.table.index
+        if len(index) == 0:
+            return self.table.copy()
+        days = pd.date_range(index[0], index[-1], freq="D", name="date")
+        return self.table.reindex(days)
+
     def names(self, kind: str | None = None) -> list[str]:
         """Column names, optionally only those of one kind (metric, behaviour or habit)."""
         return [n for n, v in self.registry.items() if kind is None or v.kind == kind]

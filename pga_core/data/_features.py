@@ -43,7 +43,6 @@ __all__ = [
     "SUM_MIN_SHARE",
     "TRANSFORMS",
     "Feature",
-    "calendar_table",
     "feature_frame",
     "max_lag_window",
     "parse_feature",
@@ -171,15 +170,6 @@ def max_lag_window(expressions: Iterable[str]) -> int:
     return max((parse_feature(e).reach for e in expressions), default=0)
 
 
-def calendar_table(daily: DailyData) -> pd.DataFrame:
-    """The daily table with one row for every calendar day from its first to its last."""
-    table = daily.table
-    if table.empty:
-        return table
-    days = pd.date_range(table.index.min(), table.index.max(), freq="D", name="date")
-    return table.reindex(days)
-
-
 def feature_frame(daily: DailyData, expressions: Iterable[str]) -> pd.DataFrame:
     """Compute feature expressions on the calendar.
 
@@ -200,7 +190,7 @@ def feature_frame(daily: DailyData, expressions: Iterable[str]) -> pd.DataFrame:
     ValueError
         As :func:`parse_feature`, for the first bad expression.
     """
-    table = calendar_table(daily)
+    table = daily.calendar()
     columns = {}
     for expression in dict.fromkeys(expressions):
         feature = parse_feature(expression, daily.table.columns)

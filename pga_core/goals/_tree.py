@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pga_core.data import DailyData, Feature, calendar_table, feature_frame, parse_feature
+from pga_core.data import DailyData, Feature, feature_frame, parse_feature
 from pga_core.engine import block_bootstrap_counts
 from pga_core.goals._fit import NodeFit, fit_node, json_number
 
@@ -784,7 +784,7 @@ def _first_problem(problems: list[Problem]) -> str:
 
 def _variables(tree: GoalTree, daily: DailyData) -> dict[str, dict[str, Any]]:
     """Registry facts and daily statistics of every column the tree uses."""
-    table = calendar_table(daily)
+    table = daily.calendar()
     names = []
     for node in tree.nodes:
         names.append(node.target)

@@ -3,7 +3,8 @@
 - ``_impact``: :func:`behaviour_impact`, :func:`lag_scan` and tests run together.
 - ``_paired_days``: one behaviour against the outcome, its block bootstrap and rotation test.
 - ``_verdicts``: Benjamini–Hochberg q-values and each row's verdict.
-- ``_inputs``: input checks, the calendar, per-test random generators, circular pairs.
+- ``_inputs``: default resample counts, input checks, the weekday adjustment, per-test random
+  generators, circular pairs.
 - ``_correlations``: :func:`lagged_correlations` with rotation-test p-values.
 - ``_habits``: :func:`habit_effects`, numeric habits fitted jointly by our gradient ascent.
 """
@@ -19,6 +20,7 @@ from pga_core.stats._habits import (
     habit_effects,
 )
 from pga_core.stats._impact import (
+    DEFAULT_LAGS,
     IMPACT_COLUMNS,
     MIN_DAYS_PER_GROUP,
     ImpactRequest,
@@ -29,8 +31,10 @@ from pga_core.stats._impact import (
     lag_scan,
 )
 from pga_core.stats._inputs import (
-    calendar_days,
+    EFFECT_N_BOOT,
+    EFFECT_N_PERM,
     check_column,
+    check_days,
     check_lag,
     check_n_perm,
     check_settings,
@@ -38,6 +42,7 @@ from pga_core.stats._inputs import (
     is_circular,
     outcome_on_calendar,
     rng_for_test,
+    weekday_adjusted,
 )
 from pga_core.stats._paired_days import (
     PairedDays,
@@ -54,7 +59,10 @@ from pga_core.stats._verdicts import (
 )
 
 __all__ = [
+    "DEFAULT_LAGS",
     "DISCOVERY_Q",
+    "EFFECT_N_BOOT",
+    "EFFECT_N_PERM",
     "FEW_STRETCHES",
     "HABIT_COLUMNS",
     "IMPACT_COLUMNS",
@@ -69,8 +77,8 @@ __all__ = [
     "behaviour_impact",
     "bh_q_values",
     "bootstrap_effects",
-    "calendar_days",
     "check_column",
+    "check_days",
     "check_lag",
     "check_n_perm",
     "check_settings",
@@ -85,5 +93,6 @@ __all__ = [
     "outcome_on_calendar",
     "rng_for_test",
     "rotation_test",
+    "weekday_adjusted",
     "with_verdicts",
 ]

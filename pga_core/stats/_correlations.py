@@ -17,8 +17,9 @@ import pandas as pd
 from pga_core.data import DailyData
 from pga_core.engine import circular_cross_sums, rotation_p_from_statistics, rotation_shifts
 from pga_core.stats._inputs import (
-    calendar_days,
+    EFFECT_N_PERM,
     check_column,
+    check_days,
     check_lag,
     check_n_perm,
     draw_base_seed,
@@ -67,7 +68,7 @@ def lagged_correlations(
     lag: int = 0,
     method: str = "pearson",
     min_pairs: int = MIN_PAIRS_FOR_CORRELATION,
-    n_perm: int | None = 1000,
+    n_perm: int | None = EFFECT_N_PERM,
     random_state: int | np.random.Generator | None = 0,
 ) -> LaggedCorrelations:
     """Correlation of each column on day t with each column on day t + lag, honest p-values.
@@ -106,9 +107,10 @@ def lagged_correlations(
     if not isinstance(min_pairs, int | np.integer) or min_pairs < 3:
         raise ValueError(f"min_pairs must be an integer of at least 3, got {min_pairs!r}")
     check_n_perm(n_perm)
-    calendar = calendar_days(daily)
-    lag = check_lag(lag, len(calendar))
-    frame = daily.table.reindex(calendar)[names]
+    check_days(daily)
+    frame = daily.calendar()[names]
+    n_days = len(frame)
+    lag = check_lag(lag, n_days)
     if method == "spearman":
         frame = frame.rank()
     base_seed = draw_base_seed(random_state)
@@ -117,7 +119,7 @@ def lagged_correlations(
         for j, y_name in enumerate(names):
             if i == j or (lag == 0 and j < i):
                 continue
-            x = frame[x_name].to_numpy()[: len(calendar) - lag]
+            x = frame[x_name].to_numpy()[: n_days - lag]
             y = frame[y_name].to_numpy()[lag:]
             rng = rng_for_test(base_seed, x_name, y_name, lag)
             r, n_pairs, p_value = _rotation_correlation(x, y, min_pairs, n_perm, rng)

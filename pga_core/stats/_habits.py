@@ -23,8 +23,9 @@ from pga_core.engine import (
     percentile_interval,
 )
 from pga_core.stats._inputs import (
-    calendar_days,
+    EFFECT_N_BOOT,
     check_column,
+    check_days,
     check_lag,
     check_settings,
     draw_base_seed,
@@ -32,7 +33,7 @@ from pga_core.stats._inputs import (
     outcome_on_calendar,
     rng_for_test,
 )
-from pga_core.words import lag_words, signed_amount
+from pga_core.words import EFFECT_DIGITS, lag_words, number, signed
 
 __all__ = ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]
 
@@ -72,7 +73,7 @@ def habit_effects(
     habits: Sequence[str] | None = None,
     joint: bool = True,
     min_days: int = MIN_DAYS_PER_HABIT_INPUT,
-    n_boot: int = 1000,
+    n_boot: int = EFFECT_N_BOOT,
     adjust_weekday: bool = False,
     random_state: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
@@ -119,12 +120,13 @@ def habit_effects(
         enough data have NaN effects and say why.
     """
     check_settings(min_days, n_boot)
-    calendar = calendar_days(daily)
+    check_days(daily)
+    calendar = daily.calendar()
     outcome_values = outcome_on_calendar(daily, calendar, outcome, adjust_weekday)
     lag = check_lag(lag, len(calendar))
     names = _habit_names(daily, outcome, habits)
     base_seed = draw_base_seed(random_state)
-    inputs = daily.table.reindex(calendar)[names].to_numpy(dtype=np.float64)
+    inputs = calendar[names].to_numpy(dtype=np.float64)
     inputs = inputs[: len(calendar) - lag]
     later = outcome_values[lag:]
     groups = [names] if joint else [[name] for name in names]
@@ -246,14 +248,17 @@ def _habit_row(
     else:
         unit = f" {variable.unit}" if variable.unit else ""
         held = ", other habits held fixed" if joint and len(group) > 1 else ""
+        low_text, high_text, per_sd_text = (
+            signed(v, digits=EFFECT_DIGITS, trim=True) for v in (low, high, per_sd)
+        )
         interval = (
-            f"{CI_LEVEL:.0%} CI {signed_amount(low, '')} to {signed_amount(high, '')}, "
+            f"{CI_LEVEL:.0%} CI {low_text} to {high_text}, "
             if np.isfinite(low) and np.isfinite(high)
             else "no interval: too few bootstrap refits succeeded, "
         )
         note = (
-            f"per {sd:.3g}{unit} more '{variable.label}' (one SD), {outcome_label} "
-            f"{lag_words(lag)} moves {signed_amount(per_sd, '')} "
+            f"per {number(sd, unit, digits=EFFECT_DIGITS, trim=True)} more '{variable.label}' "
+            f"(one SD), {outcome_label} {lag_words(lag)} moves {per_sd_text} "
             f"({interval}{fit.n_days} days{held})"
         )
         if circular:

@@ -47,8 +47,9 @@ How the numbers are made (the README explains them in plain words):
 
 This module assembles the impact tables. The pieces live beside it in :mod:`pga_core.stats`: the
 paired days of one test with their bootstrap and rotation test (``_paired_days``), q-values and
-verdicts (``_verdicts``), input checks and the calendar (``_inputs``); lagged correlations and
-numeric habit effects, which use the same machinery, have modules of their own. The resampling
+verdicts (``_verdicts``), input checks and the weekday adjustment (``_inputs``); lagged
+correlations and numeric habit effects, which use the same machinery, have modules of their own.
+The calendar is the daily table's own (:meth:`~pga_core.data.DailyData.calendar`); the resampling
 arithmetic is :mod:`pga_core.engine`'s.
 """
 
@@ -68,7 +69,9 @@ from pga_core.engine import (
     percentile_interval,
 )
 from pga_core.stats._inputs import (
-    calendar_days,
+    EFFECT_N_BOOT,
+    EFFECT_N_PERM,
+    check_days,
     check_lag,
     check_n_perm,
     check_settings,
@@ -90,6 +93,7 @@ from pga_core.stats._verdicts import (
 from pga_core.words import lag_words
 
 __all__ = [
+    "DEFAULT_LAGS",
     "IMPACT_COLUMNS",
     "MIN_DAYS_PER_GROUP",
     "ImpactRequest",
@@ -104,7 +108,7 @@ __all__ = [
 #: Fewer yes (or no) days than this and the answer is "not enough data yet".
 MIN_DAYS_PER_GROUP = 5
 #: Lags a lag scan looks at unless told otherwise (same day to one week later).
-DEFAULT_LAGS = range(8)
+DEFAULT_LAGS: tuple[int, ...] = tuple(range(8))
 
 IMPACT_COLUMNS: tuple[str, ...] = (
     "behaviour",
@@ -159,8 +163,8 @@ def behaviour_impact(
     *,
     lag: int = 1,
     min_days: int = MIN_DAYS_PER_GROUP,
-    n_boot: int = 1000,
-    n_perm: int | None = 1000,
+    n_boot: int = EFFECT_N_BOOT,
+    n_perm: int | None = EFFECT_N_PERM,
     adjust_weekday: bool = False,
     behaviours: Sequence[str] | None = None,
     random_state: int | np.random.Generator | None = 0,
@@ -229,8 +233,8 @@ def lag_scan(
     *,
     lags: Iterable[int] = DEFAULT_LAGS,
     min_days: int = MIN_DAYS_PER_GROUP,
-    n_boot: int = 1000,
-    n_perm: int | None = 1000,
+    n_boot: int = EFFECT_N_BOOT,
+    n_perm: int | None = EFFECT_N_PERM,
     adjust_weekday: bool = False,
     random_state: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
@@ -262,8 +266,8 @@ def impact_tests(
     requests: Sequence[ImpactRequest],
     *,
     min_days: int = MIN_DAYS_PER_GROUP,
-    n_boot: int = 1000,
-    n_perm: int | None = 1000,
+    n_boot: int = EFFECT_N_BOOT,
+    n_perm: int | None = EFFECT_N_PERM,
     adjust_weekday: bool = False,
     random_state: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
@@ -289,7 +293,8 @@ def impact_tests(
     if not requests:
         raise ValueError("no tests requested: give at least one ImpactRequest")
     base_seed = draw_base_seed(random_state)
-    calendar = calendar_days(daily)
+    check_days(daily)
+    calendar = daily.calendar()
     rows: list[dict[str, object]] = []
     seen: set[tuple[str, str, int]] = set()
     for request in requests:
@@ -412,7 +417,7 @@ def _behaviour_names(daily: DailyData, outcome: str, requested: Sequence[str] | 
 
 def _impact_row(
     daily: DailyData,
-    calendar: pd.DatetimeIndex,
+    calendar: pd.DataFrame,
     name: str,
     outcome: str,
     outcome_values: np.ndarray,
@@ -425,7 +430,7 @@ def _impact_row(
     rng: np.random.Generator,
 ) -> dict[str, object]:
     """All numbers of one (behaviour, outcome, lag) test, before q-values and verdicts."""
-    behaviour = daily.table[name].reindex(calendar).to_numpy(dtype=np.float64)
+    behaviour = calendar[name].to_numpy(dtype=np.float64)
     n_days = len(calendar)
     days = PairedDays.from_series(behaviour[: n_days - lag], outcome_values[lag:])
     n_yes, sum_yes, n_no, sum_no = days.group_sums().sum(axis=1)

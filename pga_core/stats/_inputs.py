@@ -1,9 +1,9 @@
 """Checks and preparation shared by the effect statistics.
 
-Readable errors for settings, lags and column names; the calendar (every day from the first to
-the last, gaps missing) and the outcome on it, weekday-adjusted if asked; one random generator
-per test, derived from the seed and the test's identity; and circular pairs (one variable
-computed from the other).
+The default resample counts; readable errors for settings, lags, column names and a table
+without days; the outcome on the calendar (:meth:`~pga_core.data.DailyData.calendar`),
+weekday-adjusted if asked; one random generator per test, derived from the seed and the test's
+identity; and circular pairs (one variable computed from the other).
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ import pandas as pd
 from pga_core.data import DailyData, Variable
 
 __all__ = [
-    "calendar_days",
+    "EFFECT_N_BOOT",
+    "EFFECT_N_PERM",
     "check_column",
+    "check_days",
     "check_lag",
     "check_n_perm",
     "check_settings",
@@ -26,7 +28,13 @@ __all__ = [
     "is_circular",
     "outcome_on_calendar",
     "rng_for_test",
+    "weekday_adjusted",
 ]
+
+#: Bootstrap resamples behind every effect's interval unless a caller asks for fewer or more.
+EFFECT_N_BOOT = 1000
+#: Most rotations (shifts of one series against the other) behind a rotation-test p-value.
+EFFECT_N_PERM = 1000
 
 
 def check_settings(min_days: int, n_boot: int) -> None:
@@ -77,25 +85,47 @@ def check_column(daily: DailyData, name: str, role: str) -> None:
         raise ValueError(f"{role} {name!r} is not a column of the data; columns: {available}")
 
 
-def calendar_days(daily: DailyData) -> pd.DatetimeIndex:
-    """Every calendar day from the first to the last day of the table, named ``date`` (days
-    the table lacks are in it, to become missing values); ValueError when it has no days."""
-    index = daily.table.index
-    if len(index) == 0:
+def check_days(daily: DailyData) -> None:
+    """Refuse a table without days: ValueError saying so."""
+    if daily.days == 0:
         raise ValueError("the data has no days")
-    return pd.date_range(index.min(), index.max(), freq="D", name="date")
+
+
+def weekday_adjusted(series: pd.Series) -> pd.Series:
+    """The series with its day-of-week rhythm taken out, as every effect statistic does it.
+
+    Each weekday's mean (over the days with a value) is subtracted and the overall mean added
+    back, so weekly rhythms (weekend drinking, Monday recoveries) do not pass for effects and
+    the level stays in the variable's unit.
+
+    Parameters
+    ----------
+    series : values by day, shape (n_days,), indexed by a ``DatetimeIndex``; NaN where not
+        logged.
+
+    Returns
+    -------
+    Series, shape (n_days,)
+        Same index; NaN where ``series`` is.
+    """
+    if not isinstance(series.index, pd.DatetimeIndex):
+        raise TypeError("weekday_adjusted needs a series indexed by days (a DatetimeIndex)")
+    weekday_means = series.groupby(series.index.day_of_week).transform("mean")
+    # the mean of the logged days alone: summing them without the gaps keeps every effect's
+    # numbers the same to the last digit
+    return series - weekday_means + series.dropna().mean()
 
 
 def outcome_on_calendar(
-    daily: DailyData, calendar: pd.DatetimeIndex, outcome: str, adjust_weekday: bool
+    daily: DailyData, calendar: pd.DataFrame, outcome: str, adjust_weekday: bool
 ) -> np.ndarray:
-    """The outcome on every day of ``calendar``, shape (n_days,), NaN where not logged.
+    """The outcome on every day of ``calendar`` (``daily.calendar()``), shape (n_days,), NaN
+    where not logged; with ``adjust_weekday``, :func:`weekday_adjusted`.
 
-    With ``adjust_weekday``, each weekday's mean is subtracted and the overall mean added
-    back. ValueError when the column is missing or has fewer than two different values.
+    ValueError when the column is missing or has fewer than two different values.
     """
     check_column(daily, outcome, "outcome")
-    series = daily.table[outcome].reindex(calendar)
+    series = calendar[outcome]
     present = series.dropna()
     if present.size < 2 or present.min() == present.max():
         raise ValueError(
@@ -103,8 +133,7 @@ def outcome_on_calendar(
             "expected a variable that changes from day to day"
         )
     if adjust_weekday:
-        weekday_means = series.groupby(series.index.day_of_week).transform("mean")
-        series = series - weekday_means + present.mean()
+        series = weekday_adjusted(series)
     return series.to_numpy(dtype=np.float64)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from pga_core.engine import CI_LEVEL
-from pga_core.words import lag_words, signed_amount
+from pga_core.words import EFFECT_DIGITS, amount, lag_words, plural, signed
 
 __all__ = [
     "DISCOVERY_Q",
@@ -72,10 +72,10 @@ def _verdict(row: Mapping[str, Any]) -> tuple[str, str]:
     fewest = min(int(row["yes_stretches"]), int(row["no_stretches"]))
     if fewest < FEW_STRETCHES:
         which = "yes" if row["yes_stretches"] == fewest else "no"
+        stretches = plural(fewest, "separate stretch", "separate stretches")
         size += (
-            f"; the {which} days come in only {fewest} separate stretch"
-            f"{'es' if fewest != 1 else ''}, so the behaviour is hard to tell apart from "
-            "whatever else went on then"
+            f"; the {which} days come in only {stretches}, so the behaviour is hard to tell "
+            "apart from whatever else went on then"
         )
     q = float(row["q_value"])
     if np.isfinite(q) and q <= DISCOVERY_Q:
@@ -89,19 +89,23 @@ def _effect_sentence(row: Mapping[str, Any]) -> str:
     """'after <label> = yes, <outcome> <when> is 24% lower (95% CI −31% to −17%, n = …)'."""
     lag = int(row["lag"])
     pct = float(row["pct_change"])
-    difference = float(row["difference"])
     if np.isfinite(pct):
         size, low, high, unit = pct, float(row["ci_low"]), float(row["ci_high"]), "%"
-        amount = f"{abs(pct):.0f}%" if abs(pct) >= 1 else f"{abs(pct):.1f}%"
     else:
+        size, unit = float(row["difference"]), ""
         low, high = float(row["diff_ci_low"]), float(row["diff_ci_high"])
-        size, unit = difference, ""
-        amount = f"{abs(difference):.3g}"
     direction = "lower" if size < 0 else "higher"
     interval = ""
     if np.isfinite(low) and np.isfinite(high):
-        interval = f"{CI_LEVEL:.0%} CI {signed_amount(low, unit)} to {signed_amount(high, unit)}, "
+        # whole percent at the interval's ends, as these notes (part of impact --json) have
+        # always been written
+        ends = [
+            signed(e, unit, digits=EFFECT_DIGITS, trim=True, whole_percent=True)
+            for e in (low, high)
+        ]
+        interval = f"{CI_LEVEL:.0%} CI {ends[0]} to {ends[1]}, "
     return (
-        f"after '{row['label']}' = yes, {row['outcome_label']} {lag_words(lag)} is {amount} "
-        f"{direction} ({interval}n = {row['n_yes']} yes vs {row['n_no']} no days)"
+        f"after '{row['label']}' = yes, {row['outcome_label']} {lag_words(lag)} is "
+        f"{amount(size, unit, digits=EFFECT_DIGITS, trim=True)} {direction} "
+        f"({interval}n = {row['n_yes']} yes vs {row['n_no']} no days)"
     )

@@ -20,23 +20,33 @@ import pandas as pd
 from pga_core.data import DailyData
 from pga_core.engine import CI_LEVEL
 from pga_core.stats import (
+    DEFAULT_LAGS,
     DISCOVERY_Q,
+    EFFECT_N_BOOT,
     MIN_DAYS_PER_GROUP,
     MIN_PAIRS_FOR_CORRELATION,
     ImpactRequest,
     LaggedCorrelations,
+    check_column,
     impact_tests,
     lagged_correlations,
+    weekday_adjusted,
 )
-from pga_core.stats._impact import DEFAULT_LAGS
-from pga_core.words import lag_words
+from pga_core.words import (
+    EFFECT_DIGITS,
+    MINUS,
+    amount,
+    lag_phrase,
+    lag_words,
+    number,
+    plural,
+    signed,
+)
 
 __all__ = [
     "BUILT_IN",
-    "FINDINGS",
     "HABIT_CLEAR_HIGHER",
     "HABIT_CLEAR_LOWER",
-    "HABIT_FINDINGS",
     "HABIT_UNCLEAR",
     "LAG_CHOICES",
     "LIKELY_HIGHER",
@@ -44,7 +54,6 @@ __all__ = [
     "MIN_OUTCOME_DAYS",
     "NOT_CLEAR",
     "NOT_ENOUGH",
-    "N_BOOT",
     "PREFERRED_OUTCOMES",
     "ImpactView",
     "LagScan",
@@ -63,7 +72,6 @@ __all__ = [
     "impact_with_lag_scan",
     "kept_choice",
     "kept_selection",
-    "lag_phrase",
     "lag_scan_table",
     "lag_scan_view",
     "outcome_choices",
@@ -71,10 +79,8 @@ __all__ = [
     "yes_no_values",
 ]
 
-#: Resamples (bootstrap) people get; tests may ask for fewer.
-N_BOOT = 1000
 #: Lags offered: the same day to a week later.
-LAG_CHOICES: tuple[int, ...] = tuple(DEFAULT_LAGS)
+LAG_CHOICES: tuple[int, ...] = DEFAULT_LAGS
 #: Outcomes offered first, in this order, when the data has them (the first is the default).
 PREFERRED_OUTCOMES: tuple[str, ...] = (
     "recovery_score",
@@ -101,13 +107,10 @@ LIKELY_HIGHER = "likely effect: higher"
 NOT_CLEAR = "no clear effect"
 BUILT_IN = "built in (not a finding)"
 NOT_ENOUGH = "not enough data"
-FINDINGS: tuple[str, ...] = (LIKELY_LOWER, LIKELY_HIGHER, NOT_CLEAR, BUILT_IN)
 #: Habit estimates: the interval leaves out zero, or does not (habits get no q-values).
 HABIT_CLEAR_LOWER = "interval below zero"
 HABIT_CLEAR_HIGHER = "interval above zero"
 HABIT_UNCLEAR = "interval includes zero"
-HABIT_FINDINGS: tuple[str, ...] = (HABIT_CLEAR_LOWER, HABIT_CLEAR_HIGHER, HABIT_UNCLEAR, BUILT_IN)
-MINUS = "−"
 CI_PERCENT = f"{CI_LEVEL * 100:.0f} %"
 
 
@@ -168,15 +171,6 @@ def describe_variable(daily: DailyData, name: str) -> str:
     return text
 
 
-def lag_phrase(lag: int) -> str:
-    """A lag for a picker: ``1 day later (the next morning)``."""
-    if lag == 0:
-        return "the same day"
-    if lag == 1:
-        return "1 day later (the next morning)"
-    return f"{lag} days later"
-
-
 def _row_labels(daily: DailyData, names: Iterable[str]) -> dict[str, str]:
     """Label per column for chart rows, with the column name added where labels repeat."""
     names = list(names)
@@ -186,20 +180,14 @@ def _row_labels(daily: DailyData, names: Iterable[str]) -> dict[str, str]:
 
 
 # --- numbers in words -----------------------------------------------------------------------------
-def _signed(value: float) -> str:
-    """``−2.76`` / ``+0.347`` (three significant digits) with a real minus sign."""
-    return f"{MINUS if value < 0 else '+'}{abs(value):.3g}"
+def _after(unit: str) -> str:
+    """What follows a number of this unit: a space and the unit (``" %"``, ``" bpm"``)."""
+    return f" {unit}" if unit else ""
 
 
-def _amount(value: float, unit: str, *, signed: bool = True) -> str:
-    """An effect with its unit: ``−21 %`` for percentages, ``+3.2 bpm`` for outcome units."""
-    if unit == "%":
-        text = f"{abs(value):.0f} %"
-    else:
-        text = f"{abs(value):.3g}" + (f" {unit}" if unit else "")
-    if not signed:
-        return text
-    return (MINUS if value < 0 else "+") + text
+def _change(value: float, unit: str) -> str:
+    """A signed effect with its unit: ``−21 %`` for percentages, ``+3.2 bpm`` otherwise."""
+    return signed(value, _after(unit), digits=EFFECT_DIGITS, trim=True)
 
 
 def _difference_unit(unit: str) -> str:
@@ -208,13 +196,13 @@ def _difference_unit(unit: str) -> str:
 
 
 def _level(value: float, unit: str) -> str:
-    """An outcome level such as ``48.2 %`` or ``52.1 bpm``."""
-    return f"{value:.3g}" + (f" {unit}" if unit else "")
+    """An outcome level such as ``48.2 %`` or ``52.1 bpm`` (a level, so no percent rule)."""
+    return number(value, _after(unit), digits=EFFECT_DIGITS, trim=True)
 
 
 def _q_words(q: float, n_tests: int) -> str:
     """What a q-value says, counting the tests run together."""
-    tests = f"{n_tests} test{'s' if n_tests != 1 else ''}"
+    tests = plural(n_tests, "test")
     if q <= DISCOVERY_Q:
         return (
             f"q = {q:.2g}: counting all {tests} run together, few findings this strong are "
@@ -232,10 +220,12 @@ def _p_words(p: float, n_rotations: int) -> str:
         return "no p-value could be computed"
     as_clear = max(0, round(p * (n_rotations + 1)) - 1)
     if as_clear == 0:
-        found = f"none of {n_rotations:,} shifts of the diary against the outcome gave"
+        found = f"none of {plural(n_rotations, 'shift')} of the diary against the outcome gave"
         floor = " (the smallest p this much history allows)"
     else:
-        found = f"{as_clear:,} of {n_rotations:,} shifts of the diary against the outcome gave"
+        found = (
+            f"{as_clear:,} of {plural(n_rotations, 'shift')} of the diary against the outcome gave"
+        )
         floor = ""
     return f"p = {p:.2g}{floor}: {found} a difference as clear as this one"
 
@@ -250,7 +240,8 @@ class ImpactView:
     chart : rows with an estimate (enough days), sorted by effect, most negative first;
         columns ``behaviour, row`` (unique display label), ``label, effect, effect_low,
         effect_high`` (percent, or outcome units when ``percent`` is False), ``finding`` (one of
-        :data:`FINDINGS`), ``n_yes, n_no, mean_yes, mean_no, p_value, q_value, explanation``.
+        :data:`LIKELY_LOWER`, :data:`LIKELY_HIGHER`, :data:`NOT_CLEAR`, :data:`BUILT_IN`),
+        ``n_yes, n_no, mean_yes, mean_no, p_value, q_value, explanation``.
     waiting : rows without enough days yet: ``behaviour, row, n_yes, n_no, needed, explanation``.
     table : every row for people, chart order then waiting: ``Behaviour, Verdict, Change,
         Interval low, Interval high, Days with, Days without, Mean after yes, Mean after no,
@@ -388,7 +379,7 @@ def _explain_impact(
     n_yes, n_no = int(row["n_yes"]), int(row["n_no"])
     if not row["enough_data"]:
         return (
-            f"Not enough data yet: {n_yes} day{'s' if n_yes != 1 else ''} with '{label}' and "
+            f"Not enough data yet: {plural(n_yes, 'day')} with '{label}' and "
             f"{n_no} without, each followed by {outcome} {when}; each side needs at least "
             f"{min_days} before anything can be said."
         )
@@ -398,16 +389,17 @@ def _explain_impact(
     direction = "lower" if effect < 0 else "higher"
     adjusted = " (adjusted for the day of the week)" if row["weekday_adjusted"] else ""
     parts = [
-        f"Based on {n_yes} days with '{label}' and {n_no} without, each followed by "
+        f"Based on {plural(n_yes, 'day')} with '{label}' and {n_no} without, each followed by "
         f"{outcome} {when}{adjusted}.",
         f"After yes it averaged {_level(mean_yes, outcome_unit)}, after no "
-        f"{_level(mean_no, outcome_unit)}: {_amount(effect, unit, signed=False)} {direction}.",
+        f"{_level(mean_no, outcome_unit)}: "
+        f"{amount(effect, _after(unit), digits=EFFECT_DIGITS, trim=True)} {direction}.",
     ]
     if np.isfinite(low) and np.isfinite(high):
         spans_zero = low <= 0 <= high
         parts.append(
             f"Allowing for chance and for runs of similar days, the change could be anywhere "
-            f"between {_amount(low, unit)} and {_amount(high, unit)} ({CI_PERCENT} interval)"
+            f"between {_change(low, unit)} and {_change(high, unit)} ({CI_PERCENT} interval)"
             + (", which includes no change at all." if spans_zero else ".")
         )
     if row["circular"]:
@@ -456,8 +448,9 @@ def yes_no_values(
     """Each logged behaviour day with the outcome ``lag`` days later: the days behind the means.
 
     Pairs are made exactly as :func:`~pga_core.stats.behaviour_impact` makes them (calendar
-    days; unlogged days left out; the outcome's day-of-week means taken out when asked), so
-    each group's mean is that table's ``mean_yes`` / ``mean_no``.
+    days; unlogged days left out; the outcome's day-of-week means taken out when asked, by the
+    statistics' own :func:`~pga_core.stats.weekday_adjusted`), so each group's mean is that
+    table's ``mean_yes`` / ``mean_no``.
 
     Returns
     -------
@@ -465,24 +458,18 @@ def yes_no_values(
         ``date`` (behaviour day), ``outcome_date``, ``answer`` (``after yes`` / ``after no``),
         ``value`` (the outcome, in its unit).
     """
-    for name in (behaviour, outcome):
-        if name not in daily.table.columns:
-            raise ValueError(
-                f"{name!r} is not a column of the data; columns: {', '.join(daily.table.columns)}"
-            )
+    check_column(daily, behaviour, "behaviour")
+    check_column(daily, outcome, "outcome")
     if lag < 0:
         raise ValueError(f"lag must be 0 or more days, got {lag}")
-    index = daily.table.index
     columns = ["date", "outcome_date", "answer", "value"]
-    if len(index) == 0:
+    if daily.days == 0:
         return pd.DataFrame(columns=columns)
-    calendar = pd.date_range(index.min(), index.max(), freq="D", name="date")
-    series = daily.table[outcome].reindex(calendar)
-    if adjust_weekday:
-        weekday_means = series.groupby(calendar.day_of_week).transform("mean")
-        series = series - weekday_means + series.mean()
+    table = daily.calendar()
+    calendar = table.index
+    series = weekday_adjusted(table[outcome]) if adjust_weekday else table[outcome]
     later = series.shift(-lag)
-    answers = daily.table[behaviour].reindex(calendar)
+    answers = table[behaviour]
     paired = answers.notna() & later.notna()
     return pd.DataFrame(
         {
@@ -547,7 +534,7 @@ def impact_with_lag_scan(
     lag: int = 1,
     lags: Iterable[int] = DEFAULT_LAGS,
     min_days: int = MIN_DAYS_PER_GROUP,
-    n_boot: int = N_BOOT,
+    n_boot: int = EFFECT_N_BOOT,
     adjust_weekday: bool = False,
     random_state: int = 0,
 ) -> LagScan:
@@ -589,7 +576,7 @@ def lag_scan_view(scan: pd.DataFrame, daily: DailyData, *, n_tests: int) -> pd.D
     -------
     DataFrame, one row per lag
         ``lag, when`` (words), ``effect, effect_low, effect_high`` (percent when every
-        estimate is one, else outcome units), ``unit``, ``finding`` (:data:`FINDINGS`, or
+        estimate is one, else outcome units), ``unit``, ``finding`` (as in :class:`ImpactView`, or
         ``not enough data``), ``n_yes, n_no, p_value, q_value, explanation``.
     """
     outcome = str(scan["outcome"].iloc[0])
@@ -647,7 +634,8 @@ def habit_view(habits: pd.DataFrame, daily: DailyData) -> pd.DataFrame:
     DataFrame, one row per habit, estimated ones first sorted by effect per SD
         ``habit, row`` (label and unit), ``per_sd, per_sd_ci_low, per_sd_ci_high, per_unit,
         per_unit_ci_low, per_unit_ci_high, n_days, sd, enough_data``, ``finding`` (one of
-        :data:`HABIT_FINDINGS`, or ``not enough data``) and ``explanation``.
+        :data:`HABIT_CLEAR_LOWER`, :data:`HABIT_CLEAR_HIGHER`, :data:`HABIT_UNCLEAR`,
+        :data:`BUILT_IN`, or ``not enough data``) and ``explanation``.
     """
     columns = ["habit", "row", "per_sd", "per_sd_ci_low", "per_sd_ci_high", "per_unit",
                "per_unit_ci_low", "per_unit_ci_high", "n_days", "sd", "enough_data", "finding",
@@ -708,21 +696,21 @@ def _explain_habit(habit: Mapping[str, Any], outcome_unit: str) -> str:
     """A habit's per-SD and per-unit effects in plain words."""
     if not habit["enough_data"]:
         return str(habit["note"])[:1].upper() + str(habit["note"])[1:] + "."
-    unit = f" {habit['unit']}" if habit["unit"] else ""
+    unit = _after(str(habit["unit"]))
     per_sd = float(habit["per_sd"])
     sd = float(habit["sd"])
-    out_unit = f" {_difference_unit(outcome_unit)}" if outcome_unit else ""
+    out_unit = _difference_unit(outcome_unit)
     low, high = float(habit["per_sd_ci_low"]), float(habit["per_sd_ci_high"])
     per_unit = float(habit["per_unit"])
     held = " with the other habits held fixed" if habit["joint"] else ""
     when = lag_words(int(habit["lag"]))
     text = (
-        f"On days with {sd:.3g}{unit} more '{habit['label']}' (one standard deviation over the "
-        f"{habit['n_days']} days used){held}, {habit['outcome_label']} {when} "
-        f"was {_signed(per_sd)}{out_unit} on average; it could be anywhere between "
-        f"{_signed(low)} and {_signed(high)} ({CI_PERCENT} interval"
-        f"{', which includes no change' if low <= 0 <= high else ''}). "
-        f"Per 1{unit or ' unit'}: {_signed(per_unit)}{out_unit}."
+        f"On days with {number(sd, unit, digits=EFFECT_DIGITS, trim=True)} more "
+        f"'{habit['label']}' (one standard deviation over the {plural(habit['n_days'], 'day')} "
+        f"used){held}, {habit['outcome_label']} {when} was {_change(per_sd, out_unit)} on "
+        f"average; it could be anywhere between {_change(low, '')} and {_change(high, '')} "
+        f"({CI_PERCENT} interval{', which includes no change' if low <= 0 <= high else ''}). "
+        f"Per 1{unit or ' unit'}: {_change(per_unit, out_unit)}."
     )
     if habit["circular"]:
         text += " Built in, not a finding: one is computed from the other."
@@ -863,8 +851,8 @@ def _explain_correlation(
     sure = "likely not chance" if q <= DISCOVERY_Q else "could well be chance"
     return (
         f"Days with {more_x} went with {which} '{labels[y]}' {when}: a {_strength(r)} link "
-        f"(r = {_r_text(r)} over {row['n_pairs']} days; q = {q:.2g} over {n_tests} tested "
-        f"pairs, {sure}). A link is not a cause."
+        f"(r = {_r_text(r)} over {plural(int(row['n_pairs']), 'day')}; q = {q:.2g} over "
+        f"{plural(n_tests, 'tested pair')}, {sure}). A link is not a cause."
     )
 
 

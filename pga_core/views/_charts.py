@@ -23,6 +23,7 @@ from pga_core.views._behaviours import (
     NOT_CLEAR,
     NOT_ENOUGH,
 )
+from pga_core.words import lag_phrase
 
 __all__ = [
     "climb_chart",
@@ -698,11 +699,10 @@ def correlation_heatmap(cells: pd.DataFrame, *, lag: int = 0) -> alt.LayerChart:
     data = cells.copy()
     rows = data.sort_values("x_position")["x_label"].drop_duplicates().tolist()
     columns = data.sort_values("y_position")["y_label"].drop_duplicates().tolist()
-    later = "the same day" if lag == 0 else f"{lag} day{'s' if lag != 1 else ''} later"
     x = alt.X(
         "y_label:N",
         sort=columns,
-        title=f"variable {later}",
+        title=f"variable {lag_phrase(lag)}",
         axis=alt.Axis(labelAngle=-40, labelLimit=LABEL_LIMIT // 2, labelOverlap=False),
     )
     y = alt.Y(

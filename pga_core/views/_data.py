@@ -18,6 +18,7 @@ import pandas as pd
 
 from pga_core.data import READ_SHARE, DailyData, FormatImport, ImportSummary, Workspace
 from pga_core.data.readers import FORMAT_NAMES, Progress, read_exports, read_sources
+from pga_core.words import plural
 
 __all__ = [
     "SAMPLE_DIR",
@@ -178,8 +179,8 @@ class ImportReport:
             return f"Nothing new: these files were already imported on {', '.join(days)}."
         added, updated = self.summary.days_added, self.summary.days_updated
         sentence = (
-            f"Imported from {', '.join(source_name(i.format) for i in new)}: {added:,} new "
-            f"day{'s' if added != 1 else ''}, {updated:,} updated."
+            f"Imported from {', '.join(source_name(i.format) for i in new)}: "
+            f"{plural(added, 'new day')}, {updated:,} updated."
         )
         if seen:
             earlier = ", ".join(f"{source_name(i.format)} on {i.already_imported_on}" for i in seen)
@@ -243,7 +244,7 @@ def _import_row(outcome: FormatImport, daily: DailyData) -> dict[str, object]:
     if outcome.already_imported_on is not None:
         result = f"already imported on {outcome.already_imported_on}; nothing changed"
     else:
-        result = f"{outcome.days_added:,} days added, {outcome.days_updated:,} updated"
+        result = f"{plural(outcome.days_added, 'day')} added, {outcome.days_updated:,} updated"
     return {
         "Source": source_name(outcome.format),
         "Result": result,
@@ -297,7 +298,7 @@ def removal_options(log: pd.DataFrame) -> dict[int, str]:
         n_files = len(str(row.files).split("; ")) if row.files else 0
         options[int(row.import_id)] = (
             f"#{row.import_id} · {source_name(row.format)} · "
-            f"{n_files} file{'s' if n_files != 1 else ''} · {row.days:,} days · "
+            f"{plural(n_files, 'file')} · {plural(int(row.days), 'day')} · "
             f"imported {_local(row.imported_at)}"
         )
     return options
@@ -334,7 +335,7 @@ def overview(daily: DailyData) -> tuple[list[tuple[str, str]], str]:
     -------
     figures : ``(label, value)`` pairs, short enough for a metric: days, first day, last day,
         variables (dashes when there are no days).
-    sources : ``Sources: WHOOP, Apple Health. 24 of the variables are things you control …``
+    sources : ``Sources: WHOOP, Apple Health. You control 24 variables (yes/no behaviours …``
     """
     index = daily.table.index
     sources = list(dict.fromkeys(source_name(v.source) for v in daily.registry.values()))
@@ -346,8 +347,9 @@ def overview(daily: DailyData) -> tuple[list[tuple[str, str]], str]:
         ("Variables", f"{len(daily.registry):,}"),
     ]
     sentence = (
-        f"Sources: {', '.join(sources) or 'none yet'}. {controllable} of the variables are "
-        f"things you control (yes/no behaviours and numeric habits); the rest are measurements."
+        f"Sources: {', '.join(sources) or 'none yet'}. You control "
+        f"{plural(controllable, 'variable')} (yes/no behaviours and numeric habits); the rest "
+        "are measurements."
     )
     return figures, sentence
 
@@ -389,7 +391,7 @@ def weekly_coverage(daily: DailyData) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     index = table.index
     week = index - pd.to_timedelta(index.day_of_week, unit="D")
-    span = pd.date_range(index.min(), index.max(), freq="D")
+    span = daily.calendar().index
     span_weeks = span - pd.to_timedelta(span.day_of_week, unit="D")
     in_data = pd.Series(1, index=span_weeks).groupby(level=0).sum()
     counts = table.notna().groupby(week.rename("week")).sum().reset_index()

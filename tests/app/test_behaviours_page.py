@@ -18,11 +18,12 @@ from pga_core.stats import behaviour_impact
 from pga_core.views import _behaviours as view
 from pga_core.views import _data as dashboard
 from pga_core.views import escape_markdown
+from pga_core.words import lag_phrase
 
 ROOT = Path(__file__).resolve().parents[2]
 WHOOP_ZIP = ROOT / "data" / "sample" / "whoop_export.zip"
 PAGE = "app_pages/behaviours.py"
-#: Bootstrap resamples in these tests (people get view.N_BOOT); the page reads it from state.
+#: Bootstrap resamples in these tests (people get EFFECT_N_BOOT); the page reads it from state.
 BOOT = 50
 OUTCOME = "recovery_score"
 ALCOHOL = "have_any_alcoholic_drinks"
@@ -112,7 +113,7 @@ def test_the_lag_scan_runs_on_request_and_joins_the_correction(behaviours, sampl
     scan = view.impact_with_lag_scan(sample, OUTCOME, ALCOHOL, lag=1, n_boot=BOOT)
     rows = charts(app)["Lag scan"]["rows"]
     assert [r["lag"] for r in rows if "lag" in r] == list(range(8))
-    assert table(app, "When")["When"].tolist() == [view.lag_phrase(k) for k in range(8)]
+    assert table(app, "When")["When"].tolist() == [lag_phrase(k) for k in range(8)]
     shown = table(app, "Verdict")
     together = view.impact_view(scan.main, sample, n_tests=scan.n_tests).table
     pd.testing.assert_frame_equal(shown, together, check_dtype=False)

@@ -128,8 +128,9 @@ def test_the_table_lists_likely_effects_first_with_counts_intervals_and_q(
     alcohol = expected.loc[ALCOHOL]
     line = body[names.index(ALCOHOL)]
     assert line.split()[1:3] == [str(alcohol["n_yes"]), str(alcohol["n_no"])]
-    assert f"{alcohol['pct_change']:+.1f} %" in line
-    assert f"({alcohol['ci_low']:+.1f} % to {alcohol['ci_high']:+.1f} %)" in line
+    # whole percent with a real minus, as the pages write a change
+    assert f"−{abs(alcohol['pct_change']):.0f} %" in line
+    assert f"(−{abs(alcohol['ci_low']):.0f} % to −{abs(alcohol['ci_high']):.0f} %)" in line
     assert f"{alcohol['q_value']:.2g}" in line
     assert alcohol["verdict"] == "likely effect"
     assert names[0] == ALCOHOL

@@ -114,6 +114,28 @@ def test_coverage_counts_days_with_a_value() -> None:
     ]
 
 
+def test_the_calendar_has_every_day_from_the_first_to_the_last() -> None:
+    days = pd.DatetimeIndex(["2024-03-04", "2024-03-05", "2024-03-09", "2024-03-12"], name="date")
+    table = pd.DataFrame({"hrv": [50.0, np.nan, 60.0, 70.0], "rhr": [1.0, 2.0, 3.0, 4.0]}, days)
+    daily = DailyData(table, {n: Variable(n, n.title()) for n in table.columns})
+    calendar = daily.calendar()
+    every_day = pd.date_range("2024-03-04", "2024-03-12", freq="D", name="date")
+    pd.testing.assert_frame_equal(calendar, table.reindex(every_day))
+    pd.testing.assert_frame_equal(calendar, table.asfreq("D"), check_freq=False)
+    assert calendar["rhr"].isna().sum() == len(every_day) - len(days)
+    calendar.iloc[0, 0] = -1.0
+    assert daily.table.iloc[0, 0] == 50.0  # a new table: the day table is left alone
+
+
+def test_the_calendar_of_no_days_is_empty() -> None:
+    calendar = DailyData.empty().calendar()
+    assert calendar.empty
+    assert isinstance(calendar.index, pd.DatetimeIndex)
+    one = _daily("csv", mood=[3.0]).calendar()
+    assert one.index.tolist() == [DAYS[0]]
+    assert one["mood"].tolist() == [3.0]
+
+
 def test_merge_keeps_the_first_value_and_reports_disagreements() -> None:
     whoop = _daily("whoop", hrv=[50.0, np.nan, 70.0], rhr=[50.0, 51.0, 52.0])
     apple = _daily("apple_health", hrv=[52.0, 60.0, 70.0, 80.0], vo2=[40.0, 41.0, 42.0, 43.0])

@@ -10,7 +10,7 @@ from sklearn.linear_model import Ridge
 from sklearn.preprocessing import StandardScaler
 
 from pga_core.data import DailyData, Variable
-from pga_core.stats import habit_effects
+from pga_core.stats import HABIT_COLUMNS, MIN_DAYS_PER_HABIT_INPUT, habit_effects
 
 OUTCOME = "recovery_score"
 
@@ -58,6 +58,23 @@ def test_habit_effects_match_scikit_learn_ridge() -> None:
     )
     assert separate.loc["day_strain", "per_sd"] == pytest.approx(alone.coef_[0], rel=1e-5)
     assert separate.loc["day_strain", "n_days"] == len(strain_days)
+    assert list(joint.reset_index().columns) == list(HABIT_COLUMNS)
+
+
+def test_a_joint_model_needs_enough_complete_days_per_habit() -> None:
+    daily = habit_person(200)
+    # two habits jointly need 2 · MIN_DAYS_PER_HABIT_INPUT complete days: keep one fewer
+    needed = 2 * MIN_DAYS_PER_HABIT_INPUT
+    complete = daily.table[["sleep_hours", "day_strain"]].iloc[:-1].notna().all(axis=1)
+    later = daily.table[OUTCOME].shift(-1).notna().iloc[:-1]
+    keep = (complete & later).cumsum() <= needed - 1
+    short = DailyData(daily.table.iloc[: int(keep.sum()) + 1], daily.registry)
+    rows = habit_effects(short, OUTCOME, n_boot=20)
+    assert not rows["enough_data"].any()
+    assert (rows["n_days"] == needed - 1).all()
+    assert rows["note"].iloc[0].endswith(f"(needs at least {needed})")
+    one_more = DailyData(daily.table.iloc[: int(keep.sum()) + 2], daily.registry)
+    assert habit_effects(one_more, OUTCOME, n_boot=20)["enough_data"].all()
 
 
 def test_habit_intervals_hold_the_planted_effects() -> None:

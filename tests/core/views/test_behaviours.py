@@ -20,7 +20,7 @@ from pga_core.stats import (
 )
 from pga_core.views import _behaviours as view
 from pga_core.views import load_sample
-from pga_core.words import lag_words
+from pga_core.words import lag_phrase, lag_words
 
 OUTCOME = "recovery_score"
 ALCOHOL = "have_any_alcoholic_drinks"
@@ -115,7 +115,7 @@ def test_pickers_describe_variables_and_keep_a_choice_only_while_it_exists(perso
     assert view.kept_selection(None, ["a", "b", "c"], ["a"]) == ["a"]
     assert view.kept_selection(["c", "gone"], ["a", "b", "c"], ["a"]) == ["c"]
     assert view.kept_selection([], ["a", "b"], ["a"]) == []
-    assert [view.lag_phrase(k) for k in (0, 1, 3)] == [
+    assert [lag_phrase(k) for k in (0, 1, 3)] == [
         "the same day",
         "1 day later (the next morning)",
         "3 days later",

@@ -195,7 +195,7 @@ def test_heatmap_colours_r_from_minus_one_to_one_and_frames_likely_links(person)
     assert filled["encoding"]["y"]["sort"] == [
         "Recovery score", "Heart rate variability (RMSSD)", "Have any alcoholic drinks?", TRICKY
     ]  # fmt: skip
-    assert filled["encoding"]["x"]["title"] == "variable 1 day later"
+    assert filled["encoding"]["x"]["title"] == "variable 1 day later (the next morning)"
     (text,) = layer_with_mark(spec, "text")
     assert text["encoding"]["text"]["field"] == "text"
     likely = [(r["x"], r["y"]) for r in records(spec, "likely") if r["likely"]]

@@ -194,6 +194,14 @@ def test_the_same_files_again_are_already_imported(workspace: Workspace) -> None
     )
 
 
+def test_one_day_is_counted_in_the_singular(workspace: Workspace) -> None:
+    report = dashboard.import_uploads(workspace, [("one.csv", b"date,steps\n2024-03-06,9000\n")])
+    assert report.headline == "Imported from Daily CSV: 1 new day, 0 updated."
+    assert report.table["Result"].tolist() == ["1 day added, 0 updated"]
+    (option,) = dashboard.removal_options(workspace.imports()).values()
+    assert option.startswith("#1 · Daily CSV · 1 file · 1 day · imported ")
+
+
 def test_a_bad_upload_imports_nothing_and_says_why(workspace: Workspace) -> None:
     dashboard.import_uploads(workspace, _golden_uploads())
     before = workspace.path.read_bytes()
@@ -248,7 +256,10 @@ def test_overview_counts_days_variables_and_sources() -> None:
         ("Last day", "2024-01-05"),
         ("Variables", "2"),
     ]
-    assert sentence.startswith("Sources: WHOOP, Daily CSV. 1 of the variables are things you")
+    assert sentence == (
+        "Sources: WHOOP, Daily CSV. You control 1 variable (yes/no behaviours and numeric "
+        "habits); the rest are measurements."
+    )
     empty_figures, empty_sentence = dashboard.overview(DailyData.empty())
     assert empty_figures == [
         ("Days", "0"),
