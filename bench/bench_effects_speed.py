@@ -24,10 +24,17 @@ from scipy import stats
 
 from bench.effects_simulation import OUTCOME, simulate_person
 from pga_core.data import DailyData, Variable
-from pga_core.engine import _resampling as resampling
-from pga_core.stats import _impact as effects
-from pga_core.stats import _inputs as effect_inputs
-from pga_core.stats import _paired_days as paired_days
+from pga_core.engine import TIE_RTOL, block_length, bootstrap_starts, rotation_shifts
+from pga_core.stats import (
+    PairedDays,
+    adjust_together,
+    behaviour_impact,
+    draw_base_seed,
+    influence_series,
+    lag_scan,
+    lagged_correlations,
+    rng_for_test,
+)
 
 N_DAYS = 1825
 N_BEHAVIOURS = 30
@@ -54,12 +61,12 @@ def page_data() -> DailyData:
 
 def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFrame:
     """The same statistics one behaviour, one resample and one rotation at a time."""
-    base = effect_inputs.draw_base_seed(seed)
+    base = draw_base_seed(seed)
     table = daily.table.asfreq("D")
     later = table[OUTCOME].shift(-1).to_numpy()
     rows = []
     for name in names:
-        rng = effect_inputs.rng_for_test(base, name, OUTCOME, 1)
+        rng = rng_for_test(base, name, OUTCOME, 1)
         behaviour = table[name].to_numpy()
         complete = np.flatnonzero(~np.isnan(behaviour) & ~np.isnan(later))
         span = slice(complete[0], complete[-1] + 1)
@@ -67,9 +74,9 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
         n_days = len(b)
         yes, no = y[(b == 1) & ~np.isnan(y)], y[(b == 0) & ~np.isnan(y)]
         # Same block length and the same draws as the product; the arithmetic is the loop's own.
-        days = paired_days.PairedDays.from_series(behaviour, later)
-        block = resampling.block_length(paired_days.influence_series(days, yes.mean(), no.mean()))
-        starts = resampling.bootstrap_starts(n_days, block, N_BOOT, rng)
+        days = PairedDays.from_series(behaviour, later)
+        block = block_length(influence_series(days, yes.mean(), no.mean()))
+        starts = bootstrap_starts(n_days, block, N_BOOT, rng)
         pcts = []
         for draw in starts:
             index = np.concatenate([np.arange(s, s + block) for s in draw])[:n_days]
@@ -81,7 +88,7 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
         # Rotations: the test, and the effects chance gives with the estimated effect removed.
         ratio = yes.mean() / no.mean()
         without_effect = np.where(b == 1, y / ratio, y)
-        shifts = resampling.rotation_shifts(n_days, N_PERM, rng)
+        shifts = rotation_shifts(n_days, N_PERM, rng)
         observed = abs(stats.ttest_ind(yes, no, equal_var=False).statistic)
         extreme = 0
         chance = []
@@ -90,7 +97,7 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
             rolled_yes = y[(rolled == 1) & ~np.isnan(y)]
             rolled_no = y[(rolled == 0) & ~np.isnan(y)]
             t = stats.ttest_ind(rolled_yes, rolled_no, equal_var=False).statistic
-            extreme += abs(t) >= observed * (1 - resampling.TIE_RTOL)
+            extreme += abs(t) >= observed * (1 - TIE_RTOL)
             chance_yes = np.nanmean(np.where(rolled == 1, without_effect, np.nan))
             chance_no = np.nanmean(np.where(rolled == 0, without_effect, np.nan))
             chance.append(np.log(chance_yes / chance_no))
@@ -131,15 +138,13 @@ def main() -> None:
     metrics = [OUTCOME, *[f"metric_{i}" for i in range(N_METRICS)]]
 
     def impact() -> pd.DataFrame:
-        return effects.behaviour_impact(
-            daily, OUTCOME, n_boot=N_BOOT, n_perm=N_PERM, random_state=SEED
-        )
+        return behaviour_impact(daily, OUTCOME, n_boot=N_BOOT, n_perm=N_PERM, random_state=SEED)
 
     def page() -> None:
         table = impact()
-        scan = effects.lag_scan(daily, OUTCOME, "b01", n_boot=N_BOOT, n_perm=N_PERM)
-        heat = effects.lagged_correlations(daily, metrics, lag=1, n_perm=N_PERM)
-        effects.adjust_together(table, scan, heat.table)
+        scan = lag_scan(daily, OUTCOME, "b01", n_boot=N_BOOT, n_perm=N_PERM)
+        heat = lagged_correlations(daily, metrics, lag=1, n_perm=N_PERM)
+        adjust_together(table, scan, heat.table)
 
     impact_time, table = timed(impact, args.repeats)
     page_time, _ = timed(page, args.repeats)

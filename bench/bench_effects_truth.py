@@ -34,10 +34,16 @@ from bench.effects_simulation import (
     simulate_habits,
     simulate_person,
 )
-from pga_core.engine import _resampling as resampling
+from pga_core.engine import percentile_interval
 from pga_core.sample import generate_person
-from pga_core.stats import DISCOVERY_Q, behaviour_impact, habit_effects
-from pga_core.stats import _paired_days as paired_days
+from pga_core.stats import (
+    DISCOVERY_Q,
+    PairedDays,
+    behaviour_impact,
+    bootstrap_effects,
+    habit_effects,
+    rotation_test,
+)
 
 PHIS = (0.0, 0.4, 0.6, 0.8)
 N_BEHAVIOURS = 20
@@ -102,14 +108,12 @@ def null_study(people: int, n_boot: int) -> None:
 def separate_intervals(person, row) -> tuple[tuple[float, float], tuple[float, float]]:
     """The block-bootstrap and rotation percent-change intervals that the union is made of."""
     table = person.daily.table
-    days = paired_days.PairedDays.from_series(
-        table["b01"].to_numpy()[:-1], table[OUTCOME].to_numpy()[1:]
-    )
+    days = PairedDays.from_series(table["b01"].to_numpy()[:-1], table[OUTCOME].to_numpy()[1:])
     rng = np.random.default_rng(0)
     block = int(row["block_days"])
-    _, pcts = paired_days.bootstrap_effects(days, block, 1000, rng)
-    rotation = paired_days.rotation_test(days, row["mean_yes"], row["mean_no"], None, rng)
-    return resampling.percentile_interval(pcts), rotation.pct_interval
+    _, pcts = bootstrap_effects(days, block, 1000, rng)
+    rotation = rotation_test(days, row["mean_yes"], row["mean_no"], None, rng)
+    return percentile_interval(pcts), rotation.pct_interval
 
 
 def coverage_study(people: int, n_boot: int) -> None:
