@@ -1,13 +1,15 @@
-"""The live server's guards: no framing by other sites, no foreign host names.
+"""The live server's guards: no framing by other sites, no foreign host names, uploads let go of.
 
 These read the real ``streamlit run app.py`` server, so a Streamlit upgrade that drops a guard
-(the middlewares of ``dashboard/server.py``) turns them red.
+(the middlewares of ``dashboard/server.py``, the upload release of ``dashboard/session.py``)
+turns them red.
 """
 
 from __future__ import annotations
 
 import http.client
 import re
+import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -17,6 +19,11 @@ import pytest
 from dashboard.server import FRAME_HEADERS
 
 FOREIGN_HOST = "evil.example"
+#: Seconds to wait for Streamlit's memory figures (it refreshes them every 5 s).
+METRICS_WAIT_S = 20.0
+#: A refused upload: binary, so no reader takes it, and large enough to see in the figures.
+REFUSED_UPLOAD_BYTES = 4 << 20
+_UPLOADS_FIGURE = re.compile(r'cache_memory_bytes\{cache_type="UploadedFileManager"[^}]*\} (\d+)')
 
 
 def _get(
@@ -110,3 +117,33 @@ def test_a_foreign_host_name_gets_no_live_connection(app) -> None:
     finally:
         connection.close()
     assert 400 <= status < 500  # refused, not 101 Switching Protocols
+
+
+def _uploads_in_memory(app) -> int:
+    """Bytes of uploaded files the server holds, from Streamlit's own memory figures."""
+    _, _, body = _get(f"{app.url}/_stcore/metrics?families=cache_memory_bytes")
+    return sum(int(n) for n in _UPLOADS_FIGURE.findall(body.decode()))
+
+
+def _wait_for_uploads(app, done) -> int:
+    deadline = time.monotonic() + METRICS_WAIT_S
+    held = _uploads_in_memory(app)
+    while not done(held) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        held = _uploads_in_memory(app)
+    return held
+
+
+def test_a_refused_upload_is_let_go_of(empty_workspace, dashboard, app) -> None:
+    refused = bytes(range(256)) * (REFUSED_UPLOAD_BYTES // 256)
+    before = _uploads_in_memory(app)
+    dashboard.upload(
+        [{"name": "big.bin", "mimeType": "application/octet-stream", "buffer": refused}]
+    )
+    held = _wait_for_uploads(app, lambda n: n >= before + len(refused))
+    assert held >= before + len(refused)  # Streamlit holds the upload while it is chosen
+    dashboard.click("Import")
+    dashboard.page.get_by_text("big.bin: it holds binary data").wait_for()
+    after = _wait_for_uploads(app, lambda n: n <= held - len(refused))
+    assert after <= held - len(refused)
+    assert dashboard.page.locator("[data-testid='stFileUploaderFile']").count() == 0
