@@ -147,3 +147,8 @@ def test_a_refused_upload_is_let_go_of(empty_workspace, dashboard, app) -> None:
     after = _wait_for_uploads(app, lambda n: n <= held - len(refused))
     assert after <= held - len(refused)
     assert dashboard.page.locator("[data-testid='stFileUploaderFile']").count() == 0
+
+
+def test_an_upload_may_be_as_large_as_a_zipped_health_export_and_no_larger(dashboard) -> None:
+    hint = dashboard.page.locator("[data-testid='stFileUploaderDropzoneInstructions']")
+    assert "1GB per file" in hint.inner_text()  # server.maxUploadSize = 1024
