@@ -188,13 +188,15 @@ class Workspace:
     Parameters
     ----------
     path : the workspace file; None means ``$PGA_WORKSPACE`` or ``~/.pga/workspace.sqlite``.
-        Missing parent folders are created; a new file gets the schema.
+        Missing parent folders are created (0700); a new file (0600) gets the schema.
 
     Raises
     ------
     ValueError
-        The file is not an SQLite database, is another program's database, or was written by a
-        newer version of this program.
+        The file or its folder cannot be created, the file is not an SQLite database, is another
+        program's database, or was written by a newer version of this program; or another
+        program holds the workspace's lock for longer than ``BUSY_TIMEOUT_S`` (any method then
+        says the workspace is busy).
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
