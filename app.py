@@ -1,14 +1,26 @@
-"""Streamlit entry point: routes to the pages, nothing else."""
+"""Streamlit entry point: the server with its guards, and the routes to the pages.
+
+``streamlit run app.py`` finds ``app`` below, Streamlit's server with the guards of
+:mod:`dashboard.server` in front, and serves the pages through it; it then runs this same file as
+the page script, named ``__main__``, where it only routes.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="Personal Gradient Ascent", page_icon="⛰️", layout="wide")
-router = st.navigation(
-    [
-        st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:", default=True),
-        st.Page("app_pages/behaviours.py", title="Behaviours", icon=":material/insights:"),
-        st.Page("app_pages/goals.py", title="Goals", icon=":material/flag:"),
-        st.Page("app_pages/gradient.py", title="Personal gradient", icon=":material/trending_up:"),
-    ]
-)
-router.run()
+if __name__ == "__main__":
+    st.set_page_config(page_title="Personal Gradient Ascent", page_icon="⛰️", layout="wide")
+    router = st.navigation(
+        [
+            st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:", default=True),
+            st.Page("app_pages/behaviours.py", title="Behaviours", icon=":material/insights:"),
+            st.Page("app_pages/goals.py", title="Goals", icon=":material/flag:"),
+            st.Page(
+                "app_pages/gradient.py", title="Personal gradient", icon=":material/trending_up:"
+            ),
+        ]
+    )
+    router.run()
+else:  # imported by the server: build it (it runs this file again as the page script)
+    from dashboard.server import middleware
+
+    app = st.App(__file__, middleware=middleware())

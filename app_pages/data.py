@@ -24,18 +24,19 @@ def _import(files: list) -> None:
         try:
             report = views.import_uploads(
                 session.workspace(),
-                [(f.name, f.getvalue()) for f in files],
+                session.read_uploads(files),
                 progress=lambda fraction, text: bar.progress(fraction, text=escape_markdown(text)),
             )
         except ValueError as error:
             status.update(label="Import stopped", state="error")
             st.session_state.data_import_error = str(error)
             st.session_state.data_last_import = None
-            return
-        status.update(label="Imported", state="complete", expanded=False)
-    st.session_state.data_import_error = None
-    st.session_state.data_last_import = report
-    st.session_state.data_uploader_round += 1  # an empty uploader for the next files
+        else:
+            status.update(label="Imported", state="complete", expanded=False)
+            st.session_state.data_import_error = None
+            st.session_state.data_last_import = report
+    # Imported or refused, the files have been read and let go of: the uploader starts empty.
+    st.session_state.data_uploader_round += 1
     st.rerun()
 
 

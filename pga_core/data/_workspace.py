@@ -5,7 +5,9 @@ demand from all imports (sources by ``SOURCE_PRIORITY``, the latest import first
 and removing an import gives exactly the table one would have had without it. Imports run in one
 transaction: either everything handed over is recorded, or nothing is. Values are stored as REAL,
 registries, goal trees and fit results as JSON text — never pickled, so a workspace is always safe
-to open.
+to open. Health data is for its owner only: new folders are made 0700, the file 0600 before SQLite
+first opens it (the journal SQLite writes beside it takes the file's mode), and a file that others
+may read is made 0600 before anything is written into it.
 """
 
 from __future__ import annotations
@@ -41,10 +43,16 @@ __all__ = [
 DEFAULT_WORKSPACE = Path("~/.pga/workspace.sqlite")
 WORKSPACE_ENV = "PGA_WORKSPACE"
 SCHEMA_VERSION = 1
-#: How long a writer waits for another writer to finish before giving up (seconds).
+#: How long a writer waits for another writer to finish before giving up (seconds); read at
+#: each connection, so it can be lowered (tests do).
 BUSY_TIMEOUT_S = 30.0
 HASH_CHUNK_BYTES = 1 << 20
 PRIVATE_FILE_MODE = 0o600
+PRIVATE_FOLDER_MODE = 0o700
+#: Permission bits of the group and of others.
+_SHARED_BITS = 0o077
+#: SQLite's result code for "another connection holds the lock" (extended codes add high bits).
+_PRIMARY_CODE_MASK = 0xFF
 #: Share of an import's progress bar given to reading the files (the rest is saving them).
 READ_SHARE = 0.8
 _DAY_FORMAT = "%Y-%m-%d"
@@ -180,20 +188,29 @@ class Workspace:
     Parameters
     ----------
     path : the workspace file; None means ``$PGA_WORKSPACE`` or ``~/.pga/workspace.sqlite``.
-        Missing parent folders are created; a new file gets the schema.
+        Missing parent folders are created (0700); a new file (0600) gets the schema.
 
     Raises
     ------
     ValueError
-        The file is not an SQLite database, is another program's database, or was written by a
-        newer version of this program.
+        The file or its folder cannot be created, the file is not an SQLite database, is another
+        program's database, or was written by a newer version of this program; or another
+        program holds the workspace's lock for longer than ``BUSY_TIMEOUT_S`` (any method then
+        says the workspace is busy).
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_workspace_path()
         if self.path.is_dir():
             raise ValueError(f"{self.path}: is a folder; expected a workspace file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            _make_private_folders(self.path.parent)
+            _make_private_file(self.path)
+        except OSError as error:
+            raise ValueError(
+                f"{self.path}: cannot create the workspace ({error.strerror or error}); "
+                "choose another path"
+            ) from error
         self._open_or_create()
 
     def __repr__(self) -> str:
@@ -212,47 +229,69 @@ class Workspace:
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        with self._connect() as connection:
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        A lock held by another connection for longer than ``BUSY_TIMEOUT_S`` is a ValueError
+        saying the workspace is busy; nothing is then changed.
+        """
+        if write:
+            self._keep_private()
+        try:
+            with self._connect() as connection:
+                connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield connection
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+                # A COMMIT that times out leaves the transaction open: closing rolls it back.
+                connection.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if (getattr(error, "sqlite_errorcode", 0) & _PRIMARY_CODE_MASK) != sqlite3.SQLITE_BUSY:
                 raise
-            connection.execute("COMMIT")
+            raise ValueError(
+                f"the workspace {self.path} is busy: another import or the dashboard is writing "
+                "to it; try again when it finishes"
+            ) from error
+
+    def _keep_private(self) -> None:
+        """Before health data goes in: a file others may read becomes the owner's only."""
+        try:
+            if self.path.stat().st_mode & _SHARED_BITS:
+                self.path.chmod(PRIVATE_FILE_MODE)
+        except OSError as error:
+            raise ValueError(
+                f"{self.path}: cannot make the workspace readable by its owner only "
+                f"({error.strerror or error}); nothing was written"
+            ) from error
 
     def _open_or_create(self) -> None:
         try:
             with self._transaction(write=False) as connection:
-                tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-                version = (
-                    connection.execute("SELECT version FROM schema_version").fetchone()
-                    if "schema_version" in tables
-                    else None
-                )
+                tables, version = _schema(connection)
+            if not tables:
+                # Two processes may both find the file empty (two tabs at first start): under
+                # the write lock only the first creates the schema, the others then find it.
+                with self._transaction(write=True) as connection:
+                    tables, version = _schema(connection)
+                    if not tables:
+                        _create_schema(connection)
+                        return
         except sqlite3.DatabaseError as error:
             raise ValueError(
                 f"{self.path}: not a workspace file (SQLite says: {error}); "
                 "choose another path or move this file away"
             ) from error
-        if not tables:
-            with self._transaction(write=True) as connection:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            self.path.chmod(PRIVATE_FILE_MODE)  # health data: readable by its owner only
-            return
         if version is None:
             raise ValueError(
                 f"{self.path}: an SQLite database, but not a workspace of this program "
                 "(no schema_version table); choose another path"
             )
-        if version[0] > SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
             raise ValueError(
                 f"{self.path}: written by a newer version of this program (workspace schema "
-                f"{version[0]}, this version reads up to {SCHEMA_VERSION}); please upgrade"
+                f"{version}, this version reads up to {SCHEMA_VERSION}); please upgrade"
             )
 
     # --- imports ----------------------------------------------------------------------------------
@@ -455,6 +494,50 @@ class Workspace:
                 f"SELECT {column} FROM {table} WHERE name = ?", (name,)
             ).fetchone()
         return None if row is None else json.loads(row[0])
+
+
+# --- files and schema -----------------------------------------------------------------------------
+def _make_private_folders(folder: Path) -> None:
+    """Create ``folder`` and its missing parents, each readable by its owner only; folders that
+    exist are left as they are."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        try:
+            new.mkdir(mode=PRIVATE_FOLDER_MODE)
+        except FileExistsError:
+            if not new.is_dir():
+                raise
+            # another process made it at the same moment: fine
+
+
+def _make_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only, unless it exists (SQLite reads an empty
+    file as an empty database)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
+def _schema(connection: sqlite3.Connection) -> tuple[set[str], int | None]:
+    """The tables of the database, and the workspace schema version if it has one."""
+    tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+    if "schema_version" not in tables:
+        return tables, None
+    row = connection.execute("SELECT version FROM schema_version").fetchone()
+    return tables, None if row is None else int(row[0])
+
+
+def _create_schema(connection: sqlite3.Connection) -> None:
+    """The workspace's tables, in the caller's write transaction."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    connection.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
 
 
 # --- import internals -----------------------------------------------------------------------------

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.proto.Common_pb2 import FileURLs
+from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 from streamlit.testing.v1 import AppTest
 
+from dashboard import session
 from pga_core.data import Workspace
 from pga_core.views import _data as dashboard
 from pga_core.views import escape_markdown
@@ -101,6 +104,39 @@ def test_a_bad_file_shows_the_readers_message_and_imports_nothing(open_page, wor
     assert any(c.value.startswith("Nothing was imported") for c in app.caption)
     assert workspace.path.read_bytes() == before
     assert workspace.imports()["format"].tolist() == ["csv"]
+
+
+def _holds(value: object, data: bytes) -> bool:
+    """Whether a session-state value keeps ``data``: as bytes, in a file object, or inside."""
+    if isinstance(value, bytes | bytearray):
+        return data in value
+    if isinstance(value, io.BytesIO):
+        return data in value.getvalue()
+    if isinstance(value, dict):
+        return any(_holds(v, data) for v in value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds(v, data) for v in value)
+    return False
+
+
+def test_a_refused_upload_leaves_nothing_holding_its_bytes(open_page, workspace) -> None:
+    refused = bytes(range(256)) * 4096  # 1 MiB that is no export
+    app = _upload(open_page(DATA_PAGE), ("big.bin", refused))
+    assert shown(app.error[0].value).startswith("big.bin: it holds binary data, not text")
+    assert any(c.value.startswith("Nothing was imported") for c in app.caption)
+    assert [key for key, value in app.session_state.items() if _holds(value, refused)] == []
+    assert [u.value for u in app.file_uploader] == [[]]  # the uploader starts empty
+    assert workspace.is_empty
+
+
+def test_uploads_are_read_once_then_closed() -> None:
+    files = [
+        UploadedFile(UploadedFileRec(f"id{i}", name, "text/csv", data), FileURLs())
+        for i, (name, data) in enumerate([("a.csv", b"date,x\n"), ("b.zip", b"PK\x03\x04")])
+    ]
+    files[0].read()  # a file already read to its end is still read whole
+    assert session.read_uploads(files) == [("a.csv", b"date,x\n"), ("b.zip", b"PK\x03\x04")]
+    assert all(f.closed for f in files)  # their buffers are freed, whoever still holds them
 
 
 def test_removing_an_import_asks_first(open_page, workspace) -> None:

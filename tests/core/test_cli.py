@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +13,14 @@ import pytest
 import pga_core.data.readers
 from pga_core.cli import add_workspace_argument, main, open_workspace
 from pga_core.data import Workspace
+from pga_core.data import _workspace as workspace_store
 from pga_core.data.readers import ReadResult, collect_files
 from pga_core.sample import generate_person, write_sample
 
 REPO = Path(__file__).resolve().parents[2]
+GOALS = REPO / "data" / "goals.json"
+#: Seconds the commands wait for a lock in these tests instead of the real 30.
+SHORT_BUSY_TIMEOUT_S = 0.2
 WHOOP_FILES = {"physiological_cycles.csv", "sleeps.csv", "workouts.csv", "journal_entries.csv"}
 
 
@@ -127,6 +132,58 @@ def test_a_broken_workspace_file_is_one_line_and_status_2(sample_dir, readers, t
     err = capsys.readouterr().err
     assert err.startswith(f"error: {broken}: not a workspace file")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "habits.csv"],
+        ["fit", "--goals", str(GOALS), "--boot", "0"],
+        ["impact", "--outcome", "recovery_score"],
+    ],
+    ids=["import", "fit", "impact"],
+)
+def test_a_busy_workspace_is_one_line_and_status_2(
+    command, sample_dir, readers, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(workspace_store, "BUSY_TIMEOUT_S", SHORT_BUSY_TIMEOUT_S)
+    monkeypatch.chdir(sample_dir)
+    path = tmp_path / "ws.sqlite"
+    Workspace(path).import_sources([sample_dir / "whoop"])
+    before = path.read_bytes()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program saving into the workspace
+    try:
+        status = main([*command, "--workspace", str(path)])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: the workspace {path} is busy: another import or the dashboard is writing to it; "
+        "try again when it finishes\n"
+    )
+    assert path.read_bytes() == before
+
+
+def test_another_import_at_work_makes_import_wait_then_give_up_plainly(
+    sample_dir, readers, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(workspace_store, "BUSY_TIMEOUT_S", SHORT_BUSY_TIMEOUT_S)
+    path = tmp_path / "ws.sqlite"
+    Workspace(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer at work: readers still get in
+    try:
+        status = main(["import", str(sample_dir / "habits.csv"), "--workspace", str(path)])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert status == 2
+    assert capsys.readouterr().err.startswith(f"error: the workspace {path} is busy: ")
+    assert Workspace(path).is_empty
 
 
 def test_workspace_argument_helpers(tmp_path, monkeypatch):

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
+import os
+import re
 import sqlite3
+import stat
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +30,12 @@ from pga_core.sample import generate_person, write_sample
 
 REPO = Path(__file__).resolve().parents[3]
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+#: A common umask: without care, new files would be 0644 and new folders 0755.
+OPEN_UMASK = 0o022
+#: Processes opening one new workspace at once, and how many times the race is run.
+RACERS, RACES = 6, 15
+#: Seconds a test waits for a lock instead of the real 30.
+SHORT_BUSY_TIMEOUT_S = 0.2
 
 
 def _daily(first: str, values: dict[str, list[float]], source: str = "whoop") -> DailyData:
@@ -121,6 +134,98 @@ def test_a_workspace_from_a_newer_version_is_refused(workspace):
     connection.close()
     with pytest.raises(ValueError, match="newer version"):
         Workspace(workspace.path)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask():
+    """Run the test under umask 022, as most systems do."""
+    previous = os.umask(OPEN_UMASK)
+    yield
+    os.umask(previous)
+
+
+def test_new_folders_and_the_file_are_private_from_creation(tmp_path, open_umask, monkeypatch):
+    modes_when_opened = []
+    real_connect = sqlite3.connect
+
+    def connect_and_note_the_mode(path, *args, **kwargs):
+        modes_when_opened.append(_mode(Path(path)) if Path(path).exists() else None)
+        return real_connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(store.sqlite3, "connect", connect_and_note_the_mode)
+    home = tmp_path / "home"
+    home.mkdir()
+    workspace = Workspace(home / ".pga" / "deeper" / "workspace.sqlite")
+    assert _mode(home / ".pga") == 0o700
+    assert _mode(home / ".pga" / "deeper") == 0o700
+    assert _mode(home) == 0o755  # folders that were there are left as they were
+    assert _mode(workspace.path) == 0o600
+    # the file was private before SQLite first opened it, not made so afterwards
+    assert modes_when_opened
+    assert set(modes_when_opened) == {0o600}
+
+
+def test_an_existing_open_workspace_is_made_private_when_health_data_goes_in(
+    tmp_path, open_umask, export_a, export_b
+):
+    path = tmp_path / "workspace.sqlite"
+    Workspace(path)
+    path.chmod(0o644)
+    Workspace(path)  # opening alone changes nothing
+    assert _mode(path) == 0o644
+    journal_modes = []
+
+    def note_the_journal(fraction, message):
+        journal = path.with_name(path.name + "-journal")
+        if journal.exists():
+            journal_modes.append(_mode(journal))
+
+    other = ReadResult("csv", export_b.files, _daily("2024-03-01", {"steps": [1.0]}, "csv"))
+    Workspace(path).import_results([export_a, other], progress=note_the_journal)
+    assert _mode(path) == 0o600
+    assert journal_modes == [0o600]  # the journal of the import, written beside the file
+
+
+def test_a_workspace_that_cannot_be_created_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ValueError, match=r"a-file/ws\.sqlite: cannot create the workspace"):
+        Workspace(blocker / "ws.sqlite")
+
+
+def _open_when_all_are_ready(path: Path, start, outcomes) -> None:
+    """One racer: wait for the others, open the workspace, report how it went."""
+    start.wait()
+    try:
+        Workspace(path)
+    except Exception as error:  # the test reports any failure
+        outcomes.put(f"{type(error).__name__}: {error}")
+    else:
+        outcomes.put("ok")
+
+
+def test_processes_opening_a_new_workspace_at_once_all_succeed(tmp_path):
+    context = multiprocessing.get_context("fork")
+    for race in range(RACES):
+        path = tmp_path / f"race{race}" / "workspace.sqlite"
+        start, outcomes = context.Barrier(RACERS), context.Queue()
+        racers = [
+            context.Process(target=_open_when_all_are_ready, args=(path, start, outcomes))
+            for _ in range(RACERS)
+        ]
+        for racer in racers:
+            racer.start()
+        heard = [outcomes.get(timeout=60) for _ in racers]
+        for racer in racers:
+            racer.join(timeout=60)
+        assert heard == ["ok"] * RACERS, f"race {race}: {heard}"
+        with closing(sqlite3.connect(path)) as connection:
+            assert connection.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        assert _mode(path) == 0o600
 
 
 # --- importing -----------------------------------------------------------------------------------
@@ -358,6 +463,56 @@ def test_readers_do_not_block_each_other(workspace, export_a, export_b):
         holder.close()
     for table in tables:
         pd.testing.assert_frame_equal(table, expected)
+
+
+# --- a busy workspace ----------------------------------------------------------------------------
+@contextmanager
+def _locked(path: Path, how: str) -> Iterator[None]:
+    """Another program holding the workspace's lock: ``IMMEDIATE`` is a writer at work,
+    ``EXCLUSIVE`` a writer saving (then not even readers get in)."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute(f"BEGIN {how}")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def _busy(path: Path) -> str:
+    return re.escape(
+        f"the workspace {path} is busy: another import or the dashboard is writing to it; "
+        "try again when it finishes"
+    )
+
+
+def test_a_workspace_busy_longer_than_the_timeout_is_a_clear_error(
+    workspace, export_a, monkeypatch
+):
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", SHORT_BUSY_TIMEOUT_S)
+    with _locked(workspace.path, "IMMEDIATE"):
+        with pytest.raises(ValueError, match=f"^{_busy(workspace.path)}$"):
+            workspace.import_results([export_a])
+        with pytest.raises(ValueError, match=f"^{_busy(workspace.path)}$"):
+            workspace.save_goals("health", {"name": "health"})
+        assert workspace.is_empty  # readers still read while another writer works
+    with _locked(workspace.path, "EXCLUSIVE"):
+        for read in (lambda: Workspace(workspace.path), workspace.daily, workspace.imports):
+            with pytest.raises(ValueError, match=f"^{_busy(workspace.path)}$"):
+                read()
+    assert workspace.is_empty
+    assert workspace.import_results([export_a]).days_added == 10  # free again: it works
+
+
+def test_the_busy_timeout_is_the_one_named(workspace, monkeypatch):
+    assert store.BUSY_TIMEOUT_S == 30.0
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", SHORT_BUSY_TIMEOUT_S)
+    with _locked(workspace.path, "EXCLUSIVE"):
+        started = time.monotonic()
+        with pytest.raises(ValueError, match="is busy"):
+            workspace.daily()
+        waited = time.monotonic() - started
+    assert SHORT_BUSY_TIMEOUT_S <= waited < 10 * SHORT_BUSY_TIMEOUT_S + 1
 
 
 # --- goal trees and fit results ------------------------------------------------------------------
