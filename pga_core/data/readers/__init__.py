@@ -7,8 +7,9 @@
   back (:class:`ReadResult`).
 - ``_detect``: :func:`read_exports` and :func:`read_sources`, detection by content.
 - One public module per format, in the order they claim a file: :mod:`.whoop`,
-  :mod:`.apple_health`, :mod:`.oura`, :mod:`.generic_csv` (the fallback). Each module is its
-  reader: ``FORMAT``, ``claims(file, head)`` and ``read(files)``.
+  :mod:`.apple_health`, :mod:`.oura`, :mod:`.loop`, :mod:`.daylio`, :mod:`.bearable`,
+  :mod:`.generic_csv` (the fallback). Each module is its reader: ``FORMAT``,
+  ``claims(file, head)`` and ``read(files)``.
 """
 
 from pga_core.data.readers._base import ReadResult

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from pga_core.data._daily import SOURCE_PRIORITY, DailyData, merge_daily
-from pga_core.data.readers import apple_health, generic_csv, oura, whoop
+from pga_core.data.readers import (
+    apple_health,
+    bearable,
+    daylio,
+    generic_csv,
+    loop,
+    oura,
+    whoop,
+)
 from pga_core.data.readers._base import Reader, ReadResult
 from pga_core.data.readers._files import (
     ExportFile,
@@ -32,13 +40,16 @@ __all__ = [
 
 #: The readers in the order they are asked to claim a file. The generic daily CSV claims any table
 #: with a date column, so it must stay last.
-READERS: tuple[Reader, ...] = (whoop, apple_health, oura, generic_csv)
+READERS: tuple[Reader, ...] = (whoop, apple_health, oura, loop, daylio, bearable, generic_csv)
 
 #: What each format is, in a person's words (for messages about files nobody reads).
 FORMAT_DESCRIPTIONS: dict[str, str] = {
     "whoop": "WHOOP export CSVs (physiological_cycles, sleeps, workouts, journal_entries)",
     "apple_health": "Apple Health export (export.zip or export.xml)",
     "oura": "Oura exports (trends CSV or the App Data zip)",
+    "loop": "Loop Habit Tracker exports (the CSV zip: Checkmarks.csv, Habits.csv)",
+    "daylio": "Daylio exports (daylio_export.csv)",
+    "bearable": "Bearable exports (bearable-export CSV)",
     "csv": "a daily CSV log with a date column and one row per day",
 }
 #: Each format's name as people know it (for tables and progress messages).
@@ -46,6 +57,9 @@ FORMAT_NAMES: dict[str, str] = {
     "whoop": "WHOOP",
     "apple_health": "Apple Health",
     "oura": "Oura",
+    "loop": "Loop Habit Tracker",
+    "daylio": "Daylio",
+    "bearable": "Bearable",
     "csv": "Daily CSV",
 }
 #: Told how far a long job is: ``progress(fraction, message)`` with a fraction from 0 to 1. What
@@ -73,7 +87,10 @@ def detect_format(file: ExportFile) -> str:
 
 
 def read_sources(
-    sources: Iterable[Source], *, progress: Progress | None = None
+    sources: Iterable[Source],
+    *,
+    progress: Progress | None = None,
+    mood_scores: Mapping[str, float | None] | None = None,
 ) -> list[ReadResult]:
     """Read everything handed over, one result per format found.
 
@@ -82,6 +99,8 @@ def read_sources(
     sources : paths (files, folders, zips) and ``(name, bytes)`` uploads.
     progress : called as ``progress(fraction, message)`` before each step (recognising the
         files, then reading each format) and with 1.0 at the end.
+    mood_scores : a person's own 1–5 score per Daylio mood name (None leaves a mood out); moods
+        not given keep their default (see :func:`~pga_core.data.readers.daylio.mood_scale`).
 
     Returns
     -------
@@ -127,7 +146,8 @@ def read_sources(
         count = f"{len(files)} file{'s' if len(files) != 1 else ''}"
         name = FORMAT_NAMES.get(reader.FORMAT, reader.FORMAT)
         report((step + 1) / (len(found) + 1), f"Reading {name} ({count})")
-        results.append(ReadResult(reader.FORMAT, tuple(files), _read_group(reader, files)))
+        daily = _read_group(reader, files, mood_scores)
+        results.append(ReadResult(reader.FORMAT, tuple(files), daily))
     for container, skipped, formats in skipped_by_container:
         result = next(r for r in results if r.format in formats)
         result.daily.warnings.append(_skipped_note(container, skipped))
@@ -135,12 +155,15 @@ def read_sources(
     return results
 
 
-def read_exports(sources: Iterable[Source]) -> DailyData:
+def read_exports(
+    sources: Iterable[Source], *, mood_scores: Mapping[str, float | None] | None = None
+) -> DailyData:
     """Read exports of any supported format into one day table.
 
     Parameters
     ----------
     sources : paths (files, folders, zips) and ``(name, bytes)`` uploads.
+    mood_scores : a person's own Daylio mood scores, as for :func:`read_sources`.
 
     Returns
     -------
@@ -154,7 +177,7 @@ def read_exports(sources: Iterable[Source]) -> DailyData:
     ValueError
         As :func:`read_sources`.
     """
-    results = read_sources(sources)
+    results = read_sources(sources, mood_scores=mood_scores)
     rank = {name: i for i, name in enumerate(SOURCE_PRIORITY)}
     ordered = sorted(results, key=lambda r: rank.get(r.format, len(rank)))
     return merge_daily([r.daily for r in ordered])
@@ -176,9 +199,16 @@ def _claimant(file: ExportFile, head: bytes) -> Reader | None:
     return next((r for r in READERS if r.claims(file, head)), None)
 
 
-def _read_group(reader: Reader, files: list[ExportFile]) -> DailyData:
-    """One format's files read together; any failure becomes a ValueError naming the files."""
+def _read_group(
+    reader: Reader, files: list[ExportFile], mood_scores: Mapping[str, float | None] | None
+) -> DailyData:
+    """One format's files read together; any failure becomes a ValueError naming the files.
+
+    Daylio's mood names are the person's own, so its reader alone takes their scores.
+    """
     try:
+        if reader is daylio and mood_scores is not None:
+            return daylio.read_with_scores(files, mood_scores)
         return reader.read(files)
     except ValueError:
         raise
