@@ -35,6 +35,7 @@ import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, slugify
 from pga_core.data.readers._files import ExportFile, head_rows, header_key, read_csv_file
+from pga_core.data.readers._plausible import ValueNotes, date_window, screen_daily
 
 __all__ = ["FORMAT", "claims", "read"]
 
@@ -46,16 +47,20 @@ REQUIRED_COLUMNS = ("date", "category", "rating_amount", "detail")
 MOOD_CATEGORY, ENERGY_CATEGORY = "mood", "energy"
 SYMPTOM_CATEGORY, MEDS_CATEGORY = "symptom", "meds/supplements"
 FACTOR_SUFFIX = "factors"
-RATING_RANGES = {MOOD_CATEGORY: (1.0, 10.0), ENERGY_CATEGORY: (1.0, 10.0)}
 #: Symptom severities: Bearable's words in the detail, and the scale (parsers describe a fourth
 #: step, ``Unbearable``/``Extreme``, so 4 is accepted too).
 SEVERITY_WORDS = {"none": 0.0, "mild": 1.0, "moderate": 2.0, "severe": 3.0, "unbearable": 4.0,
                   "extreme": 4.0}  # fmt: skip
 SEVERITY_RANGE = (0.0, 4.0)
+#: The plausible range of ``rating/amount`` per category ("" for every other category), and why.
+_SCALES: tuple[tuple[str, tuple[float, float], str], ...] = (
+    (MOOD_CATEGORY, (1.0, 10.0), "Bearable rates mood from 1 to 10"),
+    (ENERGY_CATEGORY, (1.0, 10.0), "Bearable rates energy on a scale up to 10"),
+    (SYMPTOM_CATEGORY, SEVERITY_RANGE, "symptom severity runs from 0 (none) to 3 (severe)"),
+    ("", (0.0, np.inf), "amounts and doses are 0 or more"),
+)
 MOOD = Variable("bearable_mood", "Mood (Bearable)", "1–10", "metric", FORMAT, True, (), "mean")
 ENERGY = Variable("bearable_energy", "Energy (Bearable)", "", "metric", FORMAT, True, (), "mean")
-EARLIEST_DAY = pd.Timestamp("2000-01-01")
-MAX_EXAMPLES = 5
 
 #: Month names as Bearable writes them (``Sep``), and in full.
 MONTHS = {
@@ -113,7 +118,8 @@ def read(files: list[ExportFile]) -> DailyData:
         cut-off file, a date that cannot be read, a rating that is not a number.
     """
     notes: list[str] = []
-    rows = _combine([_read_file(file, notes) for file in files], notes)
+    screened = ValueNotes()
+    rows = _combine([_read_file(file, notes, screened) for file in files], notes)
     columns: dict[str, pd.Series] = {}
     registry: dict[str, Variable] = {}
     for variable, key in ((MOOD, MOOD_CATEGORY), (ENERGY, ENERGY_CATEGORY)):
@@ -132,14 +138,17 @@ def read(files: list[ExportFile]) -> DailyData:
         found, found_registry = _listed_items(items.loc[chosen], describe, how, notes)
         columns |= found
         registry |= found_registry
+    notes.extend(screened.lines())
     _note_unread(rows, notes)
     table = pd.DataFrame(columns).dropna(how="all")
     table.index = pd.DatetimeIndex(table.index, name="date")
-    return DailyData(table, registry, notes)
+    daily = DailyData(table, registry, notes)
+    return screen_daily(daily, file="Bearable export", window=date_window())
 
 
-def _read_file(file: ExportFile, notes: list[str]) -> _Items:
-    """One export's rows, split into one row per label, with each row's number read."""
+def _read_file(file: ExportFile, notes: list[str], screened: ValueNotes) -> _Items:
+    """One export's rows with their numbers read; rows dated outside the plausible window and
+    ratings outside their scale left out, and noted."""
     rows, decoding = read_csv_file(file, allow_empty=True)
     notes.extend(decoding)
     keys = [header_key(cell) for cell in rows.header]
@@ -161,7 +170,7 @@ def _read_file(file: ExportFile, notes: list[str]) -> _Items:
             "number": _numbers(file.name, cells["rating_amount"]),
         }
     )
-    return _Items(file.name, _plausible(file.name, frame, notes))
+    return _Items(file.name, _plausible(file.name, frame, screened))
 
 
 def _days(name: str, cells: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -211,34 +220,32 @@ def _numbers(name: str, cells: pd.Series) -> pd.Series:
     return numbers.astype(np.float64)
 
 
-def _plausible(name: str, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Rows dated before 2000 or after today left out; ratings outside their scale and negative
-    amounts made missing; each with a note naming the rows."""
-    latest = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)  # a phone ahead of UTC
-    undated = (frame["day"] < EARLIEST_DAY) | (frame["day"] > latest)
-    if undated.any():
-        notes.append(
-            f"{name}: {int(undated.sum())} row(s) dated before 2000 or after today "
-            f"(row {_rows(frame.index[undated])}) left out"
+def _plausible(name: str, frame: pd.DataFrame, screened: ValueNotes) -> pd.DataFrame:
+    """Rows dated outside the plausible window left out; a rating outside its category's scale
+    (or a negative amount) made missing; each noted by row."""
+    kept = screened.screen_days(
+        frame["day"], file=name, positions=frame.index, window=date_window()
+    )
+    frame = frame.loc[kept].copy()
+    for category, (low, high), reason in _SCALES:
+        rows = (
+            frame["category"].eq(category)
+            if category
+            else ~frame["category"].isin([c for c, _, _ in _SCALES if c])
         )
-    frame = frame.loc[~undated].copy()
-    low = frame["category"].map(lambda c: RATING_RANGES.get(c, (0.0, np.inf))[0])
-    high = frame["category"].map(lambda c: RATING_RANGES.get(c, (0.0, np.inf))[1])
-    high = high.where(~frame["category"].eq(SYMPTOM_CATEGORY), SEVERITY_RANGE[1])
-    outside = (frame["number"] < low) | (frame["number"] > high)
-    if outside.any():
-        notes.append(
-            f"{name}, column 'rating/amount': {int(outside.sum())} value(s) outside their scale "
-            f"(row {_rows(frame.index[outside])}) left out"
-        )
-        frame.loc[outside, "number"] = np.nan
+        number = frame["number"]
+        for outside, problem in ((rows & (number < low), f"below {low:g}"),
+                                 (rows & (number > high), f"above {high:g}")):  # fmt: skip
+            screened.add(
+                name,
+                frame.index[outside].tolist(),
+                problem=problem,
+                column="rating/amount",
+                values=number[outside].tolist(),
+                reason=reason,
+            )
+            frame.loc[outside, "number"] = np.nan
     return frame
-
-
-def _rows(rows: pd.Index) -> str:
-    shown = ", ".join(f"{r:,}" for r in rows[:MAX_EXAMPLES])
-    more = len(rows) - MAX_EXAMPLES
-    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def _combine(parts: list[_Items], notes: list[str]) -> pd.DataFrame:

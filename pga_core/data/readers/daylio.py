@@ -21,7 +21,7 @@ to confirm or change.
 Activities (``working | reading`` in one cell) become yes/no behaviours: yes on a day any entry
 lists the activity; no on the other days with an entry, from the first day the activity was used
 on (before it a person may not have had it in their list); days without an entry are not logged.
-Days before 2000 or after today are left out and reported.
+Entries dated before 2000 or after today are left out and reported.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, slugify
 from pga_core.data.readers._files import ExportFile, head_rows, header_key, read_text
+from pga_core.data.readers._plausible import ValueNotes, date_window, screen_daily
 
 __all__ = [
     "DEFAULT_MOOD_SCORES",
@@ -79,8 +80,6 @@ ACTIVITY_SEPARATOR = " | "
 REQUIRED_COLUMNS = frozenset({"date", "weekday", "time", "mood", "activities"})
 #: … and one of these for the year.
 DATE_COLUMNS = ("full_date", "year")
-EARLIEST_DAY = pd.Timestamp("2000-01-01")
-MAX_EXAMPLES = 5
 
 #: Month names of the oldest, localised header generation (lower case, accents dropped):
 #: English, Polish (both cases), German, French, Spanish, Italian, Portuguese and Dutch.
@@ -156,7 +155,8 @@ def read_with_scores(
         cut-off file, a date that cannot be read; a score in ``mood_scores`` outside 1–5.
     """
     notes: list[str] = []
-    entries = _entries(files, notes)
+    screened = ValueNotes()
+    entries = _entries(files, notes, screened)
     scale = _scale(entries, mood_scores)
     score = entries["mood_key"].map(scale.set_index("key")["score"])
     columns = {MOOD.name: score.groupby(entries["day"]).mean()}
@@ -164,11 +164,12 @@ def read_with_scores(
     behaviours, activity_registry = _activities(entries, notes)
     columns |= behaviours
     registry |= activity_registry
-    notes.extend(_scale_notes(scale))
+    notes.extend([*screened.lines(), *_scale_notes(scale)])
     table = pd.DataFrame(columns).dropna(how="all")
     table.index = pd.DatetimeIndex(table.index, name="date")
     table = table[[c for c in registry if c in table.columns and table[c].notna().any()]]
-    return DailyData(table, {n: registry[n] for n in table.columns}, notes)
+    daily = DailyData(table, {n: registry[n] for n in table.columns}, notes)
+    return screen_daily(daily, file="Daylio export", window=date_window())
 
 
 def mood_scale(
@@ -187,14 +188,14 @@ def mood_scale(
     ``entries`` (how many), ``score`` (1–5, NaN when none) and ``basis`` (``yours``,
     ``Daylio's standard mood``, ``the word`` or ``no score``).
     """
-    scale = _scale(_entries(files, []), mood_scores)
+    scale = _scale(_entries(files, [], ValueNotes()), mood_scores)
     return scale.drop(columns="key").reset_index(drop=True)
 
 
-def _entries(files: list[ExportFile], notes: list[str]) -> pd.DataFrame:
+def _entries(files: list[ExportFile], notes: list[str], screened: ValueNotes) -> pd.DataFrame:
     """Every file's entries; a day covered by two exports keeps the one reaching furthest."""
     parts = sorted(
-        (_read_file(file, notes) for file in files),
+        (_read_file(file, notes, screened) for file in files),
         key=lambda e: e.frame["day"].max(),
         reverse=True,
     )
@@ -214,8 +215,9 @@ def _entries(files: list[ExportFile], notes: list[str]) -> pd.DataFrame:
     return pd.concat(kept, ignore_index=True)
 
 
-def _read_file(file: ExportFile, notes: list[str]) -> _Entries:
-    """One export's entries: day, mood, its key, the activities."""
+def _read_file(file: ExportFile, notes: list[str], screened: ValueNotes) -> _Entries:
+    """One export's entries (day, mood, its key, the activities), those dated outside the
+    plausible window left out and noted."""
     text, decoding = read_text(file)
     notes.extend(decoding)
     header, records = _records(file.name, text)
@@ -248,7 +250,10 @@ def _read_file(file: ExportFile, notes: list[str]) -> _Entries:
             "activities": frame["activities"].map(_split_activities),
         }
     )
-    return _Entries(file.name, _plausible_days(file.name, entries, notes))
+    kept = screened.screen_days(
+        entries["day"], file=file.name, positions=entries.index, window=date_window()
+    )
+    return _Entries(file.name, entries.loc[kept])
 
 
 def _records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -328,19 +333,6 @@ def _refuse_undated(
         )
 
 
-def _plausible_days(name: str, entries: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Entries dated before 2000 or after today left out, with a note."""
-    latest = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)  # a phone ahead of UTC
-    wrong = (entries["day"] < EARLIEST_DAY) | (entries["day"] > latest)
-    if wrong.any():
-        rows = ", ".join(f"{r:,}" for r in entries.index[wrong][:MAX_EXAMPLES])
-        notes.append(
-            f"{name}: {int(wrong.sum())} entr{'y' if wrong.sum() == 1 else 'ies'} dated before "
-            f"2000 or after today (row {rows}) left out"
-        )
-    return entries.loc[~wrong]
-
-
 def _fold(text: str) -> str:
     """Lower case without accents (``Września`` → ``wrzesnia``, ``źle`` → ``zle``)."""
     decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
@@ -404,7 +396,7 @@ def _your_scores(mood_scores: Mapping[str, float | None]) -> dict[str, float | N
 
 def _scale_notes(scale: pd.DataFrame) -> list[str]:
     """The scores used, and each mood left out."""
-    scored = scale.loc[scale["score"].notna()]
+    scored = scale.loc[scale["score"].notna()].sort_values("score", ascending=False, kind="stable")
     used = ", ".join(f"{m} {s:g}" for m, s in zip(scored["mood"], scored["score"], strict=True))
     notes = (
         [f"Daylio moods scored from 1 to 5: {used}; mood names are your own — check the scores"]

@@ -23,7 +23,7 @@ Values (Loop's ``Entry``):
   a reliable no.
 - ``UNKNOWN`` (-1) and ``SKIP``: not logged (NaN).
 - Numerical habits: Loop stores value × 1000 (``7350`` is 7.35); read divided by 1000,
-  ``UNKNOWN`` / -1 missing. A negative value is impossible: left out and reported.
+  ``UNKNOWN`` / -1 missing. Any other negative number is impossible: left out and reported.
 - Older exports write the codes as numbers (-1, 0, 1, 2); one Loop release wrote every cell as
   ``Entry(timestamp=2023-04-04, value=2)`` (unquoted, so its comma splits the cell): read by its
   value.
@@ -52,6 +52,7 @@ from pga_core.data.readers._files import (
     read_csv_rows,
     read_text,
 )
+from pga_core.data.readers._plausible import ValueNotes, date_window, screen_daily
 
 __all__ = ["FORMAT", "claims", "read"]
 
@@ -64,9 +65,6 @@ CODES = {"YES_MANUAL": YES_MANUAL, "YES_AUTO": YES_AUTO, "NO": NO, "UNKNOWN": UN
 SKIP_CODES = (3, -3)
 #: Numerical habits are stored as value × this.
 NUMERIC_SCALE = 1000.0
-#: Days outside these bounds cannot be a Loop entry (the app dates from 2016; no entry is dated
-#: after the export).
-EARLIEST_DAY = pd.Timestamp("2000-01-01")
 #: Data rows looked at when recognising a file.
 CLAIM_ROWS = 5
 #: Two-digit years are this century's.
@@ -208,6 +206,7 @@ def read(files: list[ExportFile]) -> DailyData:
         twice in one file, or a ``Habits.csv`` without the ``Name`` column.
     """
     notes: list[str] = []
+    screened = ValueNotes()
     habits: dict[str, _Habit] = {}
     grids: list[_Grid] = []
     scores: list[str] = []
@@ -219,7 +218,7 @@ def read(files: list[ExportFile]) -> DailyData:
         elif kind == "scores":
             scores.append(file.basename)
         else:
-            grids.append(_read_checkmarks(file, notes))
+            grids.append(_read_checkmarks(file, notes, screened))
     if not grids:
         names = ", ".join(f.name for f in files)
         raise ValueError(
@@ -231,7 +230,8 @@ def read(files: list[ExportFile]) -> DailyData:
             f"{', '.join(sorted(set(scores)))}: Loop's habit-strength scores are computed by Loop "
             "from your checks; not read"
         )
-    return _daily(_combine(grids, notes), habits, notes)
+    daily = _daily(_combine(grids, notes), habits, [*notes, *screened.lines()])
+    return screen_daily(daily, file="Loop export", window=date_window())
 
 
 def _read_habits(file: ExportFile, notes: list[str]) -> list[_Habit]:
@@ -260,8 +260,9 @@ def _read_habits(file: ExportFile, notes: list[str]) -> list[_Habit]:
     return habits
 
 
-def _read_checkmarks(file: ExportFile, notes: list[str]) -> _Grid:
-    """One checkmarks file (wide or one habit) as raw entry codes by day."""
+def _read_checkmarks(file: ExportFile, notes: list[str], screened: ValueNotes) -> _Grid:
+    """One checkmarks file (wide or one habit) as raw entry codes by day; rows dated outside the
+    plausible window and impossible (negative) numbers left out, and noted."""
     text, decoding = read_text(file)
     notes.extend(decoding)
     text, broken = _ENTRY_CELL.subn(r"\1", text)
@@ -285,10 +286,24 @@ def _read_checkmarks(file: ExportFile, notes: list[str]) -> _Grid:
     notes.extend([date_note] if date_note else [])
     values = _codes(file.name, rows, cells, names)
     values.columns = names
+    row_numbers = rows.cells.index.to_numpy()
+    for habit in names:
+        column = values[habit]
+        negative = (column < 0) & ~column.isin([UNKNOWN, *SKIP_CODES])
+        screened.add(
+            file.name,
+            row_numbers[negative.to_numpy()].tolist(),
+            problem="negative",
+            column=habit,
+            values=column[negative].tolist(),
+            reason="Loop counts and measures from 0 up",
+        )
+        values[habit] = column.mask(negative)
     values.index = days
-    kept = _plausible_days(file.name, values, notes)
-    _refuse_repeated_days(file.name, kept)
-    return _Grid(file.name, kept, wide)
+    kept = screened.screen_days(days, file=file.name, positions=row_numbers, window=date_window())
+    values = values.loc[kept]
+    _refuse_repeated_days(file.name, values)
+    return _Grid(file.name, values, wide)
 
 
 def _habit_columns(name: str, rows: CsvRows, wide: bool) -> tuple[list[str], list[int]]:
@@ -313,7 +328,17 @@ def _habit_columns(name: str, rows: CsvRows, wide: bool) -> tuple[list[str], lis
             f"{name}: column {empty[0] + 1} has no habit name; expected Date and one column per "
             "habit, as Loop writes Checkmarks.csv"
         )
-    return [header[p] for p in positions], positions
+    return _distinct([header[p] for p in positions]), positions
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Habit names made distinct: a second habit called ``Milk`` is ``Milk (2)``."""
+    seen: dict[str, int] = {}
+    distinct = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        distinct.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return distinct
 
 
 def _codes(name: str, rows: CsvRows, positions: list[int], names: list[str]) -> pd.DataFrame:
@@ -404,20 +429,6 @@ def _month_first(
     )
 
 
-def _plausible_days(name: str, values: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Rows dated before 2000 or after today left out, with a note."""
-    latest = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)  # a phone ahead of UTC
-    days = pd.DatetimeIndex(values.index)
-    wrong = (days < EARLIEST_DAY) | (days > latest)
-    if wrong.any():
-        examples = ", ".join(days[wrong][:MAX_EXAMPLES].strftime("%Y-%m-%d"))
-        notes.append(
-            f"{name}: {int(wrong.sum())} row(s) dated before 2000 or after today ({examples}) "
-            "left out"
-        )
-    return values.loc[~wrong]
-
-
 def _refuse_repeated_days(name: str, values: pd.DataFrame) -> None:
     repeated = values.index[values.index.duplicated()]
     if len(repeated):
@@ -480,7 +491,6 @@ def _daily(raw: pd.DataFrame, habits: dict[str, _Habit], notes: list[str]) -> Da
     auto_days = 0
     never_no: list[str] = []
     nothing: list[str] = []
-    impossible: list[str] = []
     kind: Kind
     for habit in raw.columns:
         codes = raw[habit]
@@ -489,10 +499,7 @@ def _daily(raw: pd.DataFrame, habits: dict[str, _Habit], notes: list[str]) -> Da
         if numerical is None:  # without Habits.csv: numerical when it holds more than codes
             numerical = bool((~codes.dropna().isin([*CODES.values(), *SKIP_CODES])).any())
         if numerical:
-            values = codes.where(codes != UNKNOWN) / NUMERIC_SCALE
-            negative = values < 0
-            impossible.extend(f"{habit} on {day:%Y-%m-%d}" for day in values.index[negative])
-            values = values.mask(negative)
+            values = codes.where(~codes.isin([UNKNOWN, *SKIP_CODES])) / NUMERIC_SCALE
             kind, aggregation = "habit", "sum"
         else:
             values = codes.map({YES_MANUAL: 1.0, NO: 0.0})
@@ -508,7 +515,7 @@ def _daily(raw: pd.DataFrame, habits: dict[str, _Habit], notes: list[str]) -> Da
         registry[name] = Variable(
             name, habit, info.unit if numerical else "", kind, FORMAT, None, (), aggregation
         )
-    _summarise(notes, auto_days, never_no, nothing, impossible)
+    _summarise(notes, auto_days, never_no, nothing)
     if not columns:
         raise ValueError(
             "Loop export: no habit has a check, a ✗ or a value on any day; nothing to read"
@@ -535,9 +542,7 @@ def _unique_name(habit: str, registry: dict[str, Variable], notes: list[str]) ->
     return name
 
 
-def _summarise(
-    notes: list[str], auto_days: int, never_no: list[str], nothing: list[str], impossible: list[str]
-) -> None:
+def _summarise(notes: list[str], auto_days: int, never_no: list[str], nothing: list[str]) -> None:
     """The plain-language notes on what was read as not logged or left out."""
     if auto_days:
         notes.append(
@@ -552,11 +557,6 @@ def _summarise(
         )
     if nothing:
         notes.append(f"{_listed(nothing)}: nothing logged on any day; left out")
-    if impossible:
-        notes.append(
-            f"{len(impossible)} negative value(s) of numerical habits left out "
-            f"({_listed(impossible)})"
-        )
 
 
 def _listed(items: list[str]) -> str:
