@@ -140,9 +140,9 @@ def read(files: list[ExportFile]) -> DailyData:
         registry |= found_registry
     notes.extend(screened.lines())
     _note_unread(rows, notes)
-    table = pd.DataFrame(columns).dropna(how="all")
+    table = pd.DataFrame(columns).dropna(how="all").dropna(axis=1, how="all")
     table.index = pd.DatetimeIndex(table.index, name="date")
-    daily = DailyData(table, registry, notes)
+    daily = DailyData(table, {n: registry[n] for n in table.columns}, notes)
     return screen_daily(daily, file="Bearable export", window=date_window())
 
 
@@ -166,6 +166,7 @@ def _read_file(file: ExportFile, notes: list[str], screened: ValueNotes) -> _Ite
         {
             "day": days,
             "category": cells["category"].str.strip().str.lower(),
+            "category_label": cells["category"].str.strip(),
             "label": cells["detail"].map(_labels),
             "number": _numbers(file.name, cells["rating_amount"]),
         }
@@ -234,7 +235,8 @@ def _plausible(name: str, frame: pd.DataFrame, screened: ValueNotes) -> pd.DataF
             else ~frame["category"].isin([c for c, _, _ in _SCALES if c])
         )
         number = frame["number"]
-        for outside, problem in ((rows & (number < low), f"below {low:g}"),
+        below = "negative" if low == 0 else f"below {low:g}"
+        for outside, problem in ((rows & (number < low), below),
                                  (rows & (number > high), f"above {high:g}")):  # fmt: skip
             screened.add(
                 name,
@@ -334,7 +336,7 @@ def _listed_items(
         days = pd.DatetimeIndex(
             np.unique(np.concatenate([logged[c] for c in rows["category"].unique()]))
         )
-        quiet = days[(days >= per_day.index.min()) & ~days.isin(per_day.index)]
+        quiet = days[(days >= per_day.index.min()) & ~days.isin(group["day"])]
         columns[str(column)] = pd.concat([per_day, pd.Series(0.0, index=quiet)]).sort_index()
         registry[str(column)] = rows["variable"].iloc[0]
     return columns, registry
@@ -358,6 +360,6 @@ def _note_unread(items: pd.DataFrame, notes: list[str]) -> None:
     read_here = items["category"].isin(
         [MOOD_CATEGORY, ENERGY_CATEGORY, SYMPTOM_CATEGORY, MEDS_CATEGORY]
     ) | items["category"].str.endswith(FACTOR_SUFFIX)
-    unread = sorted(items.loc[~read_here, "category"].unique())
+    unread = sorted(items.loc[~read_here, "category_label"].unique())
     if unread:
-        notes.append(f"categories not read: {', '.join(unread)}")
+        notes.append(f"Bearable categories not read: {', '.join(unread)}")

@@ -127,10 +127,11 @@ def _kind(file: ExportFile, head: bytes) -> str | None:
         return "scores" if _all_scores(rows[1:]) else None
     # One habit's file: integers alone (a numerical habit) count inside an ``NNN habit`` folder.
     in_folder = _in_habit_folder(file)
+    single = [row[:2] for row in rows]  # the date and the value, not the notes
     if keys in (["date", "value"], ["date", "value", "notes"]):
-        return "checkmarks" if _all_codes(file, head, rows[1:], need_sign=not in_folder) else None
+        return "checkmarks" if _all_codes(file, head, single[1:], need_sign=not in_folder) else None
     if _is_day(rows[0][0]) and len(rows[0]) in (2, 3):
-        return "checkmarks" if _all_codes(file, head, rows, need_sign=not in_folder) else None
+        return "checkmarks" if _all_codes(file, head, single, need_sign=not in_folder) else None
     if not keys or keys[0] != "date" or len(keys) < 2:
         return None
     trailing = rows[0][-1].strip() == ""
@@ -139,6 +140,19 @@ def _kind(file: ExportFile, head: bytes) -> str | None:
     if _all_codes(file, head, rows[1:], need_sign=not trailing):
         return "checkmarks"
     return "checkmarks" if trailing and len(rows) == 1 else None
+
+
+def _unclaimed_kind(file: ExportFile) -> str:
+    """A file handed to the reader that it would not claim: a checkmarks file when it starts
+    with a date column (so its faults are named), else refused."""
+    text, _ = read_text(file)  # an empty or binary file is refused here, as such
+    first = text.split("\n", 1)[0].split(",")[0].strip()
+    if header_key(first) == "date" or _is_day(first):
+        return "checkmarks"
+    raise ValueError(
+        f"{file.name}: not a Loop Habit Tracker file; expected Checkmarks.csv (Date and a "
+        "column per habit), Habits.csv or a habit's own Checkmarks.csv"
+    )
 
 
 def _in_habit_folder(file: ExportFile) -> bool:
@@ -211,7 +225,7 @@ def read(files: list[ExportFile]) -> DailyData:
     grids: list[_Grid] = []
     scores: list[str] = []
     for file in files:
-        kind = _kind(file, file.head())
+        kind = _kind(file, file.head()) or _unclaimed_kind(file)
         if kind == "habits":
             for habit in _read_habits(file, notes):
                 habits.setdefault(habit.name, habit)
@@ -240,8 +254,6 @@ def _read_habits(file: ExportFile, notes: list[str]) -> list[_Habit]:
     notes.extend(decoding)
     rows = read_csv_rows(file.name, text, allow_empty=True)
     keys = {header_key(cell): i for i, cell in enumerate(rows.header)}
-    if "name" not in keys:
-        raise ValueError(f"{file.name}: no Name column; expected Loop's Habits.csv header")
     habits = []
     for row, cells in rows.cells.iterrows():
         name = cells[keys["name"]].strip()
@@ -282,6 +294,12 @@ def _read_checkmarks(file: ExportFile, notes: list[str], screened: ValueNotes) -
         raise ValueError(f"{file.name}: no data rows, only the header; expected a row per day")
     wide = header_key(rows.header[1]) != "value"
     names, cells = _habit_columns(file.name, rows, wide)
+    written = [rows.header[p].strip() for p in cells]
+    notes.extend(
+        f"{file.name}: two habits are called {old!r}; the second is {new!r}"
+        for old, new in zip(written, names, strict=True)
+        if wide and old != new
+    )
     days, date_note = _days(file.name, rows.cells[0], consecutive=wide)
     notes.extend([date_note] if date_note else [])
     values = _codes(file.name, rows, cells, names)
