@@ -510,6 +510,12 @@ def _split_exact(name: str, text: str, sep: str) -> tuple[list[str], pd.DataFram
     try:
         records = list(reader)
     except csv.Error as error:
+        if "field limit" in str(error):  # the csv module's own limit on one value (128 KB)
+            raise ValueError(
+                f"{name}: line {reader.line_num:,} holds a value longer than "
+                f"{csv.field_size_limit() // 1024:,} KB; a table's cells are short — this does "
+                "not look like an export, or a quote is not closed"
+            ) from error
         raise ValueError(
             f"{name}: line {reader.line_num:,}: {error}; the file looks cut off or its quoting is "
             "broken (a value with a separator or line break must be in double quotes)"
