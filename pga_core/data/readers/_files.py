@@ -52,6 +52,8 @@ MAX_COLUMNS = 2000
 BINARY_CONTROL_SHARE = 0.01
 #: Separators a CSV may use, in order of preference when the header row has as many of each.
 SEPARATORS = (",", ";", "\t")
+#: Cells that mean "not recorded" in spreadsheets and trackers (compared in lower case).
+MISSING_TOKENS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "-", "--"})
 #: The header row, for sniffing its separator: the first line that is not empty.
 _FIRST_LINE = re.compile(r"[^\r\n]+")
 #: The words of a header cell once accents are folded to ASCII and letters made lower case.

@@ -28,7 +28,14 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import DailyData, Kind, Variable, merge_daily, slugify
-from pga_core.data.readers._files import CsvRows, ExportFile, head_rows, header_key, read_csv_file
+from pga_core.data.readers._files import (
+    MISSING_TOKENS,
+    CsvRows,
+    ExportFile,
+    head_rows,
+    header_key,
+    read_csv_file,
+)
 from pga_core.data.readers._plausible import ValueNotes, date_window
 
 __all__ = ["FORMAT", "claims", "read"]
@@ -55,8 +62,6 @@ DATE_COLUMN_NAMES = frozenset(
         "timestamp",
     }
 )
-#: Cells that mean "not recorded" in spreadsheets and trackers.
-MISSING_TOKENS = frozenset({"na", "n/a", "nan", "null", "none", "-", "--"})
 #: Yes and no as people write them (English, German, French, Spanish, Portuguese), any case.
 YES_TOKENS = frozenset(
     {"yes", "y", "true", "1", "x", "✓", "✔", "ja", "j", "oui", "si", "sí", "sim"}

@@ -29,7 +29,14 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, slugify
-from pga_core.data.readers._files import CsvRows, ExportFile, head_rows, header_key, read_csv_file
+from pga_core.data.readers._files import (
+    MISSING_TOKENS,
+    CsvRows,
+    ExportFile,
+    head_rows,
+    header_key,
+    read_csv_file,
+)
 from pga_core.data.readers._plausible import ValueNotes, date_window, range_of
 
 __all__ = ["FORMAT", "REGISTRY", "claims", "read"]
@@ -478,7 +485,9 @@ class _Block:
         self.shape = (len(rows.cells), len(block))
         columns = [rows.cells[p] for p, _ in block]
         # Column after column, so a flat position i is row i % n_rows of column i // n_rows.
-        self.flat = pd.concat(columns, ignore_index=True).str.strip()
+        flat = pd.concat(columns, ignore_index=True).str.strip()
+        # A spreadsheet's "not recorded" (NaN, #N/A, null) is an empty cell: missing.
+        self.flat = flat.mask(flat.str.lower().isin(MISSING_TOKENS), "")
         self.empty = self.grid(self.flat.eq("").to_numpy())
 
     def grid(self, flat: np.ndarray) -> np.ndarray:
