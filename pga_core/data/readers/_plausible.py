@@ -20,6 +20,7 @@ it the same way, through one :class:`ValueNotes` collector:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +45,7 @@ class PlausibleRange:
     def describe(self) -> str:
         """``0–100 %`` as people write a range."""
         unit = f" {self.unit}" if self.unit else ""
-        return f"{self.low:,g} to {self.high:,g}{unit}"
+        return f"{_shown(self.low)} to {_shown(self.high)}{unit}"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ class Rounding:
 
     tolerance: float
     reason: str
+
+
+def _shown(number: float) -> str:
+    """A bound as people write it: ``150,000``, ``1,000,000,000``, ``0.5``."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,g}"
 
 
 def _r(low: float, high: float, unit: str, reason: str) -> PlausibleRange:
@@ -171,6 +177,28 @@ def date_window(
     return FIRST_DAY, latest.normalize()
 
 
+def implausible(variable: str, value: float) -> tuple[str, str] | None:
+    """What is wrong with one value of ``variable`` and why, or None when it is plausible.
+
+    For readers that meet values one at a time (a stream of records); :meth:`ValueNotes.screen`
+    does the same for arrays and also clamps known rounding.
+
+    Returns
+    -------
+    (problem, reason) : e.g. ``("negative", "plausible: 0 to 150,000 steps; …")``.
+    """
+    bounds = range_of(variable)
+    if bounds.low <= value <= bounds.high:
+        return None
+    if math.isnan(value) or math.isinf(value):
+        return "not a finite number", ""
+    if value > bounds.high:
+        problem = f"above {_shown(bounds.high)}"
+    else:
+        problem = "negative" if value < 0 <= bounds.low else f"below {_shown(bounds.low)}"
+    return problem, _range_reason(bounds)
+
+
 @dataclass
 class _Group:
     """Findings of one kind in one file and column: how many, where the first were, the values."""
@@ -283,13 +311,15 @@ class ValueNotes:
             clamp_low = below & (out >= bounds.low - slack)
             clamp_high = above & (out <= bounds.high + slack)
         reason = _range_reason(bounds)
-        negative = "negative" if bounds.low == 0 else f"below {bounds.low:,g}"
+        low, high = _shown(bounds.low), _shown(bounds.high)
+        negative = below & ~clamp_low & (out < 0) & (bounds.low >= 0)
         for mask, problem, action, why in (
             (infinite, "not a finite number", "left out", ""),
-            (below & ~clamp_low, negative, "left out", reason),
-            (above & ~clamp_high, f"above {bounds.high:,g}", "left out", reason),
-            (clamp_low, f"below {bounds.low:,g}", f"clamped to {bounds.low:,g}", _why(rounding)),
-            (clamp_high, f"above {bounds.high:,g}", f"clamped to {bounds.high:,g}", _why(rounding)),
+            (negative, "negative", "left out", reason),
+            (below & ~clamp_low & ~negative, f"below {low}", "left out", reason),
+            (above & ~clamp_high, f"above {high}", "left out", reason),
+            (clamp_low, f"below {low}", f"clamped to {low}", _why(rounding)),
+            (clamp_high, f"above {high}", f"clamped to {high}", _why(rounding)),
         ):
             if mask.any():
                 self.add(

@@ -35,7 +35,7 @@ import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, slugify
 from pga_core.data.readers._files import ExportFile, head_rows, header_key, read_csv_file
-from pga_core.data.readers._plausible import ValueNotes, date_window, screen_daily
+from pga_core.data.readers._plausible import ValueNotes, date_window
 
 __all__ = ["FORMAT", "claims", "read"]
 
@@ -142,8 +142,7 @@ def read(files: list[ExportFile]) -> DailyData:
     _note_unread(rows, notes)
     table = pd.DataFrame(columns).dropna(how="all").dropna(axis=1, how="all")
     table.index = pd.DatetimeIndex(table.index, name="date")
-    daily = DailyData(table, {n: registry[n] for n in table.columns}, notes)
-    return screen_daily(daily, file="Bearable export", window=date_window())
+    return DailyData(table, {n: registry[n] for n in table.columns}, notes)
 
 
 def _read_file(file: ExportFile, notes: list[str], screened: ValueNotes) -> _Items:

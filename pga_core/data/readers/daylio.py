@@ -38,7 +38,7 @@ import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, slugify
 from pga_core.data.readers._files import ExportFile, head_rows, header_key, read_text
-from pga_core.data.readers._plausible import ValueNotes, date_window, screen_daily
+from pga_core.data.readers._plausible import ValueNotes, date_window
 
 __all__ = [
     "DEFAULT_MOOD_SCORES",
@@ -168,8 +168,7 @@ def read_with_scores(
     table = pd.DataFrame(columns).dropna(how="all")
     table.index = pd.DatetimeIndex(table.index, name="date")
     table = table[[c for c in registry if c in table.columns and table[c].notna().any()]]
-    daily = DailyData(table, {n: registry[n] for n in table.columns}, notes)
-    return screen_daily(daily, file="Daylio export", window=date_window())
+    return DailyData(table, {n: registry[n] for n in table.columns}, notes)
 
 
 def mood_scale(

@@ -52,7 +52,7 @@ from pga_core.data.readers._files import (
     read_csv_rows,
     read_text,
 )
-from pga_core.data.readers._plausible import ValueNotes, date_window, screen_daily
+from pga_core.data.readers._plausible import ValueNotes, date_window
 
 __all__ = ["FORMAT", "claims", "read"]
 
@@ -244,8 +244,7 @@ def read(files: list[ExportFile]) -> DailyData:
             f"{', '.join(sorted(set(scores)))}: Loop's habit-strength scores are computed by Loop "
             "from your checks; not read"
         )
-    daily = _daily(_combine(grids, notes), habits, [*notes, *screened.lines()])
-    return screen_daily(daily, file="Loop export", window=date_window())
+    return _daily(_combine(grids, notes), habits, [*notes, *screened.lines()])
 
 
 def _read_habits(file: ExportFile, notes: list[str]) -> list[_Habit]:

@@ -173,3 +173,12 @@ def test_the_sample_persons_bearable_export_reads_to_their_table() -> None:
     )
     assert daily.registry == {n: export.daily.registry[n] for n in daily.registry}
     assert daily.warnings == ["Bearable categories not read: Gratitudes"]
+
+
+def test_a_damaged_bearable_export_in_a_folder_refuses_the_import(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "bearable-export-01-04-2024.csv").write_bytes(b"\x00\x01binary")
+    (folder / "march.csv").write_bytes(EXPORT.read_bytes())
+    with pytest.raises(ValueError, match=r"named like a file of a Bearable export, but it holds"):
+        read_exports([folder])

@@ -250,3 +250,13 @@ def test_the_sample_persons_daylio_export_reads_to_their_table(person, variant: 
     )
     assert daily.registry == {n: export.daily.registry[n] for n in daily.registry}
     assert any("mood 'tired' has no score" in w for w in daily.warnings)
+
+
+def test_a_damaged_daylio_export_in_a_folder_refuses_the_import(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "daylio_export_2024_03_10.csv").write_bytes(b"")
+    (folder / "daylio_copy.csv").write_bytes((GOLDEN / CURRENT).read_bytes())
+    with pytest.raises(ValueError, match=r"daylio_export_2024_03_10\.csv: named like a file of a "
+                       r"Daylio export, but it is empty"):  # fmt: skip
+        read_exports([folder])

@@ -314,3 +314,11 @@ def test_the_sample_persons_loop_export_reads_to_their_table(person, variant: st
         check_freq=False,
     )
     assert daily.registry == {n: export.daily.registry[n] for n in daily.registry}
+
+
+def test_a_damaged_checkmarks_file_in_an_export_refuses_the_import() -> None:
+    members = _export_members()
+    members["Checkmarks.csv"] = b""
+    archive = ("Loop Habits CSV 2024-03-10.zip", _zip(members))
+    with pytest.raises(ValueError, match=r"Checkmarks\.csv: named like a file of a Loop Habit "):
+        read_exports([archive])
