@@ -314,7 +314,7 @@ def _loop_daily(grid: pd.DataFrame, *, units: bool) -> DailyData:
 # --- Daylio ---------------------------------------------------------------------------------------
 #: The person's moods (Daylio's five, "meh" renamed "okay") by score, plus a custom "tired".
 DAYLIO_MOODS = {5: "rad", 4: "good", 3: "okay", 2: "bad", 1: "awful"}
-#: The same moods in the oldest, Polish export (Daylio's Polish names).
+#: The same moods in the oldest, Polish export (the plain Polish words for the five steps).
 DAYLIO_MOODS_POLISH = {5: "super", 4: "dobrze", 3: "tak sobie", 2: "źle", 1: "okropnie"}
 DAYLIO_CUSTOM_MOOD = "tired"
 #: Activities and the latent behaviour behind each.

@@ -61,8 +61,8 @@ DEFAULT_MOOD_SCORES: dict[str, float] = {
     "awful": 1.0,
 }
 #: Mood names whose score is obvious from the word (compared in lower case, accents and
-#: punctuation dropped, so ``Medium [-]`` is ``medium``); Polish ones come from Daylio's own
-#: Polish moods.
+#: punctuation dropped, so ``Medium [-]`` is ``medium``); ``dobrze`` was met in a real Polish
+#: export, the other Polish words are the plain words for the same steps.
 MOOD_WORDS: dict[str, float] = {
     **dict.fromkeys(("great", "amazing", "awesome", "excellent", "fantastic", "super"), 5.0),
     **dict.fromkeys(("very good", "dobrze"), 4.0),

@@ -49,6 +49,7 @@ from pga_core.data.readers._files import (
     head_rows,
     head_text,
     header_key,
+    read_csv_file,
     read_csv_rows,
     read_text,
 )
@@ -217,7 +218,7 @@ def read(files: list[ExportFile]) -> DailyData:
     ValueError
         Naming the file (and row and column): no checkmarks file, a file without data rows, a
         cut-off file, a value that is not a Loop entry, unreadable or ambiguous dates, a day
-        twice in one file, or a ``Habits.csv`` without the ``Name`` column.
+        twice in one file, a habit without a name, or a file that is not one of Loop's.
     """
     notes: list[str] = []
     screened = ValueNotes()
@@ -249,9 +250,8 @@ def read(files: list[ExportFile]) -> DailyData:
 
 def _read_habits(file: ExportFile, notes: list[str]) -> list[_Habit]:
     """The habits ``Habits.csv`` lists (name, position, yes/no or numerical, unit)."""
-    text, decoding = read_text(file)
+    rows, decoding = read_csv_file(file, allow_empty=True)
     notes.extend(decoding)
-    rows = read_csv_rows(file.name, text, allow_empty=True)
     keys = {header_key(cell): i for i, cell in enumerate(rows.header)}
     habits = []
     for row, cells in rows.cells.iterrows():
