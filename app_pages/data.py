@@ -58,6 +58,14 @@ def _last_import() -> None:
     st.dataframe(report.table, hide_index=True)
     for warning in report.warnings:
         st.warning(escape_markdown(warning), icon=":material/warning:")
+    if report.moods is not None:
+        st.subheader("Daylio moods")
+        st.caption(
+            "Mood names are your own. Each became a score from 1 to 5: by Daylio's five standard "
+            "moods (rad 5 … awful 1) or an obvious word. A mood without a score is left out of "
+            "the daily mood — check that the scores are right for you."
+        )
+        st.dataframe(report.moods, hide_index=True)
 
 
 def _overview(active: views.ActiveData) -> None:
@@ -151,7 +159,8 @@ session.sample_banner(active)
 
 st.header("Import exports")
 st.caption(
-    "Add WHOOP, Apple Health or Oura exports — the zip as it arrived, or the files inside it — "
+    "Add WHOOP, Apple Health, Oura, Loop Habit Tracker, Daylio or Bearable exports — the zip "
+    "as it arrived, or the files inside it — "
     "and daily spreadsheets saved as CSV, several at once. A file that cannot be read stops the "
     "whole import and says why; importing the same files again changes nothing."
 )

@@ -30,8 +30,11 @@ KINDS: tuple[str, ...] = ("metric", "behaviour", "habit")
 #: How several values of one variable on one day become the day's value.
 AGGREGATIONS: tuple[str, ...] = ("mean", "sum", "last", "max", "min", "any")
 #: When two sources measure the same variable on the same day, the one listed first wins:
-#: dedicated wearables before the phone, the phone before hand-kept spreadsheets.
-SOURCE_PRIORITY: tuple[str, ...] = ("whoop", "oura", "apple_health", "csv")
+#: dedicated wearables before the phone, the phone before habit and mood apps, apps before
+#: hand-kept spreadsheets.
+SOURCE_PRIORITY: tuple[str, ...] = (
+    "whoop", "oura", "apple_health", "loop", "daylio", "bearable", "csv",
+)  # fmt: skip
 #: Two values closer than this (relative to the larger) are the same reading, not a conflict.
 SAME_VALUE_RTOL = 1e-6
 

@@ -103,3 +103,24 @@ def apple_offset(offset_min: int) -> str:
     sign = "-" if offset_min < 0 else "+"
     hours, minutes = divmod(abs(int(offset_min)), 60)
     return f"{sign}{hours:02d}{minutes:02d}"
+
+
+# --- habit and mood apps --------------------------------------------------------------------------
+#: Loop Habit Tracker's ``Habits.csv`` header: Loop 2, and the older one.
+LOOP_HABITS_COLUMNS = (
+    "Position", "Name", "Type", "Question", "Description", "FrequencyNumerator",
+    "FrequencyDenominator", "Color", "Unit", "Target Type", "Target Value", "Archived?",
+)  # fmt: skip
+LOOP_HABITS_COLUMNS_OLD = (
+    "Position", "Name", "Question", "Description", "NumRepetitions", "Interval", "Color",
+)  # fmt: skip
+#: Daylio's header generations: current, older (12-hour times, no note title), oldest (localised).
+DAYLIO_COLUMNS = (
+    "full_date", "date", "weekday", "time", "mood", "activities", "note_title", "note",
+)  # fmt: skip
+DAYLIO_COLUMNS_12H = ("full_date", "date", "weekday", "time", "mood", "activities", "note")
+DAYLIO_COLUMNS_OLDEST = ("year", "date", "weekday", "time", "mood", "activities", "note")
+#: Bearable's export header.
+BEARABLE_COLUMNS = (
+    "date", "weekday", "time of day", "category", "rating/amount", "detail", "notes",
+)  # fmt: skip

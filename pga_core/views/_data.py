@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data import READ_SHARE, DailyData, FormatImport, ImportSummary, Workspace
-from pga_core.data.readers import FORMAT_NAMES, Progress, read_exports, read_sources
+from pga_core.data.readers import (
+    FORMAT_NAMES,
+    Progress,
+    ReadResult,
+    daylio,
+    read_exports,
+    read_sources,
+)
 from pga_core.words import plural
 
 __all__ = [
@@ -163,11 +170,14 @@ class ImportReport:
     table : one row per format: ``Source, Result, Days, From, To, Variables, Files`` (how
         many) and ``File names``.
     warnings : the readers' quality notes, each prefixed with its source (``WHOOP: …``).
+    moods : after a Daylio import, its mood names and the score each was given (``Mood``,
+        ``Entries``, ``Score``, ``Scored by``), for the person to check; None otherwise.
     """
 
     summary: ImportSummary
     table: pd.DataFrame
     warnings: tuple[str, ...]
+    moods: pd.DataFrame | None = None
 
     @property
     def headline(self) -> str:
@@ -232,7 +242,18 @@ def import_uploads(
         for note in result.daily.warnings
     )
     table = pd.DataFrame(rows, columns=list(_IMPORT_COLUMNS))
-    return ImportReport(summary=summary, table=table, warnings=warnings)
+    return ImportReport(summary=summary, table=table, warnings=warnings, moods=_moods(results))
+
+
+def _moods(results: Sequence[ReadResult]) -> pd.DataFrame | None:
+    """The Daylio moods read and their scores, in a person's words (None without Daylio)."""
+    result = next((r for r in results if r.format == daylio.FORMAT), None)
+    if result is None:
+        return None
+    scale = daylio.mood_scale(list(result.files))
+    return scale.rename(
+        columns={"mood": "Mood", "entries": "Entries", "score": "Score", "basis": "Scored by"}
+    )
 
 
 _IMPORT_COLUMNS = ("Source", "Result", "Days", "From", "To", "Variables", "Files", "File names")

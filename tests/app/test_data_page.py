@@ -76,6 +76,16 @@ def test_uploading_the_whoop_zip_imports_it_and_shows_what_was_recognised(
     assert _table(app, "Imported")["Import"].tolist() == [1]
 
 
+def test_a_daylio_import_shows_the_table_of_its_mood_scores(open_page, workspace) -> None:
+    export = ROOT / "tests" / "fixtures" / "daylio-golden" / "daylio_export.csv"
+    app = _upload(open_page(DATA_PAGE), (export.name, export.read_bytes()))
+    assert workspace.imports()["format"].tolist() == ["daylio"]
+    assert "Daylio moods" in [h.value for h in app.subheader]
+    moods = _table(app, "Scored by")
+    assert moods.set_index("Mood")["Score"].to_dict()["Not so good"] == 2.0
+    assert any("'meh-ish' has no score" in shown(w.value) for w in app.warning)
+
+
 def test_the_same_files_again_are_already_imported(open_page, workspace) -> None:
     workspace.import_sources([("whoop_export.zip", WHOOP_ZIP.read_bytes())])
     before = workspace.path.read_bytes()

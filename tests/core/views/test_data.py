@@ -179,6 +179,18 @@ def test_an_upload_is_imported_and_summarised(workspace: Workspace) -> None:
     assert len(workspace.imports()) == 2
 
 
+def test_a_daylio_import_shows_its_moods_and_scores_for_checking(workspace: Workspace) -> None:
+    export = REPO / "tests" / "fixtures" / "daylio-golden" / "daylio_export.csv"
+    report = dashboard.import_uploads(workspace, [(export.name, export.read_bytes())])
+    assert report.table["Source"].tolist() == ["Daylio"]
+    assert report.moods is not None
+    assert list(report.moods.columns) == ["Mood", "Entries", "Score", "Scored by"]
+    scored = dict(zip(report.moods["Mood"], report.moods["Score"], strict=True))
+    assert scored["Medium [-]"] == 3.0
+    assert np.isnan(scored["meh-ish"])
+    assert dashboard.import_uploads(workspace, _golden_uploads()).moods is None
+
+
 def test_the_same_files_again_are_already_imported(workspace: Workspace) -> None:
     dashboard.import_uploads(workspace, _golden_uploads())
     today = datetime.now(UTC).astimezone().date().isoformat()

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pga_core.data.readers import ExportFile, apple_health, collect_files
+from pga_core.data.readers import RANGES, ExportFile, apple_health, collect_files
 from pga_core.sample import APPLE_EXPORT_HEADER
 
 WATCH = "Ana’s Apple Watch"
@@ -131,6 +131,9 @@ def reference_daily(data: bytes) -> pd.DataFrame:
         if name == "body_fat_pct":
             rows["factor"] = np.where(rows["x"] > 1, 1.0, rows["factor"])
         rows["x"] *= rows["factor"]
+        # implausible values are left out
+        bounds = RANGES[name]
+        rows = rows[rows["x"].between(bounds.low, bounds.high)]
         rows = rows.sort_values("time", kind="stable")
         table = rows.pivot_table(index="date", columns="source", values="x", aggfunc=agg)
         if agg == "sum":
@@ -517,3 +520,97 @@ def test_an_export_without_the_types_read_gives_an_empty_table() -> None:
     )
     assert daily.days == 0
     assert "no records of the types read" in daily.warnings[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# Implausible values and dates: left out, with the line they are on
+
+
+def _line_of(data: bytes, needle: str) -> int:
+    return data[: data.index(needle.encode())].count(b"\n") + 1
+
+
+def test_impossible_values_are_left_out_with_their_lines() -> None:
+    day = "2019-06-10 10:00:00 +0200"
+    elements = [
+        record("StepCount", 4000, day),
+        record("StepCount", 1e15, "2019-06-10 11:00:00 +0200"),
+        record("StepCount", -50000, "2019-06-10 12:00:00 +0200"),
+        record("StepCount", "inf", "2019-06-10 13:00:00 +0200"),
+        record("BodyFatPercentage", 250, day, unit="%"),
+        record("BodyFatPercentage", 0.2, "2019-06-11 10:00:00 +0200", unit="%"),
+        record("RestingHeartRate", -400, day, unit="count/min"),
+        record("RestingHeartRate", 55, "2019-06-11 10:00:00 +0200", unit="count/min"),
+    ]
+    data = export_xml(*elements, export_date="2019-06-17 09:00:00 +0200")
+    daily = apple_health.read([one_file(data)])
+    table = daily.table
+    assert table.loc["2019-06-10", "steps"] == 4000.0
+    assert np.isnan(table.loc["2019-06-10", "body_fat_pct"])
+    assert table.loc["2019-06-11", "body_fat_pct"] == pytest.approx(20.0)
+    assert np.isnan(table.loc["2019-06-10", "resting_hr"])
+    steps = f"{QTY}StepCount"
+    line = _line_of(data, f'value="{1e15}"')
+    assert (
+        f"export.xml: 1 value of '{steps}' above 150,000 left out (line {line:,}; plausible: 0 "
+        "to 150,000 steps; ultramarathon days reach about 100,000 steps)"
+    ) in daily.warnings
+    assert any(
+        w.startswith(f"export.xml: 1 value of '{steps}' negative left out (line {line + 1:,};")
+        for w in daily.warnings
+    )
+    assert any(
+        f"'{steps}' not a finite number left out (line {line + 2:,})" in w for w in daily.warnings
+    )
+    assert any(f"'{QTY}BodyFatPercentage' above 75 left out" in w for w in daily.warnings)
+    assert any(f"'{QTY}RestingHeartRate' negative left out" in w for w in daily.warnings)
+
+
+def test_records_dated_after_the_export_or_before_2000_are_left_out() -> None:
+    elements = [
+        record("StepCount", 4000, "2019-06-10 10:00:00 +0200"),
+        record("StepCount", 3000, "2030-01-06 10:00:00 +0200"),
+        record("StepCount", 2000, "1900-01-01 10:00:00 +0200"),
+    ]
+    data = export_xml(*elements, export_date="2019-06-17 09:00:00 +0200")
+    daily = apple_health.read([one_file(data)])
+    assert daily.table.index.tolist() == [pd.Timestamp("2019-06-10")]
+    late = _line_of(data, "2030-01-06")
+    assert (
+        f"export.xml: 1 record dated 2030-01-06, after the export date 2019-06-17, left out "
+        f"(line {late:,}; a measurement record from the future)"
+    ) in daily.warnings
+    assert any(
+        w.startswith("export.xml: 1 record dated 1900-01-01, before 2000") for w in daily.warnings
+    )
+
+
+def test_endless_sleep_and_workouts_and_negative_ones_are_left_out() -> None:
+    elements = [
+        sleep("AsleepCore", "2015-03-09 23:00:00 +0100", "2023-03-10 06:00:00 +0100"),
+        sleep("AsleepCore", "2019-03-09 23:00:00 +0100", "2019-03-10 06:00:00 +0100"),
+        sleep("AsleepCore", "2019-03-11 06:00:00 +0100", "2019-03-10 23:00:00 +0100"),
+        ' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="10000000" '
+        f'durationUnit="min" sourceName="{WATCH}" startDate="2019-03-10 07:00:00 +0100" '
+        'endDate="2019-03-10 08:00:00 +0100"/>\n',
+    ]
+    data = export_xml(*elements, export_date="2023-06-17 09:00:00 +0200")
+    daily = apple_health.read([one_file(data)])
+    assert daily.table["asleep_min"].dropna().to_dict() == {pd.Timestamp("2019-03-10"): 420.0}
+    assert "workout_min" not in daily.table.columns or daily.table["workout_min"].isna().all()
+    notes = "\n".join(daily.warnings)
+    assert "1 value of 'asleep interval (min)' above 1,440 left out (line" in notes
+    assert "1 value of 'asleep interval (min)' negative left out (line" in notes
+    assert "1 value of 'Workout duration (min)' above 1,440 left out (line" in notes
+
+
+def test_line_numbers_hold_at_any_chunk_size() -> None:
+    elements = [record("StepCount", 100 + i, f"2019-06-10 10:{i:02d}:00 +0200") for i in range(40)]
+    elements[25] = record("StepCount", -7, "2019-06-10 11:00:00 +0200")
+    data = export_xml(*elements, export_date="2019-06-17 09:00:00 +0200")
+    whole = apple_health.read_export(one_file(data))
+    for chunk_bytes in (50, 333, 4096):
+        chunked = apple_health.read_export(one_file(data), chunk_bytes=chunk_bytes)
+        assert chunked.warnings == whole.warnings
+    line = _line_of(data, 'value="-7"')
+    assert any(f"negative left out (line {line:,};" in w for w in whole.warnings)

@@ -15,7 +15,10 @@ from pga_core.data.readers import (
     ExportFile,
     ReadResult,
     apple_health,
+    bearable,
+    daylio,
     generic_csv,
+    loop,
     oura,
     read_sources,
     whoop,
@@ -36,11 +39,23 @@ APPLE_XML = (
 )
 OURA_TRENDS = "date,Sleep Score,Steps\n2024-03-04,80,9000\n"
 HABITS = "date,Sauna\n2024-03-04,yes\n2024-03-05,no\n"
+LOOP_CHECKMARKS = "Date,Sauna,Water,\n2024-03-05,NO,UNKNOWN,\n2024-03-04,YES_MANUAL,2500,\n"
+DAYLIO = (
+    "full_date,date,weekday,time,mood,activities,note_title,note\n"
+    '2024-03-04,March 4,Monday,21:10,good,"sauna","",""\n'
+)
+BEARABLE = (
+    "date,weekday,time of day,category,rating/amount,detail,notes\n"
+    '"4th Mar 2024","Monday","pm","Mood","7","Good",""\n'
+)
 #: One small file of each format, as a person would hand it over.
 EXAMPLES: dict[str, tuple[str, bytes]] = {
     whoop.FORMAT: ("sleeps.csv", (GOLDEN / "sleeps.csv").read_bytes()),
     apple_health.FORMAT: ("export.xml", APPLE_XML.encode()),
     oura.FORMAT: ("oura_trends.csv", OURA_TRENDS.encode()),
+    loop.FORMAT: ("Checkmarks.csv", LOOP_CHECKMARKS.encode()),
+    daylio.FORMAT: ("daylio_export.csv", DAYLIO.encode()),
+    bearable.FORMAT: ("bearable-export-05-03-2024.csv", BEARABLE.encode()),
     generic_csv.FORMAT: ("habits.csv", HABITS.encode()),
 }
 
