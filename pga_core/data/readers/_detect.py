@@ -7,6 +7,7 @@ is the fallback and comes last.
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from pga_core.data.readers._files import (
     head_text,
     looks_binary,
 )
+from pga_core.data.readers._plausible import date_window, screen_daily
 
 __all__ = [
     "FORMAT_NAMES",
@@ -53,6 +55,17 @@ FORMAT_NAMES: dict[str, str] = {
 Progress = Callable[[float, str], object]
 #: How many skipped files a warning names before saying "and N more".
 MAX_SKIPPED_NAMED = 5
+#: File names that only an export of a format we read uses, for files no reader claims because
+#: they are damaged (cut off, emptied, overwritten): such a file refuses the import, where an
+#: unrecognised file is only skipped. Matched against the file's own name, in lower case.
+EXPORT_FILE_NAMES: dict[str, re.Pattern[str]] = {
+    "whoop": re.compile(r"(physiological_cycles|sleeps|workouts|journal_entries)\.csv"),
+    "apple_health": re.compile(r"export\.xml"),
+    "oura": re.compile(
+        r"(dailyreadiness|dailysleep|dailyactivity|sleepmodel|enhancedtag)([_\-\s].*)?\.csv"
+        r"|oura_.*_trends\.csv"
+    ),
+}
 #: Errors that reading a damaged or unusual zip member can raise.
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
 
@@ -112,6 +125,9 @@ def read_sources(
             if reader is None:
                 if direct:
                     raise ValueError(_unrecognised(file, head))
+                damage = _damaged_export(file, head)
+                if damage is not None:
+                    raise ValueError(damage)
                 skipped.append(file)
                 continue
             groups.setdefault(reader.FORMAT, []).append(file)
@@ -177,14 +193,49 @@ def _claimant(file: ExportFile, head: bytes) -> Reader | None:
 
 
 def _read_group(reader: Reader, files: list[ExportFile]) -> DailyData:
-    """One format's files read together; any failure becomes a ValueError naming the files."""
+    """One format's files read together; any failure becomes a ValueError naming the files.
+
+    The table is screened once more (:func:`screen_daily`): whatever a reader let through that
+    is not plausible (a day's total of many plausible records, a date from the future) is left
+    out and noted, so that no reader can store it.
+    """
     try:
-        return reader.read(files)
+        daily = reader.read(files)
     except ValueError:
         raise
     except (*_ARCHIVE_ERRORS, OSError) as error:
         names = ", ".join(f.name for f in files)
         raise ValueError(f"{names}: cannot be read ({error})") from error
+    name = FORMAT_NAMES.get(reader.FORMAT, reader.FORMAT)
+    where = files[0].name if len(files) == 1 else f"{name} export ({len(files)} files)"
+    return screen_daily(daily, file=where, window=date_window())
+
+
+def _damaged_export(file: ExportFile, head: bytes) -> str | None:
+    """Why a file named like a file of an export we read cannot be read, if it is damaged.
+
+    Damaged means empty, binary, or cut off before the end of its first line; a file of
+    another program that only shares the name (a complete table) is not.
+    """
+    name = file.basename.lower()
+    fmt = next((f for f, pattern in EXPORT_FILE_NAMES.items() if pattern.fullmatch(name)), None)
+    if fmt is None:
+        return None
+    text = head_text(file, head)
+    if not head.strip():
+        why = "it is empty"
+    elif looks_binary(head):
+        why = "it holds binary data, not text"
+    elif text is None:
+        why = f"its first line is longer than {len(head) // 1024} KB, so it is not a table"
+    elif "\n" not in text and len(head) >= file.size:
+        why = f"it is cut off after {file.size:,} bytes, inside its first line"
+    else:
+        return None
+    return (
+        f"{file.name}: named like a file of a {FORMAT_NAMES[fmt]} export, but {why}; "
+        "export it again (nothing was imported)"
+    )
 
 
 def _formats_we_read() -> str:

@@ -52,6 +52,8 @@ MAX_COLUMNS = 2000
 BINARY_CONTROL_SHARE = 0.01
 #: Separators a CSV may use, in order of preference when the header row has as many of each.
 SEPARATORS = (",", ";", "\t")
+#: Cells that mean "not recorded" in spreadsheets and trackers (compared in lower case).
+MISSING_TOKENS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "-", "--"})
 #: The header row, for sniffing its separator: the first line that is not empty.
 _FIRST_LINE = re.compile(r"[^\r\n]+")
 #: The words of a header cell once accents are folded to ASCII and letters made lower case.
@@ -510,6 +512,12 @@ def _split_exact(name: str, text: str, sep: str) -> tuple[list[str], pd.DataFram
     try:
         records = list(reader)
     except csv.Error as error:
+        if "field limit" in str(error):  # the csv module's own limit on one value (128 KB)
+            raise ValueError(
+                f"{name}: line {reader.line_num:,} holds a value longer than "
+                f"{csv.field_size_limit() // 1024:,} KB; a table's cells are short — this does "
+                "not look like an export, or a quote is not closed"
+            ) from error
         raise ValueError(
             f"{name}: line {reader.line_num:,}: {error}; the file looks cut off or its quoting is "
             "broken (a value with a separator or line break must be in double quotes)"

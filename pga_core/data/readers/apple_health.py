@@ -25,6 +25,9 @@ What is read
   stage — ``light_sleep_min`` (Apple's *core* sleep), ``deep_sleep_min``, ``rem_sleep_min``,
   ``awake_min`` — and ``in_bed_min`` (``InBed``, usually the phone's bedtime schedule).
 - Workouts: minutes, count and energy.
+- Every value goes through the shared plausibility rules (``_plausible``): a value outside its
+  variable's range (a negative interval, 30 L of water), a record dated before 2000 or after the
+  export's ``ExportDate`` is left out and reported with the file, line and record type.
 - ``have_any_alcoholic_drinks`` (yes/no) is derived from the drinks logged: yes on a day whose
   count is above 0, no on a day that logged 0, missing on a day without a record — an unlogged day
   is never "no". It is named after the WHOOP journal's question so the two fill one column.
@@ -89,6 +92,7 @@ import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, merge_daily
 from pga_core.data.readers._files import ExportFile
+from pga_core.data.readers._plausible import ValueNotes, date_window, implausible, range_of
 
 __all__ = ["FORMAT", "VARIABLES", "claims", "read", "read_export"]
 
@@ -227,6 +231,22 @@ _SLEEP_TYPE = b"HKCategoryTypeIdentifierSleepAnalysis"
 _SLEEP_VALUE_PREFIX = b"HKCategoryValueSleepAnalysis"
 _ENERGY_STATISTIC = b"HKQuantityTypeIdentifierActiveEnergyBurned"
 _DURATION_UNITS = {b"min": 1.0, b"s": 1.0 / 60, b"sec": 1.0 / 60, b"hr": 60.0, b"h": 60.0}
+#: Each quantity's plausible range in its variable's unit (checked on every record).
+_BOUNDS = {q.name: (range_of(q.name).low, range_of(q.name).high) for q in _QUANTITIES.values()}
+_DAY = re.compile(rb"\d{4}-\d\d-\d\d")
+_TYPE_NAMES = {q.name: t.decode("ascii") for t, q in _QUANTITIES.items()}
+
+
+def _type_name(quantity: _QuantityType) -> str:
+    """The record type as the file writes it (``HKQuantityTypeIdentifierStepCount``)."""
+    return _TYPE_NAMES[quantity.name]
+
+
+def _window_bytes(window: tuple[pd.Timestamp, pd.Timestamp]) -> tuple[bytes, bytes]:
+    """A date window as ``b"YYYY-MM-DD"`` bounds, comparable with a record's date bytes."""
+    first, last = window
+    return first.strftime("%Y-%m-%d").encode(), last.strftime("%Y-%m-%d").encode()
+
 
 #: What each ``HKCategoryValueSleepAnalysis…`` value records. ``Asleep`` is the value before
 #: iOS 16, ``AsleepUnspecified`` its new name.
@@ -262,8 +282,14 @@ STAGE_VARIABLES: dict[str, Variable] = {
     "awake": _variable("awake_min", "Awake time in bed", "min", "sum", higher_is_better=False),
 }
 IN_BED_VARIABLE = _variable("in_bed_min", "Time in bed", "min", "sum")
-#: Which count of records read a sleep analysis record adds to (core, deep, REM: asleep).
+#: Which variable a sleep analysis record counts toward (core, deep, REM: asleep): its count of
+#: records read, and the plausible range of its interval.
 _STAGE_RECORD_COUNT = {"awake": "awake_min", "in_bed": "in_bed_min"}
+_INTERVAL_COLUMNS = {
+    "asleep_min": "asleep interval (min)",
+    "awake_min": "awake interval (min)",
+    "in_bed_min": "in-bed interval (min)",
+}
 #: Derived from ``alcoholic_drinks`` on the days a count was logged; named as the WHOOP journal's
 #: question, so the two sources fill one column.
 ANY_ALCOHOL_VARIABLE = _variable(
@@ -423,6 +449,46 @@ class _Tally:
     skipped: Counter = field(default_factory=Counter)  # (variable, reason) → records
     percent_body_fat: int = 0
     last_day: str = ""  # start date of the last record read, for messages about damage
+    #: What was left out as implausible; findings wait in ``pending`` for their line numbers.
+    notes: ValueNotes = field(default_factory=ValueNotes)
+    #: First and last plausible day as ``b"YYYY-MM-DD"`` (the last is the export date, once read).
+    window: tuple[bytes, bytes] = field(default_factory=lambda: _window_bytes(date_window()))
+    #: Where the record being read is: its index among the region's records, or a byte offset.
+    position: tuple[str, int] = ("record", 0)
+    pending: list[tuple[tuple[str, int], dict]] = field(default_factory=list)
+    lines_before: int = 0  # line ends before the chunk being scanned
+
+    def set_export_date(self, export_date: str) -> None:
+        """Records dated after the export's own date are left out from now on."""
+        self.export_date = export_date
+        self.window = _window_bytes(date_window(export_date))
+
+    def flag(self, **finding: object) -> None:
+        """Note the record being read as left out (see :meth:`ValueNotes.add`), line to follow."""
+        self.pending.append((self.position, finding))
+
+    def in_window(self, day: bytes, what: str) -> bool:
+        """Whether a record's day is plausible; a record outside is flagged as left out."""
+        first, last = self.window
+        if first <= day <= last or not _DAY.match(day):
+            return True
+        after = f"after the export date {last.decode()}" if self.export_date else "after today"
+        late = day > last
+        self.flag(
+            problem=f"dated {after}" if late else f"dated before {first.decode()}",
+            values=[day.decode("ascii", "replace")],
+            reason=f"a {what} record from the future" if late else "an Excel or Unix epoch date",
+        )
+        return False
+
+    def in_range(self, name: str, number: float, column: str) -> bool:
+        """Whether a value is plausible for ``name``; one outside is flagged as left out."""
+        low, high = _BOUNDS.get(name) or (range_of(name).low, range_of(name).high)
+        if low <= number <= high:
+            return True
+        problem, reason = implausible(name, number) or ("", "")
+        self.flag(problem=problem, column=column, values=[number], reason=reason)
+        return False
 
     def add_quantity(
         self, quantity: _QuantityType, source: bytes, unit: bytes, start: bytes, value: bytes
@@ -437,32 +503,49 @@ class _Tally:
             number = float(value)
         except ValueError:
             number = math.nan
-        if not math.isfinite(number) or len(start) < len(b"YYYY-MM-DD"):
+        if math.isnan(number) or len(start) < len(b"YYYY-MM-DD"):
             self.skipped[name, "without a number value and a startDate"] += 1
             return
         if name == "body_fat_pct" and number > 1.0:
             # A fraction above 1 is impossible: some apps write the percentage itself.
             self.percent_body_fat += 1
             factor = 1.0
-        day = _night_day(start) if quantity.night else start[:10]
-        self._accumulate(name, source, day, start, number * factor)
-
-    def add_session(self, variable: Variable, source: bytes, start: bytes, end: bytes) -> None:
-        """Add a timed session's minutes (a mindful session) to its day, the day it started."""
-        start_s, end_s = _epoch(start), _epoch(end)
-        if start_s is None or end_s is None or end_s < start_s:
-            self.skipped[variable.name, "without valid startDate and endDate"] += 1
+        number *= factor
+        if not self.in_range(name, number, _type_name(quantity)):
             return
-        self._accumulate(variable.name, source, start[:10], start, (end_s - start_s) / 60)
+        day = _night_day(start) if quantity.night else start[:10]
+        self._accumulate(name, source, day, start, number)
+
+    def add_session(self, record_type: bytes, source: bytes, start: bytes, end: bytes) -> None:
+        """Add a timed session's minutes (a mindful session) to its day, the day it started."""
+        name = _SESSIONS[record_type].name
+        start_s, end_s = _epoch(start), _epoch(end)
+        if start_s is None or end_s is None:
+            self.skipped[name, "without valid startDate and endDate"] += 1
+            return
+        minutes = (end_s - start_s) / 60
+        column = f"{record_type.decode('ascii')} (min from start to end)"
+        if self.in_range(name, minutes, column):
+            self._accumulate(name, source, start[:10], start, minutes, "session")
 
     def _accumulate(
-        self, name: str, source: bytes, day: bytes, start: bytes, number: float
+        self,
+        name: str,
+        source: bytes,
+        day: bytes,
+        start: bytes,
+        number: float,
+        what: str = "measurement",
     ) -> None:
-        """Add a number to its (variable, source, day) aggregate, keeping the latest reading."""
+        """Add a number to its (variable, source, day) aggregate, keeping the latest reading.
+
+        A new day is checked against the date window first (a day already seen is in it).
+        """
         key = (name, source, day)
         acc = self.daily.get(key)
         if acc is None:
-            self.daily[key] = [number, 1, start, number]
+            if self.in_window(day, what):
+                self.daily[key] = [number, 1, start, number]
             return
         acc[0] += number
         acc[1] += 1
@@ -479,10 +562,15 @@ class _Tally:
                 return
             stage = "asleep"  # a newer kind of asleep than the ones named here
         start_s, end_s = _epoch(start), _epoch(end)
-        if start_s is None or end_s is None or end_s < start_s:
+        if start_s is None or end_s is None:
             self.skipped["asleep_min", "without valid startDate and endDate"] += 1
             return
-        self.records[_STAGE_RECORD_COUNT.get(stage, "asleep_min")] += 1
+        name = _STAGE_RECORD_COUNT.get(stage, "asleep_min")
+        if not self.in_range(name, (end_s - start_s) / 60, _INTERVAL_COLUMNS[name]):
+            return
+        if not self.in_window(end[:10], "sleep"):
+            return
+        self.records[name] += 1
         self.sleep.append((source, start_s, end_s, end[:10].decode("ascii"), stage))
 
     def add_record(self, record_type: bytes, attrs: dict[bytes, bytes]) -> None:
@@ -496,23 +584,29 @@ class _Tally:
         elif record_type == _SLEEP_TYPE:
             self.add_sleep(source, start, end, attrs.get(b"value", b""))
         elif record_type in _SESSIONS:
-            self.add_session(_SESSIONS[record_type], source, start, end)
+            self.add_session(record_type, source, start, end)
 
     def add_workout(self, attrs: dict[bytes, bytes], body: bytes) -> None:
         """Keep a workout's interval, minutes and energy (iOS 16+ statistics or old attributes)."""
         start, end = _epoch(attrs.get(b"startDate", b"")), _epoch(attrs.get(b"endDate", b""))
-        if start is None or end is None or end < start:
+        if start is None or end is None:
             self.skipped["workout_min", "without valid startDate and endDate"] += 1
             return
         minutes = (end - start) / 60
+        if not self.in_range("workout_min", minutes, "Workout (min from start to end)"):
+            return
+        if not self.in_window(attrs[b"startDate"][:10], "workout"):
+            return
         if b"duration" in attrs:
             factor = _DURATION_UNITS.get(attrs.get(b"durationUnit", b"min"))
             try:
                 duration = float(attrs[b"duration"])
             except ValueError:
                 duration = math.nan
-            if factor is None or not math.isfinite(duration):
+            if factor is None or math.isnan(duration):
                 self.skipped["workout_min", "with a duration that is not a number of min/s/hr"] += 1
+            elif not self.in_range("workout_min", duration * factor, "Workout duration (min)"):
+                return
             else:
                 minutes = duration * factor
         self.records["workout_min"] += 1
@@ -545,10 +639,40 @@ class _Tally:
             self.skipped["workout_energy", f"in unit {unit.decode('utf-8', 'replace')!r}"] += 1
             return math.nan
         try:
-            return float(value) * factor
+            kcal = float(value) * factor
         except ValueError:
             self.skipped["workout_energy", "without a number value"] += 1
             return math.nan
+        return kcal if self.in_range("workout_energy", kcal, "Workout energy (kcal)") else math.nan
+
+    def resolve_lines(self, buf: bytes, start: int, stop: int) -> None:
+        """Give the findings waiting in ``pending`` their line numbers and note them.
+
+        Records are found by their index among the region's records (the same regex finds them
+        again, only when something was flagged); workouts by their byte offset in ``buf``.
+        """
+        if not self.pending:
+            return
+        indexes = {i for (kind, i), _ in self.pending if kind == "record"}
+        offsets: dict[int, int] = {}
+        if indexes:
+            last = max(indexes)
+            for i, match in enumerate(_RECORD.finditer(buf, start, stop)):
+                if i in indexes:
+                    offsets[i] = match.start()
+                if i >= last:
+                    break
+        located = sorted(
+            ((offsets.get(i, start) if kind == "record" else i, finding)
+             for (kind, i), finding in self.pending),
+            key=lambda item: item[0],
+        )  # fmt: skip
+        line, counted = self.lines_before + 1, 0
+        for offset, finding in located:
+            line += buf.count(b"\n", counted, offset)
+            counted = offset
+            self.notes.add(self.file_name, [line], where="line", **finding)
+        self.pending.clear()
 
     def to_daily(self) -> DailyData:
         """Resolve sources day by day into the daily table."""
@@ -582,8 +706,9 @@ def _scan(file: ExportFile, chunk_bytes: int, tally: _Tally) -> None:
             if not tally.export_date and consumed < ROOT_SEARCH_BYTES:
                 exported = _EXPORT_DATE.search(buf, start, cut)
                 if exported:
-                    tally.export_date = exported.group(1).decode("ascii", "replace")
+                    tally.set_export_date(exported.group(1).decode("ascii", "replace"))
             cut = _scan_region(buf, start, cut, tally)
+            tally.lines_before += buf.count(b"\n", 0, cut)
             consumed += cut
             carry = buf[cut:]
             if at_end:
@@ -635,6 +760,7 @@ def _scan_region(buf: bytes, start: int, cut: int, tally: _Tally) -> int:
                 break
             end = close + len(kind) + 3
         if kind == b"Workout":
+            tally.position = ("offset", block.start())
             tally.add_workout(_attributes(tag.group(1)), buf[tag.end() : end])
         else:
             _scan_records(buf, record_from, block.start(), tally)
@@ -649,34 +775,40 @@ def _scan_records(buf: bytes, start: int, stop: int, tally: _Tally) -> None:
     """Tally the wanted Record start tags in ``buf[start:stop]``."""
     daily = tally.daily
     day = b""
-    for record_type, source, unit, begin, end, value, odd_layout, type_later in _RECORD.findall(
-        buf, start, stop
+    records = _RECORD.findall(buf, start, stop)
+    for i, (record_type, source, unit, begin, end, value, odd_layout, type_later) in enumerate(
+        records
     ):
         if type_later or odd_layout:
             attrs = _attributes(odd_layout or type_later)
+            tally.position = ("record", i)
             tally.add_record(record_type or attrs.get(b"type", b""), attrs)
             day = attrs.get(b"startDate", day)
             continue
         day = begin
         quantity = _QUANTITIES.get(record_type)
         if quantity is None:
+            tally.position = ("record", i)
             if record_type == _SLEEP_TYPE:
                 tally.add_sleep(source, begin, end, value)
             else:
-                tally.add_session(_SESSIONS[record_type], source, begin, end)
+                tally.add_session(record_type, source, begin, end)
             continue
         # The common case inline (millions of records): a known unit, a finite number, a day
         # already seen. Everything else goes through add_quantity, which handles all cases.
         factor = quantity.units.get(unit)
         acc = daily.get((quantity.name, source, begin[:10]))
         if factor is None or acc is None or quantity.checked:
+            tally.position = ("record", i)
             tally.add_quantity(quantity, source, unit, begin, value)
             continue
         try:
             number = float(value) * factor
         except ValueError:
             number = math.nan
-        if not math.isfinite(number):
+        low, high = _BOUNDS[quantity.name]
+        if not low <= number <= high:  # also NaN: add_quantity says what is wrong
+            tally.position = ("record", i)
             tally.add_quantity(quantity, source, unit, begin, value)
             continue
         acc[0] += number
@@ -686,6 +818,7 @@ def _scan_records(buf: bytes, start: int, stop: int, tally: _Tally) -> None:
             acc[3] = number
     if day:
         tally.last_day = day[:10].decode("ascii", "replace")
+    tally.resolve_lines(buf, start, stop)
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes]:
@@ -769,7 +902,8 @@ def _resolve(tally: _Tally) -> DailyData:
     notes.insert(0, _summary(tally.export_date, counts, registry))
     table = pd.DataFrame(columns) if columns else pd.DataFrame(index=pd.DatetimeIndex([]))
     table.index = pd.DatetimeIndex(table.index, name="date")
-    return DailyData(table, registry, [f"{tally.file_name}: {note}" for note in notes])
+    warnings = [f"{tally.file_name}: {note}" for note in notes]
+    return DailyData(table, registry, [*warnings, *tally.notes.lines()])
 
 
 def _quantity_frame(tally: _Tally, notes: list[str]) -> pd.DataFrame:

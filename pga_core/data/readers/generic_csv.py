@@ -28,7 +28,15 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import DailyData, Kind, Variable, merge_daily, slugify
-from pga_core.data.readers._files import CsvRows, ExportFile, head_rows, header_key, read_csv_file
+from pga_core.data.readers._files import (
+    MISSING_TOKENS,
+    CsvRows,
+    ExportFile,
+    head_rows,
+    header_key,
+    read_csv_file,
+)
+from pga_core.data.readers._plausible import ValueNotes, date_window
 
 __all__ = ["FORMAT", "claims", "read"]
 
@@ -54,8 +62,6 @@ DATE_COLUMN_NAMES = frozenset(
         "timestamp",
     }
 )
-#: Cells that mean "not recorded" in spreadsheets and trackers.
-MISSING_TOKENS = frozenset({"na", "n/a", "nan", "null", "none", "-", "--"})
 #: Yes and no as people write them (English, German, French, Spanish, Portuguese), any case.
 YES_TOKENS = frozenset(
     {"yes", "y", "true", "1", "x", "✓", "✔", "ja", "j", "oui", "si", "sí", "sim"}
@@ -180,11 +186,18 @@ def _with_source(variable: Variable, source: str) -> Variable:
 def _read_file(file: ExportFile) -> DailyData:
     """Read one daily CSV log (see :func:`read`)."""
     rows, warnings = read_csv_file(file)
+    screened = ValueNotes()
     headers = [h.strip() for h in rows.header]
     date_position = _date_column(file.name, rows, headers)
     days, date_note = _parse_dates(file.name, rows, headers[date_position], date_position)
     warnings.extend([date_note] if date_note else [])
-    values = rows.cells.drop(columns=date_position).apply(lambda c: c.str.strip())
+    inside = screened.screen_days(
+        days, file=file.name, positions=rows.cells.index, window=date_window()
+    )
+    if not inside.any():  # every row is dated outside the plausible window
+        return DailyData(DailyData.empty().table, {}, [*warnings, *screened.lines()])
+    days = days[inside]
+    values = rows.cells.loc[inside].drop(columns=date_position).apply(lambda c: c.str.strip())
     _check_dates(file.name, days, values)
     filled = values.ne("") & ~values.apply(lambda c: c.str.lower().isin(MISSING_TOKENS))
     decimal_comma = rows.sep != "," and bool(
@@ -197,7 +210,7 @@ def _read_file(file: ExportFile) -> DailyData:
     for position in values.columns:
         header = headers[position]
         parsed = _parse_column(
-            file.name, header, position, values[position], filled[position], decimal_comma
+            file.name, header, position, values[position], filled[position], decimal_comma, screened
         )
         if isinstance(parsed, str):
             warnings.extend([parsed] if parsed else [])
@@ -216,10 +229,10 @@ def _read_file(file: ExportFile) -> DailyData:
             f"{file.name}: no numeric or yes/no column besides {headers[date_position]!r}; "
             "expected one row per day with numbers or yes/no answers"
         )
-    table = pd.DataFrame(columns, index=rows.cells.index)
+    table = pd.DataFrame(columns, index=values.index)
     _fill_ticks(table, ticks, filled, days)
     table.index = pd.DatetimeIndex(days.to_numpy(), name="date")
-    return DailyData(table, registry, warnings)
+    return DailyData(table, registry, [*warnings, *screened.lines()])
 
 
 def _date_slug(header: str) -> str:
@@ -357,8 +370,13 @@ def _parse_column(
     cells: pd.Series,
     filled: pd.Series,
     decimal_comma: bool,
+    screened: ValueNotes,
 ) -> tuple[Variable, pd.Series, bool] | str:
-    """One column as a variable and its values, or a note on why it was left out."""
+    """One column as a variable and its values, or a note on why it was left out.
+
+    Numbers outside the plausible range of the variable the column is named after (any
+    number for a name we do not know) are left out and noted in ``screened``.
+    """
     if not filled.any():
         return f"{name}: column {header!r} is empty; left out" if header else ""
     if not header:
@@ -390,10 +408,10 @@ def _parse_column(
             header,
             "is not a number; expected a number (or an empty cell for a day without one)",
         )
-        _refuse_first(
-            ~np.isfinite(numbers) & numbers.notna(), cells, name, header, "is not a finite number"
+        plausible = screened.screen(
+            numbers.to_numpy(), variable=slug, file=name, column=header, positions=numbers.index
         )
-        return _numeric_variable(slug, header), numbers, False
+        return _numeric_variable(slug, header), pd.Series(plausible, index=numbers.index), False
     if (yes | no).mean() >= NUMERIC_MAJORITY:
         _refuse_first(
             filled & ~lowered.isin(YES_TOKENS | NO_TOKENS),

@@ -52,6 +52,7 @@ import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, merge_daily, slugify
 from pga_core.data.readers._files import ExportFile, head_rows, header_key, read_csv_file
+from pga_core.data.readers._plausible import ValueNotes, date_window
 
 __all__ = ["FORMAT", "claims", "read"]
 
@@ -221,11 +222,14 @@ def read(files: list[ExportFile]) -> DailyData:
     for file in sorted(files, key=lambda f: f.name):
         kind = _app_data_kind(file.basename.lower()) or "legacy"
         by_kind.setdefault(kind, []).append(file)
+    screened = ValueNotes()
     parts = []
     if set(by_kind) - {"legacy"}:
-        parts.append(_read_app_data(by_kind))
-    parts.extend(_read_legacy(file) for file in by_kind.get("legacy", []))
-    return merge_daily(parts)
+        parts.append(_read_app_data(by_kind, screened))
+    parts.extend(_read_legacy(file, screened) for file in by_kind.get("legacy", []))
+    daily = merge_daily(parts)
+    daily.warnings.extend(screened.lines())
+    return daily
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,6 +247,10 @@ class _Table:
     delimiter: str
     #: How the file was decoded (warnings that already name the file).
     decoding: list[str]
+    #: Implausible values and dates left out (shared by all files of one read).
+    screened: ValueNotes
+    #: Column key → its header as written in the file.
+    headers: dict[str, str]
 
     def require(self, *columns: str) -> None:
         missing = [c for c in columns if c not in self.frame.columns]
@@ -268,6 +276,19 @@ class _Table:
             )
         return values.astype(float)
 
+    def values(self, column: str, variable: str, factor: float = 1.0) -> pd.Series:
+        """A column as ``variable`` (its unit after ``factor``), implausible values left out."""
+        values = self.numbers(column) * factor
+        kept = self.screened.screen(
+            values.to_numpy(),
+            variable=variable,
+            file=self.file.name,
+            column=self.headers.get(column, column),
+            positions=values.index,
+            fmt=FORMAT,
+        )
+        return pd.Series(kept, index=values.index)
+
     def dates(self, column: str) -> pd.Series:
         """Local calendar dates from ISO cells (``2024-03-01`` or ``2024-03-01T23:10:00+01:00``)."""
         text = self.frame[column].str.strip()
@@ -280,10 +301,13 @@ class _Table:
                 f"{self.file.name}: row {row}, column {column!r}: expected a date like "
                 f"2024-03-01, got {text[row]!r}"
             )
-        return parsed
+        inside = self.screened.screen_days(
+            parsed, file=self.file.name, positions=parsed.index, window=date_window()
+        )
+        return parsed.where(inside)
 
 
-def _read_table(file: ExportFile) -> _Table:
+def _read_table(file: ExportFile, screened: ValueNotes) -> _Table:
     """Read a CSV with its own delimiter into text cells; duplicate headers keep the first."""
     rows, decoding = read_csv_file(file, allow_empty=True)
     notes: list[str] = []
@@ -298,7 +322,8 @@ def _read_table(file: ExportFile) -> _Table:
         seen.setdefault(key, position)
     columns = {position: key for key, position in seen.items() if key}
     frame = rows.cells[list(columns)].rename(columns=columns)
-    return _Table(file, frame, notes, rows.sep, decoding)
+    headers = {key: rows.header[position].strip() for position, key in columns.items()}
+    return _Table(file, frame, notes, rows.sep, decoding, screened, headers)
 
 
 def _app_data_kind(basename: str) -> str | None:
@@ -310,9 +335,9 @@ def _app_data_kind(basename: str) -> str | None:
 # Legacy trends CSV
 
 
-def _read_legacy(file: ExportFile) -> DailyData:
+def _read_legacy(file: ExportFile, screened: ValueNotes) -> DailyData:
     """The single trends CSV: one row per date, night values shifted to the wake-up morning."""
-    table = _read_table(file)
+    table = _read_table(file, screened)
     table.require("date")
     dates = table.dates("date")
     _note_repeated_days(table, dates, "date")
@@ -327,7 +352,7 @@ def _read_legacy(file: ExportFile) -> DailyData:
             continue
         used.append(key)
         day = dates + pd.Timedelta(days=shift) if name in NIGHT_VARIABLES else dates
-        columns[name] = _by_day(table.numbers(key) * factor, day)
+        columns[name] = _by_day(table.values(key, name, factor), day)
     notes = table.notes + ([shift_note] if shift_note else [])
     notes.insert(0, _recognised(table, used, columns))
     return _daily(columns, notes, file.name, decoding=table.decoding)
@@ -408,10 +433,10 @@ def _daily(
 # App Data
 
 
-def _read_app_data(by_kind: dict[str, list[ExportFile]]) -> DailyData:
+def _read_app_data(by_kind: dict[str, list[ExportFile]], screened: ValueNotes) -> DailyData:
     """All App Data files together (they share the night shift and the days with data)."""
     notes: list[str] = []
-    tables = {kind: [_read_table(f) for f in files] for kind, files in by_kind.items()}
+    tables = {kind: [_read_table(f, screened) for f in files] for kind, files in by_kind.items()}
     columns: dict[str, pd.Series] = {}
     registry: dict[str, Variable] = {}
     shift = 0
@@ -437,7 +462,7 @@ def _read_app_data(by_kind: dict[str, list[ExportFile]]) -> DailyData:
                     continue
                 used.append(key)
                 day = dates + pd.Timedelta(days=shift) if name in NIGHT_VARIABLES else dates
-                found[name] = _by_day(table.numbers(key) * factor, day)
+                found[name] = _by_day(table.values(key, name, factor), day)
             table.notes.insert(0, _recognised(table, used, found))
             for name, series in found.items():
                 columns[name] = series.combine_first(columns[name]) if name in columns else series
@@ -476,7 +501,7 @@ def _sleep_periods(tables: list[_Table]) -> tuple[dict[str, pd.Series], int, str
         for key, (name, factor) in APP_DATA_COLUMNS["sleepmodel"].items():
             if key in table.frame.columns:
                 used.append(key)
-                frame[name] = table.numbers(key) * factor
+                frame[name] = table.values(key, name, factor)
         if "id" in table.frame.columns:
             frame["id"] = table.frame["id"]
             frame = frame.drop_duplicates("id", keep="last")
@@ -520,18 +545,33 @@ def _workouts(tables: list[_Table], data_days: pd.DatetimeIndex) -> dict[str, pd
             pd.to_datetime(table.frame[c].str.strip(), errors="coerce", utc=True, format="ISO8601")
             for c in ("start_datetime", "end_datetime")
         )
+        minutes = (ends - starts).dt.total_seconds() / SECONDS_PER_MINUTE
         frame = pd.DataFrame(
             {
                 "day": table.dates("start_datetime"),
-                "minutes": (ends - starts).dt.total_seconds() / SECONDS_PER_MINUTE,
-                "energy": table.numbers("calories") if "calories" in table.frame else np.nan,
+                "minutes": minutes,
+                "energy": (
+                    table.values("calories", "workout_energy")
+                    if "calories" in table.frame
+                    else np.nan
+                ),
                 "start": starts,
                 "end": ends,
             }
         )
-        bad = frame["minutes"].isna() | (frame["minutes"] < 0)
-        if bad.any():
-            table.notes.append(f"{int(bad.sum())} workout(s) without a valid start and end skipped")
+        undated = frame["minutes"].isna()
+        if undated.any():
+            table.notes.append(
+                f"{int(undated.sum())} workout(s) without a valid start and end skipped"
+            )
+        frame["minutes"] = table.screened.screen(
+            minutes.to_numpy(),
+            variable="workout_min",
+            file=table.file.name,
+            column="minutes from start_datetime to end_datetime",
+            positions=frame.index,
+        )
+        bad = frame["minutes"].isna() | frame["day"].isna()
         table.notes.insert(0, f"recognised {int((~bad).sum())} workout(s)")
         frames.append(frame[~bad])
     workouts = pd.concat(frames, ignore_index=True).drop_duplicates(["start", "end"])

@@ -29,7 +29,15 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, slugify
-from pga_core.data.readers._files import CsvRows, ExportFile, head_rows, header_key, read_csv_file
+from pga_core.data.readers._files import (
+    MISSING_TOKENS,
+    CsvRows,
+    ExportFile,
+    head_rows,
+    header_key,
+    read_csv_file,
+)
+from pga_core.data.readers._plausible import ValueNotes, date_window, range_of
 
 __all__ = ["FORMAT", "REGISTRY", "claims", "read"]
 
@@ -37,15 +45,6 @@ FORMAT = "whoop"
 
 #: A cycle without a wake onset is dated by its start plus this much (its waking day).
 CYCLE_DATE_OFFSET = pd.Timedelta(hours=12)
-#: Plausible bounds; values outside them are impossible and refused.
-PERCENT_RANGE = (0.0, 100.0)
-HEART_RATE_RANGE_BPM = (20.0, 250.0)
-HRV_RANGE_MS = (0.0, 500.0)
-SKIN_TEMP_RANGE_C = (25.0, 45.0)
-STRAIN_RANGE = (0.0, 21.0)
-RESPIRATORY_RATE_RANGE_RPM = (0.0, 60.0)
-DURATION_RANGE_MIN = (0.0, 2 * 24 * 60.0)
-ENERGY_RANGE_KCAL = (0.0, 20_000.0)
 HR_ZONES = (1, 2, 3, 4, 5)
 #: How many examples a warning lists before saying "and N more".
 MAX_EXAMPLES = 5
@@ -139,25 +138,27 @@ class _Column:
     header: str
     field: str
     parse: _Parse
-    bounds: tuple[float, float] = (-np.inf, np.inf)
     expected: str = ""
+    #: The variable whose plausible range applies (see ``_plausible.RANGES``).
+    variable: str = ""
 
 
 def _time(header: str, field: str) -> _Column:
     return _Column(header, field, "time", expected="a date and time like 2024-03-08 22:30:00")
 
 
-def _number(header: str, field: str, bounds: tuple[float, float], what: str) -> _Column:
-    low, high = bounds
-    return _Column(header, field, "number", bounds, f"{what} from {low:g} to {high:g}")
+def _number(header: str, field: str, what: str, variable: str = "") -> _Column:
+    bounds = range_of(variable or field)
+    expected = f"{what} from {bounds.low:g} to {bounds.high:g}"
+    return _Column(header, field, "number", expected, variable or field)
 
 
-def _percent(header: str, field: str) -> _Column:
-    return _number(header, field, PERCENT_RANGE, "a percentage")
+def _percent(header: str, field: str, variable: str = "") -> _Column:
+    return _number(header, field, "a percentage", variable)
 
 
-def _minutes(header: str, field: str) -> _Column:
-    return _number(header, field, DURATION_RANGE_MIN, "minutes")
+def _minutes(header: str, field: str, variable: str = "") -> _Column:
+    return _number(header, field, "minutes", variable)
 
 
 def _unused(header: str) -> _Column:
@@ -173,9 +174,7 @@ _CYCLE_KEY = (
 _SLEEP_TIMES = (_time("Sleep onset", "sleep_onset"), _time("Wake onset", "wake_onset"))
 _SLEEP_METRICS = (
     _percent("Sleep performance %", "sleep_performance"),
-    _number(
-        "Respiratory rate (rpm)", "respiratory_rate", RESPIRATORY_RATE_RANGE_RPM, "breaths/min"
-    ),
+    _number("Respiratory rate (rpm)", "respiratory_rate", "breaths/min"),
     _minutes("Asleep duration (min)", "asleep_min"),
     _minutes("In bed duration (min)", "in_bed_min"),
     _minutes("Light sleep duration (min)", "light_sleep_min"),
@@ -209,14 +208,14 @@ CYCLES = _FileKind(
     (
         *_CYCLE_KEY,
         _percent("Recovery score %", "recovery_score"),
-        _number("Resting heart rate (bpm)", "resting_hr", HEART_RATE_RANGE_BPM, _HEART_RATE),
-        _number("Heart rate variability (ms)", "hrv_rmssd", HRV_RANGE_MS, "an HRV in ms"),
-        _number("Skin temp (celsius)", "skin_temp", SKIN_TEMP_RANGE_C, "a skin temperature in °C"),
+        _number("Resting heart rate (bpm)", "resting_hr", _HEART_RATE),
+        _number("Heart rate variability (ms)", "hrv_rmssd", "an HRV in ms"),
+        _number("Skin temp (celsius)", "skin_temp", "a skin temperature in °C"),
         _percent("Blood oxygen %", "blood_oxygen"),
-        _number("Day Strain", "day_strain", STRAIN_RANGE, "a WHOOP strain"),
-        _number("Energy burned (cal)", "energy_burned", ENERGY_RANGE_KCAL, "kilocalories"),
-        _number("Max HR (bpm)", "max_hr", HEART_RATE_RANGE_BPM, _HEART_RATE),
-        _number("Average HR (bpm)", "avg_hr", HEART_RATE_RANGE_BPM, _HEART_RATE),
+        _number("Day Strain", "day_strain", "a WHOOP strain"),
+        _number("Energy burned (cal)", "energy_burned", "kilocalories"),
+        _number("Max HR (bpm)", "max_hr", _HEART_RATE),
+        _number("Average HR (bpm)", "avg_hr", _HEART_RATE),
         *_SLEEP_TIMES,
         *_SLEEP_METRICS,
     ),
@@ -237,13 +236,13 @@ WORKOUTS = _FileKind(
         _unused("Cycle timezone"),
         _time("Workout start time", "workout_start"),
         _unused("Workout end time"),
-        _minutes("Duration (min)", "duration"),
+        _minutes("Duration (min)", "duration", "workout_min"),
         _Column("Activity name", "activity", "text"),
-        _number("Activity Strain", "workout_strain", STRAIN_RANGE, "a WHOOP strain"),
+        _number("Activity Strain", "workout_strain", "a WHOOP strain"),
         _unused("Energy burned (cal)"),
         _unused("Max HR (bpm)"),
         _unused("Average HR (bpm)"),
-        *(_percent(f"HR Zone {k} %", f"zone{k}_pct") for k in HR_ZONES),
+        *(_percent(f"HR Zone {k} %", f"zone{k}_pct", "hr_zone_pct") for k in HR_ZONES),
         _unused("GPS enabled"),
         _unused("Distance (meters)"),
         _unused("Altitude gain (meters)"),
@@ -333,28 +332,37 @@ def read(files: list[ExportFile]) -> DailyData:
         mid-row, duplicate cycles, a missing required column, or no data rows in any file.
     """
     warnings: list[str] = []
+    notes = ValueNotes()
     tables: dict[str, list[_Table]] = {kind.name: [] for kind in _KINDS}
     empty: list[str] = []
     for file in files:
-        table = _read_file(file, warnings)
+        table = _read_file(file, warnings, notes)
         if table is None:
             empty.append(file.name)
-        else:
+        elif not table.frame.empty:
             tables[table.kind.name].append(table)
-    if not any(tables.values()):
+    if not any(tables.values()) and not len(notes):
         names = ", ".join(empty) or "no files"
         raise ValueError(f"{names}: no data rows, only the header; expected WHOOP export rows")
     warnings.extend(
         f"{name}: no data rows, only the header; nothing read from it" for name in empty
     )
+    if not any(tables.values()):  # every row was left out
+        return DailyData(DailyData.empty().table, {}, [*warnings, *notes.lines()])
     combined = {name: _combine(parts, warnings) for name, parts in tables.items() if parts}
-    return _daily(combined, warnings)
+    daily = _daily(combined, warnings)
+    daily.warnings.extend(notes.lines())
+    return daily
 
 
-def _read_file(file: ExportFile, warnings: list[str]) -> _Table | None:
-    """Parse one file into a typed table (None when it has a header but no rows)."""
-    rows, notes = read_csv_file(file, allow_empty=True)
-    warnings.extend(notes)
+def _read_file(file: ExportFile, warnings: list[str], notes: ValueNotes) -> _Table | None:
+    """Parse one file into a typed table (None when it has a header but no rows).
+
+    Implausible values are left out (or clamped) and records dated outside the plausible window
+    are dropped, all noted in ``notes``.
+    """
+    rows, decoding = read_csv_file(file, allow_empty=True)
+    warnings.extend(decoding)
     kind = _identify(rows.header)
     if kind is None:
         raise ValueError(
@@ -364,7 +372,7 @@ def _read_file(file: ExportFile, warnings: list[str]) -> _Table | None:
     columns = _match_header(file.name, kind, rows.header, warnings)
     if rows.cells.empty:
         return None
-    frame = _parse_columns(file.name, rows, columns, kind, decimal_comma=rows.sep != ",")
+    frame = _parse_columns(file.name, rows, columns, kind, notes, decimal_comma=rows.sep != ",")
     _check_duplicates(file.name, kind, frame, columns)
     return _Table(file.name, kind, frame)
 
@@ -436,15 +444,18 @@ def _parse_columns(
     rows: CsvRows,
     columns: dict[int, _Column],
     kind: _FileKind,
+    notes: ValueNotes,
     *,
     decimal_comma: bool,
 ) -> pd.DataFrame:
-    """Typed columns (datetime, float, 1.0/0.0 or text) keyed by field, validated.
+    """Typed columns (datetime, float, 1.0/0.0 or text) keyed by field, validated and screened.
 
     Columns of one type are converted together as one flat array (a few pandas calls per file,
     not per column), so a file with dozens of columns costs little more than one with a few.
+    Rows whose own time (cycle or workout start) is outside the plausible window are left out.
     """
     parsed: dict[str, np.ndarray] = {}
+    kept = np.ones(len(rows.cells), dtype=bool)
     for parse in ("time", "number", "bool", "text"):
         block = [(p, c) for p, c in columns.items() if c.parse == parse]
         if not block:
@@ -454,14 +465,16 @@ def _parse_columns(
         cells.refuse(cells.empty & required[None, :] & (parse != "bool"), "is empty")
         if parse == "time":
             values = cells.times()
+            kept = cells.screen_times(values, required, notes)
         elif parse == "number":
             values = cells.numbers(decimal_comma=decimal_comma)
+            cells.screen_numbers(values, kept, notes)
         elif parse == "bool":
             values = cells.booleans()
         else:
             values = cells.text
         parsed.update({c.field: values[:, i] for i, (_, c) in enumerate(block)})
-    return pd.DataFrame(parsed, index=rows.cells.index)
+    return pd.DataFrame(parsed, index=rows.cells.index).loc[kept]
 
 
 class _Block:
@@ -472,7 +485,9 @@ class _Block:
         self.shape = (len(rows.cells), len(block))
         columns = [rows.cells[p] for p, _ in block]
         # Column after column, so a flat position i is row i % n_rows of column i // n_rows.
-        self.flat = pd.concat(columns, ignore_index=True).str.strip()
+        flat = pd.concat(columns, ignore_index=True).str.strip()
+        # A spreadsheet's "not recorded" (NaN, #N/A, null) is an empty cell: missing.
+        self.flat = flat.mask(flat.str.lower().isin(MISSING_TOKENS), "")
         self.empty = self.grid(self.flat.eq("").to_numpy())
 
     def grid(self, flat: np.ndarray) -> np.ndarray:
@@ -503,7 +518,7 @@ class _Block:
         )
         if isinstance(values.dtype, pd.DatetimeTZDtype):
             values = values.dt.tz_localize(None)
-        values = self.grid(values.to_numpy())
+        values = self.grid(values.to_numpy().copy())  # writable: screening leaves values out
         self.refuse(~self.empty & np.isnat(values), "is not a date and time")
         return values
 
@@ -514,14 +529,49 @@ class _Block:
             values = text.astype(np.float64).to_numpy()
         except (ValueError, TypeError):
             values = pd.to_numeric(text, errors="coerce").to_numpy(np.float64)
-        values = self.grid(values)
+        values = self.grid(values.copy())  # writable: screening leaves values out
         self.refuse(~self.empty & np.isnan(values), "is not a number")
-        low = np.array([c.bounds[0] for _, c in self.block])
-        high = np.array([c.bounds[1] for _, c in self.block])
-        with np.errstate(invalid="ignore"):
-            impossible = ~np.isnan(values) & ((values < low) | (values > high))
-        self.refuse(impossible, "is impossible")
         return values
+
+    def screen_times(
+        self, values: np.ndarray, required: np.ndarray, notes: ValueNotes
+    ) -> np.ndarray:
+        """Leave out (in place) times outside the plausible window; the rows to keep.
+
+        A row whose required time (its cycle or workout start) is outside is left out whole;
+        another time outside (a sleep onset or wake onset) is left out on its own.
+        """
+        window = date_window()
+        rows = self.rows.cells.index.to_numpy()
+        kept = np.ones(self.shape[0], dtype=bool)
+        order = np.argsort(~required, kind="stable")  # the records' own times first
+        for j in order:
+            position, _ = self.block[j]
+            inside = notes.screen_days(
+                pd.DatetimeIndex(values[kept, j]),
+                file=self.name,
+                positions=rows[kept],
+                window=window,
+                column=None if required[j] else self.rows.header[position],
+            )
+            if required[j]:
+                kept[np.flatnonzero(kept)[~inside]] = False
+            else:
+                values[np.flatnonzero(kept)[~inside], j] = np.datetime64("NaT")
+        return kept
+
+    def screen_numbers(self, values: np.ndarray, kept: np.ndarray, notes: ValueNotes) -> None:
+        """Leave out (in place) values outside their variable's plausible range, or clamp them."""
+        rows = self.rows.cells.index.to_numpy()[kept]
+        for j, (position, column) in enumerate(self.block):
+            values[kept, j] = notes.screen(
+                values[kept, j],
+                variable=column.variable,
+                file=self.name,
+                column=self.rows.header[position],
+                positions=rows,
+                fmt=FORMAT,
+            )
 
     def booleans(self) -> np.ndarray:
         lowered = self.flat.str.lower()

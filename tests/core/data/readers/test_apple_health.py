@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pga_core.data.readers import ExportFile, apple_health, collect_files, read_exports
+from pga_core.data.readers import RANGES, ExportFile, apple_health, collect_files, read_exports
 from pga_core.sample import APPLE_EXPORT_HEADER
 
 WATCH = "Ana’s Apple Watch"
@@ -138,6 +138,9 @@ def reference_daily(data: bytes) -> pd.DataFrame:
         rows["x"] *= rows["factor"]
         if spec.night:
             rows["date"] = rows["night_date"]
+        # implausible values are left out
+        bounds = RANGES[name]
+        rows = rows[rows["x"].between(bounds.low, bounds.high)]
         rows = rows.sort_values("time", kind="stable")
         table = rows.pivot_table(index="date", columns="source", values="x", aggfunc=agg)
         if agg == "sum":
@@ -343,25 +346,25 @@ def stages_xml() -> str:
     """iOS 16+ nights: the watch's contiguous stages, the phone's own estimate and in-bed span."""
     return "".join(
         [
-            # Night to 03-21, watch: 23:00 core 90, deep 60, core 90, REM 60, awake 15, core 120,
+            # Night to 03-15, watch: 23:00 core 90, deep 60, core 90, REM 60, awake 15, core 120,
             # REM 45 → asleep 465 = 300 light + 60 deep + 105 REM.
-            sleep("AsleepCore", "2024-03-20 23:00:00 +0100", "2024-03-21 00:30:00 +0100"),
-            sleep("AsleepDeep", "2024-03-21 00:30:00 +0100", "2024-03-21 01:30:00 +0100"),
-            sleep("AsleepCore", "2024-03-21 01:30:00 +0100", "2024-03-21 03:00:00 +0100"),
-            sleep("AsleepREM", "2024-03-21 03:00:00 +0100", "2024-03-21 04:00:00 +0100"),
-            sleep("Awake", "2024-03-21 04:00:00 +0100", "2024-03-21 04:15:00 +0100"),
-            sleep("AsleepCore", "2024-03-21 04:15:00 +0100", "2024-03-21 06:15:00 +0100"),
-            sleep("AsleepREM", "2024-03-21 06:15:00 +0100", "2024-03-21 07:00:00 +0100"),
+            sleep("AsleepCore", "2024-03-14 23:00:00 +0100", "2024-03-15 00:30:00 +0100"),
+            sleep("AsleepDeep", "2024-03-15 00:30:00 +0100", "2024-03-15 01:30:00 +0100"),
+            sleep("AsleepCore", "2024-03-15 01:30:00 +0100", "2024-03-15 03:00:00 +0100"),
+            sleep("AsleepREM", "2024-03-15 03:00:00 +0100", "2024-03-15 04:00:00 +0100"),
+            sleep("Awake", "2024-03-15 04:00:00 +0100", "2024-03-15 04:15:00 +0100"),
+            sleep("AsleepCore", "2024-03-15 04:15:00 +0100", "2024-03-15 06:15:00 +0100"),
+            sleep("AsleepREM", "2024-03-15 06:15:00 +0100", "2024-03-15 07:00:00 +0100"),
             # The phone's estimate of the same night (500 min) and its in-bed span: overlapping
             # the watch's night, never added to it.
-            sleep("AsleepUnspecified", "2024-03-20 22:50:00 +0100", "2024-03-21 07:10:00 +0100",
+            sleep("AsleepUnspecified", "2024-03-14 22:50:00 +0100", "2024-03-15 07:10:00 +0100",
                   PHONE),
-            sleep("InBed", "2024-03-20 22:40:00 +0100", "2024-03-21 07:15:00 +0100", PHONE),
-            # Night to 03-22, watch only (so the watch has the most nights); a DST-free +0100.
-            sleep("AsleepDeep", "2024-03-21 23:30:00 +0100", "2024-03-22 00:40:00 +0100"),
-            sleep("AsleepREM", "2024-03-22 00:40:00 +0100", "2024-03-22 06:00:00 +0100"),
-            # Night to 03-23: the watch was off; the phone's night is used, without stages.
-            sleep("AsleepUnspecified", "2024-03-22 23:00:00 +0100", "2024-03-23 06:30:00 +0100",
+            sleep("InBed", "2024-03-14 22:40:00 +0100", "2024-03-15 07:15:00 +0100", PHONE),
+            # Night to 03-16, watch only (so the watch has the most nights); a DST-free +0100.
+            sleep("AsleepDeep", "2024-03-15 23:30:00 +0100", "2024-03-16 00:40:00 +0100"),
+            sleep("AsleepREM", "2024-03-16 00:40:00 +0100", "2024-03-16 06:00:00 +0100"),
+            # Night to 03-17: the watch was off; the phone's night is used, without stages.
+            sleep("AsleepUnspecified", "2024-03-16 23:00:00 +0100", "2024-03-17 06:30:00 +0100",
                   PHONE),
         ]
     )  # fmt: skip
@@ -379,7 +382,7 @@ def test_stages_add_up_to_time_asleep_and_two_sources_are_never_summed() -> None
             [390.0, 0.0, 70.0, 320.0, 0.0, nan],
             [450.0, nan, nan, nan, nan, nan],
         ],
-        index=pd.DatetimeIndex(["2024-03-21", "2024-03-22", "2024-03-23"]),
+        index=pd.DatetimeIndex(["2024-03-15", "2024-03-16", "2024-03-17"]),
         columns=columns,
     )
     pd.testing.assert_frame_equal(table[columns], expected, check_freq=False, check_names=False)
@@ -407,8 +410,12 @@ def test_sleep_values_not_known_are_reported_and_later_asleep_kinds_count_as_asl
     skipped = sorted(w.removeprefix("export.xml: ") for w in daily.warnings if "skipped" in w)
     assert skipped == [
         "asleep_min: 1 record(s) with value 'HKCategoryValueSleepAnalysisRestless' skipped",
-        "asleep_min: 1 record(s) without valid startDate and endDate skipped",
     ]
+    line = data[: data.index(b'startDate="2024-03-11 05:00:00')].count(b"\n") + 1
+    assert (
+        f"export.xml: 1 value of 'asleep interval (min)' negative left out (line {line}; "
+        "plausible: 0 to 1,440 min; one night's sleep cannot last longer than a day)"
+    ) in daily.warnings
 
 
 # ----------------------------------------------------------------------------------------------
@@ -530,13 +537,54 @@ def sessions_xml() -> str:
 
 
 def test_mindful_sessions_are_minutes_a_day_from_one_source() -> None:
-    daily = apple_health.read([one_file(export_xml(sessions_xml()))])
+    data = export_xml(sessions_xml())
+    daily = apple_health.read([one_file(data)])
     assert daily.table["mindful_min"].to_dict() == {day("2024-03-01"): 20.0, day("2024-03-02"): 1.5}
     assert daily.registry["mindful_min"].kind == "habit"
-    assert "export.xml: mindful_min: 1 record(s) without valid startDate and endDate skipped" in (
-        daily.warnings
-    )
+    line = data[: data.index(b'startDate="2024-03-02 08:00:00')].count(b"\n") + 1
+    assert (
+        "export.xml: 1 value of 'HKCategoryTypeIdentifierMindfulSession (min from start to end)' "
+        f"negative left out (line {line}; plausible: 0 to 1,440 min; a day has 1,440 minutes)"
+    ) in daily.warnings
     assert any("mindful_min: 2 sources, never added together" in w for w in daily.warnings)
+
+
+def test_implausible_new_records_are_left_out_and_named_by_file_line_and_type() -> None:
+    data = export_xml(
+        record("DietaryWater", 30000, "2024-03-01 10:00:00 +0100", source=PHONE, unit="mL"),
+        record("DietaryWater", 500, "2024-03-01 11:00:00 +0100", source=PHONE, unit="mL"),
+        record("BodyMass", 1200, "2024-03-01 07:00:00 +0100", source=SCALE, unit="lb"),
+        record("RespiratoryRate", 2, "2024-03-02 03:00:00 +0100", unit="count/min"),
+        record("RespiratoryRate", 15, "2024-03-02 04:00:00 +0100", unit="count/min"),
+        record("DietaryCaffeine", 95, "2024-03-25 08:00:00 +0100", source=PHONE, unit="mg"),
+        mindful("1999-12-31 07:00:00 +0100", "1999-12-31 07:10:00 +0100"),
+        mindful("2024-03-01 07:00:00 +0100", "2024-03-01 07:10:00 +0100"),
+    )
+    daily = apple_health.read([one_file(data)])
+    table = daily.table
+    assert table["water_l"].dropna().to_dict() == {day("2024-03-01"): 0.5}  # 30 L left out
+    assert table["respiratory_rate"].dropna().to_dict() == {day("2024-03-02"): 15.0}
+    assert table["mindful_min"].dropna().to_dict() == {day("2024-03-01"): 10.0}
+    assert "weight_kg" not in table
+    assert "caffeine_mg" not in table
+
+    def line(text: str) -> int:
+        return data[: data.index(text.encode())].count(b"\n") + 1
+
+    expected = [
+        f"export.xml: 1 value of '{QTY}DietaryWater' above 20 left out (line "
+        f"{line('2024-03-01 10:00:00')}; plausible: 0 to 20 L",
+        f"export.xml: 1 value of '{QTY}BodyMass' above 400 left out (line "
+        f"{line('2024-03-01 07:00:00')}; plausible: 20 to 400 kg",
+        f"export.xml: 1 value of '{QTY}RespiratoryRate' below 4 left out (line "
+        f"{line('2024-03-02 03:00:00')}; plausible: 4 to 60 breaths/min",
+        "export.xml: 1 record dated 2024-03-25, after the export date 2024-03-20, left out (line "
+        f"{line('2024-03-25 08:00:00')}; a measurement record from the future)",
+        "export.xml: 1 record dated 1999-12-31, before 2000-01-01, left out (line "
+        f"{line('1999-12-31')}; an Excel or Unix epoch date)",
+    ]
+    for start in expected:
+        assert any(w.startswith(start) for w in daily.warnings), (start, daily.warnings)
 
 
 def test_logged_drinks_fill_the_journal_question_where_whoop_has_no_answer() -> None:
@@ -815,3 +863,97 @@ def test_an_export_without_the_types_read_gives_an_empty_table() -> None:
     )
     assert daily.days == 0
     assert "no records of the types read" in daily.warnings[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# Implausible values and dates: left out, with the line they are on
+
+
+def _line_of(data: bytes, needle: str) -> int:
+    return data[: data.index(needle.encode())].count(b"\n") + 1
+
+
+def test_impossible_values_are_left_out_with_their_lines() -> None:
+    day = "2019-06-10 10:00:00 +0200"
+    elements = [
+        record("StepCount", 4000, day),
+        record("StepCount", 1e15, "2019-06-10 11:00:00 +0200"),
+        record("StepCount", -50000, "2019-06-10 12:00:00 +0200"),
+        record("StepCount", "inf", "2019-06-10 13:00:00 +0200"),
+        record("BodyFatPercentage", 250, day, unit="%"),
+        record("BodyFatPercentage", 0.2, "2019-06-11 10:00:00 +0200", unit="%"),
+        record("RestingHeartRate", -400, day, unit="count/min"),
+        record("RestingHeartRate", 55, "2019-06-11 10:00:00 +0200", unit="count/min"),
+    ]
+    data = export_xml(*elements, export_date="2019-06-17 09:00:00 +0200")
+    daily = apple_health.read([one_file(data)])
+    table = daily.table
+    assert table.loc["2019-06-10", "steps"] == 4000.0
+    assert np.isnan(table.loc["2019-06-10", "body_fat_pct"])
+    assert table.loc["2019-06-11", "body_fat_pct"] == pytest.approx(20.0)
+    assert np.isnan(table.loc["2019-06-10", "resting_hr"])
+    steps = f"{QTY}StepCount"
+    line = _line_of(data, f'value="{1e15}"')
+    assert (
+        f"export.xml: 1 value of '{steps}' above 150,000 left out (line {line:,}; plausible: 0 "
+        "to 150,000 steps; ultramarathon days reach about 100,000 steps)"
+    ) in daily.warnings
+    assert any(
+        w.startswith(f"export.xml: 1 value of '{steps}' negative left out (line {line + 1:,};")
+        for w in daily.warnings
+    )
+    assert any(
+        f"'{steps}' not a finite number left out (line {line + 2:,})" in w for w in daily.warnings
+    )
+    assert any(f"'{QTY}BodyFatPercentage' above 75 left out" in w for w in daily.warnings)
+    assert any(f"'{QTY}RestingHeartRate' negative left out" in w for w in daily.warnings)
+
+
+def test_records_dated_after_the_export_or_before_2000_are_left_out() -> None:
+    elements = [
+        record("StepCount", 4000, "2019-06-10 10:00:00 +0200"),
+        record("StepCount", 3000, "2030-01-06 10:00:00 +0200"),
+        record("StepCount", 2000, "1900-01-01 10:00:00 +0200"),
+    ]
+    data = export_xml(*elements, export_date="2019-06-17 09:00:00 +0200")
+    daily = apple_health.read([one_file(data)])
+    assert daily.table.index.tolist() == [pd.Timestamp("2019-06-10")]
+    late = _line_of(data, "2030-01-06")
+    assert (
+        f"export.xml: 1 record dated 2030-01-06, after the export date 2019-06-17, left out "
+        f"(line {late:,}; a measurement record from the future)"
+    ) in daily.warnings
+    assert any(
+        w.startswith("export.xml: 1 record dated 1900-01-01, before 2000") for w in daily.warnings
+    )
+
+
+def test_endless_sleep_and_workouts_and_negative_ones_are_left_out() -> None:
+    elements = [
+        sleep("AsleepCore", "2015-03-09 23:00:00 +0100", "2023-03-10 06:00:00 +0100"),
+        sleep("AsleepCore", "2019-03-09 23:00:00 +0100", "2019-03-10 06:00:00 +0100"),
+        sleep("AsleepCore", "2019-03-11 06:00:00 +0100", "2019-03-10 23:00:00 +0100"),
+        ' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="10000000" '
+        f'durationUnit="min" sourceName="{WATCH}" startDate="2019-03-10 07:00:00 +0100" '
+        'endDate="2019-03-10 08:00:00 +0100"/>\n',
+    ]
+    data = export_xml(*elements, export_date="2023-06-17 09:00:00 +0200")
+    daily = apple_health.read([one_file(data)])
+    assert daily.table["asleep_min"].dropna().to_dict() == {pd.Timestamp("2019-03-10"): 420.0}
+    assert "workout_min" not in daily.table.columns or daily.table["workout_min"].isna().all()
+    notes = "\n".join(daily.warnings)
+    assert "1 value of 'asleep interval (min)' above 1,440 left out (line" in notes
+    assert "1 value of 'asleep interval (min)' negative left out (line" in notes
+    assert "1 value of 'Workout duration (min)' above 1,440 left out (line" in notes
+
+
+def test_line_numbers_hold_at_any_chunk_size() -> None:
+    elements = [record("StepCount", 100 + i, f"2019-06-10 10:{i:02d}:00 +0200") for i in range(40)]
+    elements[25] = record("StepCount", -7, "2019-06-10 11:00:00 +0200")
+    data = export_xml(*elements, export_date="2019-06-17 09:00:00 +0200")
+    whole = apple_health.read_export(one_file(data))
+    for chunk_bytes in (50, 333, 4096):
+        chunked = apple_health.read_export(one_file(data), chunk_bytes=chunk_bytes)
+        assert chunked.warnings == whole.warnings
+    line = _line_of(data, 'value="-7"')
+    assert any(f"negative left out (line {line:,};" in w for w in whole.warnings)

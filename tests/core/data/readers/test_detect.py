@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from pga_core.data.readers import (
 )
 from pga_core.data.readers import _detect as sources
 from pga_core.data.readers._detect import READERS
+from pga_core.sample import APPLE_EXPORT_HEADER
 
 GOLDEN = Path(__file__).parents[3] / "fixtures" / "whoop-golden"
 WHOOP_FILES = ("physiological_cycles.csv", "sleeps.csv", "workouts.csv", "journal_entries.csv")
@@ -213,14 +215,79 @@ def test_a_damaged_zip_member_is_named() -> None:
 
 def test_errors_inside_a_zip_name_the_member_row_and_column() -> None:
     members = _whoop_members("w/")
-    cycles = members["w/physiological_cycles.csv"].replace(b",38,60,41,", b",250,60,41,")
+    cycles = members["w/physiological_cycles.csv"].replace(b",38,60,41,", b",38,6o,41,")
     members["w/physiological_cycles.csv"] = cycles
     with pytest.raises(
         ValueError,
-        match=r"^export\.zip/w/physiological_cycles\.csv, row 4, column 'Recovery score %': "
-        r"'250' is impossible",
+        match=r"^export\.zip/w/physiological_cycles\.csv, row 4, column 'Resting heart rate "
+        r"\(bpm\)': '6o' is not a number",
     ):
         read_sources([("export.zip", _zip(members))])
+
+
+def test_implausible_values_inside_a_zip_are_left_out_naming_the_member_row_and_column() -> None:
+    members = _whoop_members("w/")
+    cycles = members["w/physiological_cycles.csv"].replace(b",38,60,41,", b",250,60,41,")
+    members["w/physiological_cycles.csv"] = cycles
+    (result,) = read_sources([("export.zip", _zip(members))])
+    assert (
+        "export.zip/w/physiological_cycles.csv: 1 value of 'Recovery score %' above 100 left out "
+        "(row 4; plausible: 0 to 100 %; WHOOP recovery is a percentage)"
+    ) in result.daily.warnings
+    assert np.isnan(result.daily.table.loc["2024-03-08", "recovery_score"])
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"Cycle ", "it is cut off after 6 bytes, inside its first line"),
+        (b"", "it is empty"),
+        (b"\x00\x01\x02PK\x00" * 10, "it holds binary data, not text"),
+    ],
+)
+def test_a_damaged_export_file_in_a_zip_refuses_the_import(data: bytes, why: str) -> None:
+    members = _whoop_members("w/")
+    members["w/physiological_cycles.csv"] = data
+    with pytest.raises(
+        ValueError,
+        match=rf"^export\.zip/w/physiological_cycles\.csv: named like a file of a WHOOP export, "
+        rf"but {re.escape(why)}; export it again",
+    ):
+        read_sources([("export.zip", _zip(members))])
+
+
+def test_a_table_of_another_program_named_like_an_export_file_is_only_skipped() -> None:
+    members = {**_whoop_members("w/"), "w/other/workouts.csv": b"Exercise,Sets\nSquat,5\n"}
+    (result,) = read_sources([("export.zip", _zip(members))])
+    assert result.format == "whoop"
+    assert (
+        "skipped 1 file(s) that are not a format we read: w/other/workouts.csv"
+        in (result.daily.warnings[-1])
+    )
+
+
+def test_every_reader_is_screened_once_more_after_reading() -> None:
+    # Each record is plausible; the day's total is more than a person walks.
+    step = (
+        '<Record type="HKQuantityTypeIdentifierStepCount" sourceName="Watch" unit="count" '
+        'startDate="2024-03-04 {h}:00:00 +0100" endDate="2024-03-04 {h}:30:00 +0100" '
+        'value="100000"/>\n'
+    )
+    xml = (
+        APPLE_EXPORT_HEADER
+        + '<HealthData locale="en_US">\n <ExportDate value="2024-03-06 08:00:00 +0100"/>\n'
+        + step.format(h=10)
+        + step.format(h=12)
+        + step.replace("100000", "5000").replace("03-04", "03-05").format(h=9)
+        + "</HealthData>\n"
+    )
+    (result,) = read_sources([("export.xml", xml.encode())])
+    assert np.isnan(result.daily.table.loc["2024-03-04", "steps"])
+    assert result.daily.table.loc["2024-03-05", "steps"] == 5000.0
+    assert result.daily.warnings[-1] == (
+        "export.xml: 1 value of 'Steps' above 150,000 left out (day 2024-03-04; plausible: 0 "
+        "to 150,000 steps; ultramarathon days reach about 100,000 steps)"
+    )
 
 
 @pytest.mark.parametrize(

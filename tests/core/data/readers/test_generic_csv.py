@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pga_core.data import DailyData, slugify
-from pga_core.data.readers import ExportFile, generic_csv
+from pga_core.data.readers import RANGES, ExportFile, generic_csv
 
 
 def _file(text: str | bytes, name: str = "log.csv") -> ExportFile:
@@ -200,7 +200,6 @@ def test_several_files_merge_and_disagreements_name_both_files() -> None:
         ("date,steps\n,5\n", "log.csv, row 2: values but no date"),
         ("date,Steps,steps \n2024-03-04,1,2\n", "columns 'Steps' and 'steps' both become 'steps'"),
         ("date,,x\n2024-03-04,1,2\n", "log.csv: column 2 has values but no header"),
-        ("date,steps\n2024-03-04,inf\n", "'inf' is not a finite number"),
         (
             "date,alcohol\n2024-03-04,yes\n2024-03-05,no\n2024-03-06,yse\n",
             "row 4, column 'alcohol': 'yse' is not yes or no",
@@ -252,17 +251,19 @@ _numbers = st.integers(-1_000_000, 1_000_000).map(lambda i: i / 100)
 
 
 @st.composite
-def logs(draw: st.DrawFn) -> tuple[pd.DataFrame, str, bytes]:
+def logs(draw: st.DrawFn) -> tuple[pd.DataFrame, str, bytes, list[str]]:
     """A daily table, a dialect, and the file a spreadsheet would write for it."""
     offsets = draw(st.sets(st.integers(0, 500), min_size=1, max_size=25))
-    start = draw(st.dates(dt.date(2000, 1, 1), dt.date(2030, 1, 1)))
+    start = draw(st.dates(dt.date(2000, 1, 1), dt.date(2023, 1, 1)))
     days = pd.DatetimeIndex(sorted(pd.Timestamp(start) + pd.Timedelta(days=d) for d in offsets))
     columns, cells = {}, {}
+    numeric: list[str] = []
     for name in draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True)):
         if draw(st.booleans()):
             values = draw(st.lists(st.none() | _numbers, min_size=len(days), max_size=len(days)))
             columns[name] = [np.nan if v is None else v for v in values]
             cells[name] = ["" if v is None else repr(v) for v in values]
+            numeric.append(name)
         else:
             yes, no = draw(st.sampled_from(VOCABULARIES))
             values = draw(st.lists(st.sampled_from([None, 0.0, 1.0]), min_size=len(days)))
@@ -284,13 +285,28 @@ def logs(draw: st.DrawFn) -> tuple[pd.DataFrame, str, bytes]:
     text = "\r\n".join(lines) + "\r\n" if draw(st.booleans()) else "\n".join(lines)
     data = (codecs.BOM_UTF8 if draw(st.booleans()) else b"") + text.encode("utf-8")
     expected = pd.DataFrame(columns, index=days)
-    return expected, date_format, data
+    return expected, date_format, data, numeric
+
+
+def _plausible(table: pd.DataFrame, numeric: list[str]) -> pd.DataFrame:
+    """The table with numbers outside the range of the variable a column is named after left out."""
+    out = table.astype(np.float64)
+    for name in out.columns:
+        bounds = RANGES.get(slugify(name))
+        if bounds is not None and name in numeric:
+            out[name] = out[name].where(
+                out[name].between(bounds.low, bounds.high) | out[name].isna()
+            )
+            out[name] = out[name].where(out[name].notna() | table[name].isna())
+    return out
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(logs())
-def test_any_table_written_in_any_dialect_reads_back(log: tuple[pd.DataFrame, str, bytes]) -> None:
-    expected, date_format, data = log
+def test_any_table_written_in_any_dialect_reads_back(
+    log: tuple[pd.DataFrame, str, bytes, list[str]],
+) -> None:
+    expected, date_format, data, numeric = log
     ambiguous = date_format in ("dmy", "mdy") and not (expected.index.day > 12).any()
     logged = expected.dropna(axis=1, how="all")
     if ambiguous or logged.empty:
@@ -300,7 +316,7 @@ def test_any_table_written_in_any_dialect_reads_back(log: tuple[pd.DataFrame, st
     daily = _read(data)
     assert daily.table.index.equals(pd.DatetimeIndex(expected.index, name="date"))
     assert list(daily.table.columns) == [slugify(n) for n in logged.columns]
-    np.testing.assert_array_equal(daily.table.to_numpy(), logged.to_numpy(dtype=np.float64))
+    np.testing.assert_array_equal(daily.table.to_numpy(), _plausible(logged, numeric).to_numpy())
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
@@ -328,3 +344,49 @@ def test_junk_bytes_raise_nothing_but_value_error(data: bytes) -> None:
         _read(data)
     except ValueError:
         return
+
+
+# --- implausible values and dates ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("inf", "not a finite number"),
+        ("1e999", "not a finite number"),
+        ("1e15", "above 1,000,000,000"),
+    ],
+)
+def test_numbers_no_log_can_hold_are_left_out_with_a_note(cell: str, problem: str) -> None:
+    daily = _read(f"date,glasses\n2024-03-04,2\n2024-03-05,{cell}\n")
+    assert daily.table["glasses"].tolist()[0] == 2.0
+    assert np.isnan(daily.table.loc["2024-03-05", "glasses"])
+    assert any(
+        w.startswith(f"log.csv: 1 value of 'glasses' {problem} left out (row 3")
+        for w in daily.warnings
+    ), daily.warnings
+
+
+def test_a_column_named_like_a_known_variable_gets_its_range() -> None:
+    daily = _read("date,steps,weight_kg\n2024-03-04,-50000,80\n2024-03-05,9000,2500\n")
+    assert np.isnan(daily.table.loc["2024-03-04", "steps"])
+    assert np.isnan(daily.table.loc["2024-03-05", "weight_kg"])
+    assert daily.table.loc["2024-03-05", "steps"] == 9000.0
+    assert (
+        "log.csv: 1 value of 'steps' negative left out (row 2; plausible: 0 to 150,000"
+        in (daily.warnings[0])
+    )
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "1969-12-31", "2099-01-01"])
+def test_rows_dated_outside_the_plausible_window_are_left_out(day: str) -> None:
+    daily = _read(f"date,steps\n2024-03-04,1\n{day},2\n2024-03-05,3\n")
+    assert daily.table.index.tolist() == [pd.Timestamp("2024-03-04"), pd.Timestamp("2024-03-05")]
+    assert daily.warnings[0].startswith(f"log.csv: 1 record dated {day}, ")
+    assert "left out (row 3;" in daily.warnings[0]
+
+
+def test_a_log_whose_every_row_is_out_of_the_window_is_empty_not_refused() -> None:
+    daily = _read("date,steps\n1900-01-01,1\n1900-01-02,3\n")
+    assert daily.days == 0
+    assert daily.warnings[0].startswith("log.csv: 2 records dated 1900-01-01 to 1900-01-02, before")

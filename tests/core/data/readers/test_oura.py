@@ -462,3 +462,64 @@ def test_headers_match_whatever_their_case_accents_or_spacing() -> None:
     daily = oura.read(files_of(("trends.csv", text)))
     assert daily.table.loc["2024-03-02", "sleep_score"] == 80
     assert daily.table.loc["2024-03-01", "steps"] == 9000
+
+
+# --- implausible values and dates ------------------------------------------------------------
+
+
+def _legacy_with(old: str, new: str) -> str:
+    assert old in LEGACY
+    return LEGACY.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "day", "column", "note"),
+    [
+        (",77,9120,", ",inf,9120,", "2020-03-01", "activity_score", "not a finite number"),
+        (",77,9120,", ",1e999,9120,", "2020-03-01", "activity_score", "not a finite number"),
+        (",77,9120,", ",7162,9120,", "2020-03-01", "activity_score", "above 100"),
+        (",54.5,49,62,", ",54.5,49,-62,", "2020-03-02", "hrv_rmssd", "negative"),
+    ],
+)
+def test_implausible_values_are_left_out_with_file_row_and_column(
+    old: str, new: str, day: str, column: str, note: str
+) -> None:
+    daily = oura.read(files_of(("trends.csv", _legacy_with(old, new))))
+    assert np.isnan(daily.table.loc[day, column])
+    assert np.isfinite(daily.table.to_numpy()[~np.isnan(daily.table.to_numpy())]).all()
+    header = {"activity_score": "Activity Score", "hrv_rmssd": "Average HRV"}[column]
+    assert any(
+        w.startswith(f"trends.csv: 1 value of {header!r} {note} left out (row 2")
+        for w in daily.warnings
+    ), daily.warnings
+
+
+@pytest.mark.parametrize("year", ["1900", "1969", "2099"])
+def test_rows_dated_outside_the_plausible_window_are_left_out(year: str) -> None:
+    daily = oura.read(files_of(("trends.csv", _legacy_with("\n2020-03-03,", f"\n{year}-03-03,"))))
+    assert daily.table.index.min() >= pd.Timestamp("2000-01-01")
+    assert daily.table.index.max() < pd.Timestamp("2030-01-01")
+    assert any(w.startswith(f"trends.csv: 1 record dated {year}-03-03, ") for w in daily.warnings)
+
+
+def test_a_negative_or_endless_workout_is_left_out() -> None:
+    workouts = (
+        "id;activity;calories;start_datetime;end_datetime\n"
+        "w1;run;400;2024-03-04T07:00:00+01:00;2024-03-04T06:00:00+01:00\n"
+        "w2;walk;100;2024-03-04T12:00:00+01:00;2043-03-04T12:00:00+01:00\n"
+        "w3;bike;300;2024-03-05T07:00:00+01:00;2024-03-05T08:00:00+01:00\n"
+    )
+    daily = oura.read(files_of(("workout.csv", workouts)))
+    assert daily.table["workout_min"].dropna().to_dict() == {pd.Timestamp("2024-03-05"): 60.0}
+    notes = "\n".join(daily.warnings)
+    assert "workout.csv: 1 value of 'minutes from start_datetime to end_datetime' negative" in notes
+    assert "above 1,440 left out (row 3;" in notes
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_is_a_clean_error() -> None:
+    text = "date,Sleep Score,Steps\n2024-03-04,80,9000," + "x" * 200_000 + "\n"
+    with pytest.raises(ValueError, match=r"^trends\.csv: line 2 holds a value longer than 128 KB"):
+        oura.read(files_of(("trends.csv", text)))
+    quoted = 'date,Sleep Score,Steps\n2024-03-04,80,9000\n2024-03-05,1,"' + "x" * 200_000
+    with pytest.raises(ValueError, match=r"^trends\.csv: line 3 holds a value longer than 128 KB"):
+        oura.read(files_of(("trends.csv", quoted + "\n")))

@@ -294,46 +294,9 @@ def test_identical_repeated_journal_rows_are_harmless() -> None:
         (
             "physiological_cycles",
             ",38,60,41,",
-            ",250,60,41,",
-            f"{CYCLES}, row 4, column 'Recovery score %': '250' is impossible; expected a "
-            "percentage from 0 to 100",
-        ),
-        (
-            "physiological_cycles",
-            ",38,60,41,",
-            ",-5,60,41,",
-            "row 4, column 'Recovery score %': '-5' is impossible",
-        ),
-        (
-            "physiological_cycles",
-            ",38,60,41,",
             ",38,abc,41,",
             f"{CYCLES}, row 4, column 'Resting heart rate (bpm)': 'abc' is not a number; "
-            "expected a heart rate in bpm from 20 to 250",
-        ),
-        (
-            "physiological_cycles",
-            ",38,60,41,",
-            ",38,400,41,",
-            "column 'Resting heart rate (bpm)': '400' is impossible",
-        ),
-        (
-            "workouts",
-            ",50,Running,",
-            ",-50,Running,",
-            f"{WORKOUTS}, row 2, column 'Duration (min)': '-50' is impossible; expected minutes",
-        ),
-        (
-            "workouts",
-            "20,30,25,15,10,true",
-            "20,30,25,15,120,true",
-            "row 2, column 'HR Zone 5 %': '120' is impossible",
-        ),
-        (
-            "sleeps",
-            ",28,30,20,0,8,2,",
-            ",28,30,20,0,8,-2,",
-            f"{SLEEPS}, row 4, column 'Awake duration (min)': '-2' is impossible",
+            "expected a heart rate in bpm from 20 to 200",
         ),
         (
             "journal_entries",
@@ -350,13 +313,127 @@ def test_identical_repeated_journal_rows_are_harmless() -> None:
         ),
     ],
 )
-def test_impossible_and_malformed_values_name_file_row_and_column(
+def test_malformed_values_name_file_row_and_column(
     stem: str, old: str, new: str, message: str
 ) -> None:
     text = _golden(f"{stem}.csv")
     assert old in text
     with pytest.raises(ValueError, match=re.escape(message)):
         _read(**{stem: text.replace(old, new, 1)})
+
+
+_PERCENT_REASON = "plausible: 0 to 100 %; WHOOP recovery is a percentage"
+
+
+@pytest.mark.parametrize(
+    ("stem", "old", "new", "day", "column", "note"),
+    [
+        (
+            "physiological_cycles",
+            ",38,60,41,",
+            ",250,60,41,",
+            "2024-03-08",
+            "recovery_score",
+            f"{CYCLES}: 1 value of 'Recovery score %' above 100 left out (row 4; "
+            f"{_PERCENT_REASON})",
+        ),
+        (
+            "physiological_cycles",
+            ",38,60,41,",
+            ",-5,60,41,",
+            "2024-03-08",
+            "recovery_score",
+            f"{CYCLES}: 1 value of 'Recovery score %' negative left out (row 4; {_PERCENT_REASON})",
+        ),
+        (
+            "physiological_cycles",
+            ",38,60,41,",
+            ",38,400,41,",
+            "2024-03-08",
+            "resting_hr",
+            f"{CYCLES}: 1 value of 'Resting heart rate (bpm)' above 200 left out (row 4; "
+            "plausible: 20 to 200 bpm; the lowest resting heart rates recorded are near 27 bpm)",
+        ),
+        (
+            "workouts",
+            ",50,Running,",
+            ",-50,Running,",
+            "2024-03-08",
+            "workout_min",
+            f"{WORKOUTS}: 1 value of 'Duration (min)' negative left out (row 2; plausible: 0 to "
+            "1,440 min; a workout longer than a day is a timer left on)",
+        ),
+        (
+            "workouts",
+            "20,30,25,15,10,true",
+            "20,30,25,15,120,true",
+            "2024-03-08",
+            "zone5_min",
+            f"{WORKOUTS}: 1 value of 'HR Zone 5 %' above 100 left out (row 2; plausible: 0 to "
+            "100 %; a share of a workout's duration)",
+        ),
+    ],
+)
+def test_implausible_values_are_left_out_and_noted_with_file_row_and_column(
+    stem: str, old: str, new: str, day: str, column: str, note: str
+) -> None:
+    text = _golden(f"{stem}.csv")
+    assert old in text
+    daily = _read(**{stem: text.replace(old, new, 1)})
+    assert note in daily.warnings
+    golden = _read().table
+    changed = daily.table.compare(golden)
+    # only the one value (and the day totals it feeds) differs from the golden table
+    assert set(changed.index) == {pd.Timestamp(day)}
+    assert column in {name for name, _ in changed.columns}
+    if stem == "physiological_cycles":
+        assert np.isnan(daily.table.loc[day, column])
+        assert daily.table.loc[day, "hrv_rmssd"] == golden.loc[day, "hrv_rmssd"]
+
+
+def test_a_negative_sleep_duration_is_left_out_of_its_nap() -> None:
+    text = _golden(SLEEPS).replace(",28,30,20,0,8,2,", ",28,30,20,0,8,-2,", 1)
+    daily = _read(sleeps=text)
+    assert f"{SLEEPS}: 1 value of 'Awake duration (min)' negative left out (row 4" in "\n".join(
+        daily.warnings
+    )
+
+
+def test_whoop_rounding_to_101_percent_is_clamped_and_said() -> None:
+    text = _golden(SLEEPS)
+    lines = text.splitlines()
+    lines[1] = lines[1].replace(",94,80,false", ",101,80,false")
+    daily = _read(sleeps="\n".join(lines) + "\n")
+    assert (
+        f"{SLEEPS}: 1 value of 'Sleep efficiency %' above 100 clamped to 100 (row 2; WHOOP "
+        "rounds to 101)"
+    ) in daily.warnings
+
+
+@pytest.mark.parametrize("year", ["1900", "1969", "2099"])
+def test_a_cycle_dated_outside_the_plausible_window_is_left_out(year: str) -> None:
+    old = "2024-03-07 23:45:00,2024-03-08"
+    text = _golden(CYCLES).replace(old, old.replace("2024", year, 1), 1)
+    daily = _read(physiological_cycles=text)
+    assert daily.table.index.min() >= pd.Timestamp("2000-01-01")
+    assert daily.table.index.max() <= pd.Timestamp("2030-01-01")
+    (note,) = [w for w in daily.warnings if "record dated" in w]
+    when = "after today" if year > "2024" else "before 2000-01-01"
+    assert note.startswith(f"{CYCLES}: 1 record dated {year}-03-07, {when}, left out (row 4; ")
+    # the cycle's morning keeps what sleeps.csv says about it
+    assert np.isnan(daily.table.loc["2024-03-08", "recovery_score"])
+    assert daily.table.loc["2024-03-08", "asleep_min"] == 410.0
+
+
+def test_a_wake_onset_outside_the_window_is_left_out_and_the_cycle_dated_by_its_start() -> None:
+    text = _golden(CYCLES).replace(",2024-03-08 07:10:00,", ",2099-03-08 07:10:00,", 1)
+    daily = _read(physiological_cycles=text)
+    assert any(
+        w.startswith(f"{CYCLES}: 1 value of 'Wake onset' dated 2099-03-08, after today")
+        for w in daily.warnings
+    )
+    # cycle start 2024-03-07 23:45 + 12 h: still the morning of 2024-03-08
+    assert daily.table.loc["2024-03-08", "recovery_score"] == 38.0
 
 
 def test_a_file_cut_off_mid_row_is_refused() -> None:
