@@ -3,7 +3,9 @@
 Writes a synthetic ``export.zip`` (``apple_health_export/export.xml`` of ``--size-mb``, default
 1024 MB) in the real structure — the version-12 DTD with its unclosed ATTLIST, records with
 device strings and metadata children, heart-rate variability beat lists, several sources, sleep
-stages, workouts with iOS 16 statistics, a stray ``\\x0b`` — then, each in a fresh child process:
+stages and night-time respiratory rate, logged water, caffeine and drinks, weight in pounds,
+mindful sessions, workouts with iOS 16 statistics, a stray ``\\x0b`` — then, each in a fresh child
+process:
 
 1. decompresses the member and reads all its bytes (the floor any reader pays);
 2. runs ``pga_core.data.readers.apple_health.read`` on it.
@@ -66,6 +68,7 @@ PHONE = (
 )
 SCALE = ("Withings", "6.3.1", "")
 SLEEP_APP = ("AutoSleep", "6.8.2", "")
+WATER_APP = ("Waterlog", "4.2", "")
 STRAVA = ("Strava", "332.0.1", "")
 HMS = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400)]
 
@@ -201,6 +204,64 @@ def _hrv(rng: np.random.Generator, expected: dict) -> list[str]:
     return out
 
 
+def _walking_hr(rng: np.random.Generator, expected: dict) -> list[str]:
+    return _quantity(
+        WATCH, "WalkingHeartRateAverage", "count/min", _times(rng, 1), _ints(rng, 88, 110, 1)
+    )
+
+
+def _body_mass(rng: np.random.Generator, expected: dict) -> list[str]:
+    if DAY[0].toordinal() % 7:
+        return []
+    return _quantity(SCALE, "BodyMass", "lb", _times(rng, 1), [f"{rng.normal(165, 3):.1f}"])
+
+
+def _daylight(rng: np.random.Generator, expected: dict) -> list[str]:
+    return _quantity(WATCH, "TimeInDaylight", "min", _times(rng, 6), _ints(rng, 1, 25, 6))
+
+
+def _water(rng: np.random.Generator, expected: dict) -> list[str]:
+    glasses = (250 * rng.integers(1, 3, 5)).astype(str).tolist()
+    return _quantity(WATER_APP, "DietaryWater", "mL", _times(rng, 5), glasses)
+
+
+def _caffeine(rng: np.random.Generator, expected: dict) -> list[str]:
+    return _quantity(WATER_APP, "DietaryCaffeine", "mg", _times(rng, 2), ["95", "63"])
+
+
+def _drinks(rng: np.random.Generator, expected: dict) -> list[str]:
+    n = int(rng.integers(0, 3))
+    return _quantity(PHONE, "NumberOfAlcoholicBeverages", "count", _times(rng, n), ["1"] * n)
+
+
+def _respiratory(rng: np.random.Generator, expected: dict) -> list[str]:
+    """Readings every few minutes of the night ending this morning, before and after midnight."""
+    night = DAY[0] - timedelta(days=1)
+    seconds = np.sort(rng.integers(23 * 3600, 30 * 3600, 40)).tolist()
+    rates = (np.round(2 * rng.normal(15, 1, 40)) / 2).astype(str).tolist()
+    name, version, device = WATCH
+    return [
+        f' <Record type="HKQuantityTypeIdentifierRespiratoryRate" sourceName="{name}" '
+        f'sourceVersion="{version}" device="{device}" unit="count/min" '
+        f'creationDate="{_stamp(night, s + 60)}" startDate="{_stamp(night, s)}" '
+        f'endDate="{_stamp(night, s + 120)}" value="{v}"/>\n'
+        for s, v in zip(seconds, rates, strict=True)
+    ]
+
+
+def _mindful(rng: np.random.Generator, expected: dict) -> list[str]:
+    if DAY[0].toordinal() % 2:
+        return []
+    start = int(rng.integers(6 * 3600, 8 * 3600))
+    name, version, device = WATCH
+    return [
+        f' <Record type="HKCategoryTypeIdentifierMindfulSession" sourceName="{name}" '
+        f'sourceVersion="{version}" device="{device}" creationDate="{_stamp(DAY[0], start + 600)}" '
+        f'startDate="{_stamp(DAY[0], start)}" endDate="{_stamp(DAY[0], start + 600)}" '
+        'value="HKCategoryValueNotApplicable"/>\n'
+    ]
+
+
 def _sleep(rng: np.random.Generator, expected: dict) -> list[str]:
     """The night ending this morning: watch stages, the phone's in-bed span, sometimes an app."""
     night = DAY[0] - timedelta(days=1)
@@ -274,7 +335,8 @@ def _workout(rng: np.random.Generator, expected: dict) -> list[str]:
 #: then the workouts.
 STREAMS = (
     _heart_rate, _steps, _distance, _basal, _active, _stand, _audio, _resting, _vo2, _body_fat,
-    _hrv, _sleep, _workout,
+    _hrv, _walking_hr, _body_mass, _daylight, _water, _caffeine, _drinks, _respiratory, _sleep,
+    _mindful, _workout,
 )  # fmt: skip
 STRAY_CONTROL = (
     ' <Record type="HKQuantityTypeIdentifierDietaryWater" sourceName="Wa\x0bter" unit="mL" '

@@ -67,6 +67,8 @@ APPLE_SOURCES = {
     "watch": ("Alex’s Apple Watch", "9.4", _WATCH_DEVICE),
     "phone": ("Alex’s iPhone", "16.3", _PHONE_DEVICE),
     "scale": ("Body Scale", "5.2.1", ""),
+    "water_app": ("Waterlog", "4.2", ""),
+    "drinks_app": ("Drinks Diary", "2.3.1", ""),
 }
 ZIP_MEMBER_TIME = (8, 0, 0)
 
@@ -212,8 +214,9 @@ def _apple_xml(person: SamplePerson) -> bytes:
     for i, (hk_type, source, unit, value) in enumerate(
         records[["type", "source", "unit", "value"]].itertuples(index=False, name=None)
     ):
+        unit_attr = f" unit={quoteattr(unit)}" if unit else ""  # category records have none
         lines.append(
-            f' <Record type="{hk_type}" {source_attrs[source]} unit={quoteattr(unit)} '
+            f' <Record type="{hk_type}" {source_attrs[source]}{unit_attr} '
             f'creationDate="{created[i]}" startDate="{start[i]}" endDate="{end[i]}" '
             f'value="{value}"/>'
         )

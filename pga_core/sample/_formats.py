@@ -43,7 +43,7 @@ HABIT_SHEET_COLUMNS = ("date", "hydration_l", "carbs_g", "lactate_threshold_test
 
 HK = "HKQuantityTypeIdentifier"
 VO2_UNIT = "mL/min·kg"
-#: Apple record types written, with unit and daily column.
+#: Apple quantity types written, in the order the export lists them, with unit and daily column.
 APPLE_TYPES = {
     f"{HK}RestingHeartRate": ("count/min", "resting_hr"),
     f"{HK}HeartRateVariabilitySDNN": ("ms", "hrv_sdnn"),
@@ -51,7 +51,29 @@ APPLE_TYPES = {
     f"{HK}ActiveEnergyBurned": ("Cal", "active_energy"),
     f"{HK}VO2Max": (VO2_UNIT, "vo2_max"),
     f"{HK}BodyFatPercentage": ("%", "body_fat_pct"),
+    f"{HK}BodyMass": ("lb", "weight_kg"),  # a US person's export writes pounds
+    f"{HK}WalkingHeartRateAverage": ("count/min", "walking_hr"),
+    f"{HK}RespiratoryRate": ("count/min", "respiratory_rate"),
+    f"{HK}DietaryWater": ("mL", "water_l"),
+    f"{HK}DietaryCaffeine": ("mg", "caffeine_mg"),
+    f"{HK}NumberOfAlcoholicBeverages": ("count", "alcoholic_drinks"),
+    f"{HK}TimeInDaylight": ("min", "daylight_min"),
 }
+HK_CATEGORY = "HKCategoryTypeIdentifier"
+APPLE_SLEEP_TYPE = f"{HK_CATEGORY}SleepAnalysis"
+APPLE_MINDFUL_TYPE = f"{HK_CATEGORY}MindfulSession"
+#: Category records written (they have no unit), after the quantity records.
+APPLE_CATEGORY_TYPES = (APPLE_SLEEP_TYPE, APPLE_MINDFUL_TYPE)
+SLEEP_VALUE = "HKCategoryValueSleepAnalysis"
+#: The watch's sleep stages (iOS 16+), by the stage names of the daily table.
+APPLE_SLEEP_STAGES = {
+    "core": f"{SLEEP_VALUE}AsleepCore",
+    "deep": f"{SLEEP_VALUE}AsleepDeep",
+    "rem": f"{SLEEP_VALUE}AsleepREM",
+    "awake": f"{SLEEP_VALUE}Awake",
+}
+APPLE_IN_BED = f"{SLEEP_VALUE}InBed"
+MINDFUL_VALUE = "HKCategoryValueNotApplicable"
 APPLE_WORKOUT_TYPES = {
     "Running": "HKWorkoutActivityTypeRunning",
     "Cycling": "HKWorkoutActivityTypeCycling",

@@ -10,7 +10,10 @@ product looks for are known exactly:
   test add minutes in heart-rate zone 5;
 - the zone-5 minutes of the last 28 days set VO₂ max (measured by the watch every few days);
 - VO₂ max raises recovery and lowers resting heart rate; sleep raises recovery and the previous
-  day's strain lowers it.
+  day's strain lowers it;
+- what only Apple Health holds (weight, and in the last 90 days the watch's sleep stages,
+  respiratory rate, walking heart rate, daylight and mindful minutes, logged water, caffeine and
+  drinks) has no effect on anything.
 
 :func:`generate_person` simulates (pure numpy/pandas, no file I/O); ``_exports``'
 :func:`~pga_core.sample.write_sample` writes the WHOOP CSVs, the Apple Health ``export.xml`` and a
@@ -29,12 +32,18 @@ import pandas as pd
 from pga_core.data import SOURCE_PRIORITY, DailyData, Variable, merge_daily, slugify
 from pga_core.data.readers import apple_health, whoop
 from pga_core.sample._formats import (
+    APPLE_CATEGORY_TYPES,
+    APPLE_IN_BED,
+    APPLE_MINDFUL_TYPE,
+    APPLE_SLEEP_STAGES,
+    APPLE_SLEEP_TYPE,
     APPLE_TYPES,
     APPLE_WORKOUT_TYPES,
     CYCLE_COLUMNS,
     HABIT_SHEET_COLUMNS,
     HK,
     JOURNAL_COLUMNS,
+    MINDFUL_VALUE,
     SLEEP_COLUMNS,
     WORKOUT_COLUMNS,
     utc_offset_minutes,
@@ -131,6 +140,36 @@ WEIGH_IN_CHANCE = 1 / 6
 HABITS_SKIPPED_CHANCE = 0.06
 HABITS_GAP_RUNS_PER_DAY, HABITS_GAP_MEAN_DAYS = 1 / 120, 8.0
 
+#: What else Apple Health holds, none of it with an effect on anything: the last
+#: ``APPLE_EXTRA_DAYS`` before the export the person also wears the watch at night (sleep stages,
+#: respiratory rate), the watch records walking heart rate, time in daylight and mindful
+#: sessions (on meditation days), and phone apps log water, caffeine and drinks. The scale
+#: weighs (in pounds) at every weigh-in of the whole sample.
+APPLE_EXTRA_DAYS = 90
+#: The watch's time asleep is the true time asleep plus this much noise (minutes), kept within
+#: the same range; it notices sleep a few minutes after the strap and needs some time awake.
+APPLE_ASLEEP_NOISE_SD = 12.0
+ASLEEP_MIN_RANGE = (240.0, 600.0)
+WATCH_SLEEP_DELAY_S = (180, 720)
+MIN_AWAKE_S = 240
+DEEP_SHARE, REM_SHARE = (0.13, 0.22), (0.18, 0.26)
+IN_BED_LEAD_MIN, IN_BED_TRAIL_MIN = (5, 20), (0, 10)
+RESPIRATORY_RATE_MEAN, RESPIRATORY_NIGHT_SD, RESPIRATORY_READING_SD = 14.8, 0.4, 0.5
+RESPIRATORY_READINGS_PER_NIGHT = 2
+WALKING_HR_ABOVE_RESTING, WALKING_HR_NOISE_SD = 38.0, 2.0
+#: True weight (kg): base + a slow AR(1) drift; the scale reads it with noise, in pounds.
+WEIGHT_BASE_KG, WEIGHT_DRIFT_AR, WEIGHT_DRIFT_SD_KG, WEIGHT_READING_SD_KG = 76.0, 0.995, 2.0, 0.2
+KG_PER_POUND = 0.45359237
+#: Time in daylight (minutes): base + a yearly season (most at midsummer) + AR(1) noise.
+DAYLIGHT_BASE_MIN, DAYLIGHT_SEASON_MIN, DAYLIGHT_AR, DAYLIGHT_SD_MIN = 45.0, 30.0, 0.5, 15.0
+DAYLIGHT_MIN_MIN = 2.0
+MINDFUL_MIN_RANGE = (5, 20)
+CAFFEINE_MG_PER_CUP, CAFFEINE_CUPS_RANGE = 95.0, (1, 3)
+DRINKS_RANGE = (1, 4)
+WATER_GLASS_ML, WATER_RECORDS_PER_DAY = 250, 3
+WATER_LOGGED_CHANCE, CAFFEINE_LOGGED_CHANCE = 0.7, 0.8
+DRINKS_LOGGED_CHANCE, DRY_DAY_LOGGED_CHANCE = 0.85, 0.5
+
 #: Days simulated before the first recorded day, so the 28-day sums and AR states start settled.
 BURN_IN_DAYS = 60
 MIN_DAYS = 28
@@ -224,7 +263,9 @@ class SamplePerson:
         headers (timestamps as naive local ``Timestamp``) plus ``day`` (the day a row describes)
         and ``utc_offset_min``.
     apple_records : one row per Apple Health ``Record``: ``type, source, unit, value`` (the text
-        written), ``start, end, created`` (local) and ``utc_offset_min``.
+        written; ``unit`` is ``""`` for category records such as sleep), ``start, end, created``
+        (local), ``utc_offset_min`` and ``day``, the day it describes (a night's: the wake-up
+        morning).
     apple_workouts : one row per Apple Health ``Workout``.
     habits : the habit spreadsheet, one row per logged day (NaN = empty cell).
     questions : the journal questions asked at least once, verbatim, in the order added.
@@ -354,7 +395,7 @@ def generate_person(
     journal = _journal(streams[3], latent, cycles, questions)
     asked = set(journal["Question text"])
     questions = tuple(q for q in questions if q.text in asked)  # added after the last day: none
-    apple_records = _apple_records(streams[4], latent)
+    apple_records = _apple_records(streams[4], latent, cycles)
     habits = _habit_rows(streams[5], latent)
 
     sources = {
@@ -535,10 +576,36 @@ def _simulate_latent(
         q.name: _runs(rng, n, q.yes_share, q.mean_yes_run_days)
         for q in QUESTIONS[DEFAULT_JOURNAL_QUESTIONS:]
     }
+    # What only Apple Health holds comes last, for the same reason.
+    columns |= _apple_latent(rng, dates[0] - pd.Timedelta(days=first), columns)
     latent = pd.DataFrame({k: v[first:] for k, v in columns.items()}, index=dates)
     latent.loc[latent.index[0], "night_recorded"] = False  # the strap was put on that day
     latent.loc[latent.index[-1], "night_recorded"] = True
     return latent
+
+
+def _apple_latent(
+    rng: np.random.Generator, first_day: pd.Timestamp, columns: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Weight, daylight, mindful minutes, caffeine and drinks on every simulated day (no effects).
+
+    Mindful minutes, caffeine and drinks are 0 on days without meditation, caffeine or alcohol.
+    """
+    n = len(columns["strap_off"])
+    day_of_year = pd.date_range(first_day, periods=n).day_of_year.to_numpy()
+    season = np.sin(2 * math.pi * (day_of_year - 80) / 365.25)  # 0 at the March equinox
+    daylight = DAYLIGHT_BASE_MIN + DAYLIGHT_SEASON_MIN * season
+    daylight = daylight + _ar1(rng, n, DAYLIGHT_AR, DAYLIGHT_SD_MIN)
+    mindful = rng.integers(MINDFUL_MIN_RANGE[0], MINDFUL_MIN_RANGE[1] + 1, n)
+    cups = rng.integers(CAFFEINE_CUPS_RANGE[0], CAFFEINE_CUPS_RANGE[1] + 1, n)
+    drinks = rng.integers(DRINKS_RANGE[0], DRINKS_RANGE[1] + 1, n)
+    return {
+        "weight_kg": WEIGHT_BASE_KG + _ar1(rng, n, WEIGHT_DRIFT_AR, WEIGHT_DRIFT_SD_KG),
+        "daylight_min": np.maximum(np.round(daylight), DAYLIGHT_MIN_MIN),
+        "mindful_min": np.where(columns["meditate"], mindful, 0).astype(float),
+        "caffeine_mg": np.where(columns["have_any_caffeine"], CAFFEINE_MG_PER_CUP * cups, 0.0),
+        "alcoholic_drinks": np.where(columns["have_any_alcoholic_drinks"], drinks, 0).astype(float),
+    }
 
 
 def _rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
@@ -802,8 +869,14 @@ def _journal(
 
 
 # --- Apple Health records -------------------------------------------------------------------------
-def _apple_records(rng: np.random.Generator, latent: pd.DataFrame) -> pd.DataFrame:
-    """Apple Health records from the watch, the phone and a scale, dated within each day."""
+def _apple_records(
+    rng: np.random.Generator, latent: pd.DataFrame, cycles: pd.DataFrame
+) -> pd.DataFrame:
+    """Apple Health records from the watch, the phone, a scale and two apps.
+
+    ``day`` is the day a record describes: its start's date, or the wake-up morning for the
+    records of a night.
+    """
     days = latent.index[:-1]  # the export is taken early on the last day
     lat = latent.iloc[:-1]
     watch = ~lat["watch_off"].to_numpy()
@@ -874,16 +947,207 @@ def _apple_records(rng: np.random.Generator, latent: pd.DataFrame) -> pd.DataFra
     add(weigh_in, "BodyFatPercentage", "scale", [f"{v / 100:.3f}" for v in body_fat],
         6 * 60 + 45 + rng.integers(0, 30, n), np.zeros(n))  # fmt: skip
 
+    # Drawn after everything above, so that the records above stay as they were.
+    parts += _apple_extras(rng, latent, cycles, weigh_ins=parts[-1])
+
     records = pd.concat(parts, ignore_index=True)
-    records["unit"] = records["type"].map({t: unit for t, (unit, _) in APPLE_TYPES.items()})
+    units = {t: unit for t, (unit, _) in APPLE_TYPES.items()}
+    records["unit"] = records["type"].map(units).fillna("")  # category records have none
     records["utc_offset_min"] = utc_offset_minutes(records["start"])
-    records["day"] = records["start"].dt.normalize()
-    order = {t: i for i, t in enumerate(APPLE_TYPES)}
+    records["day"] = records["day"].fillna(records["start"].dt.normalize())
+    order = {t: i for i, t in enumerate((*APPLE_TYPES, *APPLE_CATEGORY_TYPES))}
     records["type_order"] = records["type"].map(order)
     records = records.sort_values(["type_order", "start"], kind="stable").reset_index(drop=True)
     return records.drop(columns="type_order")[
         ["type", "source", "unit", "value", "created", "start", "end", "utc_offset_min", "day"]
     ]
+
+
+def _record_frame(
+    kind: str,
+    source: str,
+    values: list[str],
+    start: pd.DatetimeIndex,
+    end: pd.DatetimeIndex,
+    created: pd.DatetimeIndex,
+    day: pd.DatetimeIndex | None = None,
+) -> pd.DataFrame:
+    """Records of one type; ``day`` is the day they describe when it is not their start's."""
+    frame = pd.DataFrame(
+        {"type": kind, "source": source, "value": np.asarray(values, dtype=object), "start": start,
+         "end": end, "created": created}
+    )  # fmt: skip
+    frame["day"] = start.normalize() if day is None else day
+    return frame
+
+
+def _apple_extras(
+    rng: np.random.Generator, latent: pd.DataFrame, cycles: pd.DataFrame, weigh_ins: pd.DataFrame
+) -> list[pd.DataFrame]:
+    """Weight at every weigh-in; nights, the watch's day records and logs of the last days."""
+    lat = latent.iloc[:-1]  # the export is taken early on the last day
+    days = lat.index
+    recent = np.asarray(days >= days[-1] - pd.Timedelta(days=APPLE_EXTRA_DAYS - 1))
+    watch = ~lat["watch_off"].to_numpy()
+    kilograms = lat["weight_kg"].reindex(weigh_ins["start"].dt.normalize()).to_numpy()
+    pounds = (kilograms + rng.normal(0, WEIGHT_READING_SD_KG, len(kilograms))) / KG_PER_POUND
+    parts = [weigh_ins.assign(type=f"{HK}BodyMass", value=[f"{v:.1f}" for v in pounds])]
+    nights = recent & (days > latent.index[0])  # the first day has no recorded night before it
+    parts += _apple_nights(rng, lat.loc[nights], cycles)
+    parts += _watch_days(rng, lat.loc[recent & watch])
+    parts += _phone_logs(rng, lat.loc[recent])
+    return parts
+
+
+def _apple_nights(
+    rng: np.random.Generator, lat: pd.DataFrame, cycles: pd.DataFrame
+) -> list[pd.DataFrame]:
+    """The watch's sleep stages and night-time respiratory rate, the phone's time in bed.
+
+    The night is the one the strap recorded (or, without it, one drawn the same way); the watch
+    notices sleep a few minutes later and has its own estimate of the time asleep.
+    """
+    wake_days = lat.index
+    k = len(wake_days)
+    main = cycles.dropna(subset=["Wake onset"]).set_index("day")
+    drawn_onset = (
+        wake_days
+        - pd.Timedelta(days=1)
+        + _minutes(
+            np.clip(np.round(22.5 * 60 + rng.normal(0.0, 35.0, k)), 21.25 * 60, 25.75 * 60)
+            + _seconds(rng, k)
+        )
+    )
+    asleep_true = lat["asleep_min"].to_numpy()
+    drawn_wake = drawn_onset + _minutes(asleep_true + rng.integers(12, 46, k))
+    onset = pd.DatetimeIndex(main["Sleep onset"].reindex(wake_days).fillna(
+        pd.Series(drawn_onset, index=wake_days)))  # fmt: skip
+    wake = pd.DatetimeIndex(main["Wake onset"].reindex(wake_days).fillna(
+        pd.Series(drawn_wake, index=wake_days)))  # fmt: skip
+
+    delay_s = rng.integers(WATCH_SLEEP_DELAY_S[0], WATCH_SLEEP_DELAY_S[1] + 1, k)
+    low, high = (60 * m for m in ASLEEP_MIN_RANGE)
+    asleep_s = np.clip(np.round(60 * (asleep_true + rng.normal(0, APPLE_ASLEEP_NOISE_SD, k))),
+                       low, high)  # fmt: skip
+    in_bed_s = (wake - onset).total_seconds().to_numpy()
+    awake_s = np.maximum(np.round(in_bed_s - delay_s - asleep_s), MIN_AWAKE_S)
+    deep_s = np.round(asleep_s * rng.uniform(*DEEP_SHARE, k))
+    rem_s = np.round(asleep_s * rng.uniform(*REM_SHARE, k))
+    core_s = asleep_s - deep_s - rem_s
+    core_first, rem_first = np.round(core_s * rng.uniform(0.4, 0.6, k)), np.round(rem_s / 2)
+    # One night: core, deep, REM, a spell awake, core, REM — contiguous, whole seconds.
+    stages = ("core", "deep", "rem", "awake", "core", "rem")
+    seconds = np.column_stack(
+        [core_first, deep_s, rem_first, awake_s, core_s - core_first, rem_s - rem_first]
+    )
+    bounds = np.concatenate([np.zeros((k, 1)), np.cumsum(seconds, axis=1)], axis=1)
+    asleep_from = onset + pd.to_timedelta(delay_s, unit="s")
+    night_end = asleep_from + pd.to_timedelta(bounds[:, -1], unit="s")
+    created = night_end + _minutes(rng.integers(1, 15, k))
+    worn = ~lat["watch_off"].to_numpy()
+    parts = []
+    for j, stage in enumerate(stages):
+        rows = worn & (seconds[:, j] > 0)
+        parts.append(
+            _record_frame(
+                APPLE_SLEEP_TYPE, "watch", [APPLE_SLEEP_STAGES[stage]] * int(rows.sum()),
+                asleep_from[rows] + pd.to_timedelta(bounds[rows, j], unit="s"),
+                asleep_from[rows] + pd.to_timedelta(bounds[rows, j + 1], unit="s"),
+                created[rows], wake_days[rows],
+            )
+        )  # fmt: skip
+    carried = lat["phone_carried"].to_numpy()
+    bed_from = onset - _minutes(rng.integers(*IN_BED_LEAD_MIN, k))
+    bed_to = wake + _minutes(rng.integers(*IN_BED_TRAIL_MIN, k))
+    parts.append(
+        _record_frame(APPLE_SLEEP_TYPE, "phone", [APPLE_IN_BED] * int(carried.sum()),
+                      bed_from[carried], bed_to[carried], bed_to[carried], wake_days[carried])
+    )  # fmt: skip
+    level = RESPIRATORY_RATE_MEAN + rng.normal(0, RESPIRATORY_NIGHT_SD, k)
+    for _ in range(RESPIRATORY_READINGS_PER_NIGHT):
+        at = asleep_from + pd.to_timedelta(np.round(bounds[:, -1] * rng.uniform(0.1, 0.9, k)),
+                                           unit="s")  # fmt: skip
+        rate = np.round(2 * (level + rng.normal(0, RESPIRATORY_READING_SD, k))) / 2
+        parts.append(
+            _record_frame(f"{HK}RespiratoryRate", "watch", [f"{v:g}" for v in rate[worn]],
+                          at[worn], at[worn], created[worn], wake_days[worn])
+        )  # fmt: skip
+    return parts
+
+
+def _watch_days(rng: np.random.Generator, lat: pd.DataFrame) -> list[pd.DataFrame]:
+    """Walking heart rate, time in daylight and mindful sessions on the days the watch is worn."""
+    days, k = lat.index, len(lat)
+    walking = np.round(lat["resting_hr_expected"].to_numpy() + WALKING_HR_ABOVE_RESTING
+                       + rng.normal(0, WALKING_HR_NOISE_SD, k))  # fmt: skip
+    walk_from = days + _minutes(8 * 60 + rng.integers(0, 120, k) + _seconds(rng, k))
+    walk_to = walk_from + _minutes(rng.integers(10 * 60, 12 * 60, k))
+    parts = [
+        _record_frame(f"{HK}WalkingHeartRateAverage", "watch", [f"{v:.0f}" for v in walking],
+                      walk_from, walk_to, walk_to + _minutes(rng.integers(1, 15, k)))
+    ]  # fmt: skip
+    daylight = lat["daylight_min"].to_numpy()
+    morning = np.round(daylight * rng.uniform(0.3, 0.7, k))
+    for first_hour, minutes in ((8, morning), (13, daylight - morning)):
+        begin = days + _minutes(first_hour * 60 + rng.integers(0, 180, k) + _seconds(rng, k))
+        rows = minutes > 0
+        end = begin[rows] + _minutes(minutes[rows])
+        parts.append(
+            _record_frame(f"{HK}TimeInDaylight", "watch", [f"{v:.0f}" for v in minutes[rows]],
+                          begin[rows], end, end + _minutes(rng.integers(1, 15, int(rows.sum()))))
+        )  # fmt: skip
+    mindful = lat["mindful_min"].to_numpy()
+    rows = mindful > 0
+    begin = (days + _minutes(6 * 60 + 45 + rng.integers(0, 60, k) + _seconds(rng, k)))[rows]
+    end = begin + _minutes(mindful[rows])
+    parts.append(
+        _record_frame(APPLE_MINDFUL_TYPE, "watch", [MINDFUL_VALUE] * int(rows.sum()), begin, end,
+                      end)
+    )  # fmt: skip
+    return parts
+
+
+def _phone_logs(rng: np.random.Generator, lat: pd.DataFrame) -> list[pd.DataFrame]:
+    """Water and caffeine from a water app; drinks, and 0 on some dry days, from a drinks app."""
+    days, k = lat.index, len(lat)
+    parts = []
+    water_days = rng.random(k) < WATER_LOGGED_CHANCE
+    glasses = np.maximum(np.round(lat["hydration_l"].to_numpy() * 1000 / WATER_GLASS_ML), 1)
+    per_record = rng.multinomial(glasses.astype(int), [1 / WATER_RECORDS_PER_DAY]
+                                 * WATER_RECORDS_PER_DAY)  # fmt: skip
+    caffeine_days = (lat["caffeine_mg"].to_numpy() > 0) & (rng.random(k) < CAFFEINE_LOGGED_CHANCE)
+    cups = np.round(lat["caffeine_mg"].to_numpy() / CAFFEINE_MG_PER_CUP)
+    drinks = lat["alcoholic_drinks"].to_numpy()
+    drinking_logged = (drinks > 0) & (rng.random(k) < DRINKS_LOGGED_CHANCE)
+    dry_logged = (drinks == 0) & (rng.random(k) < DRY_DAY_LOGGED_CHANCE)
+    for i, hour in enumerate((9, 13, 18)):
+        rows = water_days & (per_record[:, i] > 0)
+        at = (days + _minutes(hour * 60 + rng.integers(0, 90, k) + _seconds(rng, k)))[rows]
+        parts.append(
+            _record_frame(f"{HK}DietaryWater", "water_app",
+                          [f"{v * WATER_GLASS_ML:.0f}" for v in per_record[rows, i]], at, at, at)
+        )  # fmt: skip
+    for i, (hour, minute) in enumerate(((7, 30), (10, 30), (14, 0))):
+        rows = caffeine_days & (cups > i)
+        at = days + _minutes(hour * 60 + minute + rng.integers(0, 45, k) + _seconds(rng, k))
+        parts.append(
+            _record_frame(f"{HK}DietaryCaffeine", "water_app",
+                          [f"{CAFFEINE_MG_PER_CUP:.0f}"] * int(rows.sum()), at[rows], at[rows],
+                          at[rows])
+        )  # fmt: skip
+    for i in range(DRINKS_RANGE[1]):
+        rows = drinking_logged & (drinks > i)
+        at = days + _minutes(19 * 60 + 40 * i + rng.integers(0, 10, k) + _seconds(rng, k))
+        parts.append(
+            _record_frame(f"{HK}NumberOfAlcoholicBeverages", "drinks_app", ["1"] * int(rows.sum()),
+                          at[rows], at[rows], at[rows])
+        )  # fmt: skip
+    at = (days + _minutes(21 * 60 + rng.integers(0, 60, k) + _seconds(rng, k)))[dry_logged]
+    parts.append(
+        _record_frame(f"{HK}NumberOfAlcoholicBeverages", "drinks_app",
+                      ["0"] * int(dry_logged.sum()), at, at, at)
+    )  # fmt: skip
+    return parts
 
 
 def _apple_workouts(
@@ -945,13 +1209,27 @@ WHOOP_VARIABLES = {
         ("Day Strain", "day_strain"),
         ("Sleep performance %", "sleep_performance"),
         ("Asleep duration (min)", "asleep_min"),
+        # Also in the Apple export, so the merged table holds WHOOP's where both have them.
+        ("Respiratory rate (rpm)", "respiratory_rate"),
+        ("In bed duration (min)", "in_bed_min"),
+        ("Light sleep duration (min)", "light_sleep_min"),
+        ("Deep (SWS) duration (min)", "deep_sleep_min"),
+        ("REM duration (min)", "rem_sleep_min"),
+        ("Awake duration (min)", "awake_min"),
     )
 }
 ZONE5_VARIABLE = whoop.REGISTRY["zone5_min"]
+#: The Apple night columns from the watch's stages (``Core`` is light sleep) and the phone.
+APPLE_NIGHT_COLUMNS = {"core": "light_sleep_min", "deep": "deep_sleep_min",
+                       "rem": "rem_sleep_min", "awake": "awake_min"}  # fmt: skip
 APPLE_VARIABLES = {
     name: apple_health.VARIABLES[name]
-    for name in ("vo2_max", "resting_hr", "hrv_sdnn", "steps", "active_energy", "body_fat_pct")
-}
+    for name in (
+        *(column for _, column in APPLE_TYPES.values()),
+        "have_any_alcoholic_drinks", "mindful_min", "asleep_min", *APPLE_NIGHT_COLUMNS.values(),
+        "in_bed_min",
+    )
+}  # fmt: skip
 HABIT_VARIABLES = {
     "hydration_l": _var("hydration_l", "hydration_l", "", "csv", kind="habit"),
     "carbs_g": _var("carbs_g", "carbs_g", "", "csv", kind="habit"),
@@ -1005,22 +1283,41 @@ def _whoop_daily(
 
 
 def _apple_daily(records: pd.DataFrame) -> DailyData:
-    """The Apple Health reader's rules: by startDate's local date; steps from one source a day
-    (the one with more steps, the watch whenever worn), never the sum of watch and phone."""
-    values = records.assign(number=records["value"].astype(float))
+    """The Apple Health reader's rules, on the day each record describes: sums and means per
+    day, the last reading for VO₂ max, body fat (× 100) and weight (pounds → kg); steps from one
+    source a day (the one with more steps, the watch whenever worn), never the sum of watch and
+    phone; a yes/no for drinks on the days they were logged; session minutes; the watch's night
+    (its only source of sleep) in total and per stage, the phone's time in bed."""
+    values = records.assign(number=pd.to_numeric(records["value"], errors="coerce"))
+    minutes = (records["end"] - records["start"]).dt.total_seconds() / 60
+    values = values.assign(minutes=minutes)
+    factors = {"body_fat_pct": 100.0, "weight_kg": KG_PER_POUND, "water_l": 1e-3}
     columns = {}
     for hk_type, (_, name) in APPLE_TYPES.items():
         rows = values.loc[values["type"] == hk_type]
         if name == "steps":
             per_source = rows.groupby(["day", "source"])["number"].sum()
             columns[name] = per_source.groupby(level="day").max()
-        elif name == "active_energy":
+        elif apple_health.VARIABLES[name].aggregation == "sum":
             columns[name] = rows.groupby("day")["number"].sum()
-        elif name in ("vo2_max", "body_fat_pct"):
-            last = rows.sort_values("start", kind="stable").groupby("day")["number"].last()
-            columns[name] = last * 100 if name == "body_fat_pct" else last
+        elif apple_health.VARIABLES[name].aggregation == "last":
+            columns[name] = rows.sort_values("start", kind="stable").groupby("day")["number"].last()
         else:
             columns[name] = rows.groupby("day")["number"].mean()
+        columns[name] = columns[name] * factors.get(name, 1.0)
+    columns["have_any_alcoholic_drinks"] = (columns["alcoholic_drinks"] > 0).astype(float)
+    mindful = values.loc[values["type"] == APPLE_MINDFUL_TYPE]
+    columns["mindful_min"] = mindful.groupby("day")["minutes"].sum()
+    sleep = values.loc[values["type"] == APPLE_SLEEP_TYPE]
+    stage_of = {value: stage for stage, value in APPLE_SLEEP_STAGES.items()}
+    stages = sleep.assign(stage=sleep["value"].map(stage_of)).dropna(subset=["stage"])
+    per_stage = stages.pivot_table(index="day", columns="stage", values="minutes",
+                                   aggfunc="sum", fill_value=0.0)  # fmt: skip
+    columns["asleep_min"] = per_stage[["core", "deep", "rem"]].sum(axis=1)
+    for stage, name in APPLE_NIGHT_COLUMNS.items():
+        columns[name] = per_stage[stage] if stage in per_stage else 0.0 * columns["asleep_min"]
+    in_bed = sleep.loc[sleep["value"] == APPLE_IN_BED]
+    columns["in_bed_min"] = in_bed.groupby("day")["minutes"].sum()
     table = pd.DataFrame(columns)
     table.index = pd.DatetimeIndex(table.index, name="date")
     return DailyData(table, dict(APPLE_VARIABLES))

@@ -46,7 +46,7 @@ def test_an_empty_workspace_shows_the_sample_person_labelled(open_page, workspac
     assert app.info[0].value == dashboard.SAMPLE_NOTICE
     assert app.info[0].value.startswith("You are looking at a sample person who does not exist")
     assert "What is in the sample" in [h.value for h in app.header]
-    assert [m.value for m in app.metric] == ["730", "2023-01-02", "2024-12-31", "51"]
+    assert [m.value for m in app.metric] == ["730", "2023-01-02", "2024-12-31", "58"]
     variables = _table(app, "Label")
     pd.testing.assert_frame_equal(
         variables, dashboard.variables_table(dashboard.load_sample()), check_dtype=False

@@ -90,6 +90,7 @@ RANGES: dict[str, PlausibleRange] = {
     "lowest_resting_hr": _r(20, 200, "bpm", "the lowest heart rates recorded are near 27 bpm"),
     "avg_hr": _r(20, 250, "bpm", "human heart rates stay between about 25 and 220 bpm"),
     "max_hr": _r(30, 250, "bpm", "the highest heart rates recorded are near 220 bpm"),
+    "walking_hr": _r(20, 250, "bpm", "human heart rates stay between about 25 and 220 bpm"),
     "hrv_rmssd": _r(1, 500, "ms", "RMSSD of healthy adults ranges from about 5 to 300 ms"),
     "hrv_sdnn": _r(1, 500, "ms", "SDNN of healthy adults ranges from about 10 to 300 ms"),
     "vo2_max": _r(10, 100, "mL/kg/min", "the highest VO₂ max ever measured is about 97"),
@@ -121,6 +122,12 @@ RANGES: dict[str, PlausibleRange] = {
     "sleep_debt_min": _r(0, _MINUTES_PER_DAY, "min", "WHOOP caps sleep debt well below a day"),
     "nap_min": _r(0, _MINUTES_PER_DAY, "min", "a day has 1,440 minutes"),
     "workout_min": _r(0, _MINUTES_PER_DAY, "min", "a workout longer than a day is a timer left on"),
+    "mindful_min": _r(0, _MINUTES_PER_DAY, "min", "a day has 1,440 minutes"),
+    "daylight_min": _r(0, _MINUTES_PER_DAY, "min", "a day has 1,440 minutes"),
+    # what a person logs
+    "water_l": _r(0, 20, "L", "drinking 20 litres in a day would be fatal"),
+    "caffeine_mg": _r(0, 10_000, "mg", "about 10 g of caffeine is a lethal dose"),
+    "alcoholic_drinks": _r(0, 100, "drinks", "a hundred drinks in a day is a logging loop"),
     **{f"zone{k}_min": _ZONE for k in range(1, 6)},
 }
 #: The range of a number we know nothing about (a person's own log column): finite, and smaller

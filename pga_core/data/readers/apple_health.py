@@ -12,31 +12,60 @@ top-level records (the export's DTD says so) and are skipped. A file that ends b
 ``</HealthData>`` is cut off: reading it raises a ``ValueError`` naming the byte, line and the last
 date seen.
 
+What is read
+------------
+- Quantities: steps, active energy, resting heart rate, HRV (SDNN), VO₂ max, body fat, weight
+  (``BodyMass``, ``lb`` and ``st`` converted to kg), walking heart-rate average, respiratory rate,
+  water (``mL``, ``L``, US or imperial ``fl_oz`` → litres), caffeine (mg), alcoholic drinks
+  (``NumberOfAlcoholicBeverages``) and time in daylight (minutes). A unit not listed for a type
+  is left out and reported.
+- Mindful sessions (``MindfulSession``): the minutes from ``startDate`` to ``endDate``.
+- Sleep analysis: time asleep (the ``Asleep…`` values: ``AsleepCore``, ``AsleepDeep``,
+  ``AsleepREM`` of iOS 16+ and the older ``Asleep``, now ``AsleepUnspecified``), minutes per
+  stage — ``light_sleep_min`` (Apple's *core* sleep), ``deep_sleep_min``, ``rem_sleep_min``,
+  ``awake_min`` — and ``in_bed_min`` (``InBed``, usually the phone's bedtime schedule).
+- Workouts: minutes, count and energy.
+- Every value goes through the shared plausibility rules (``_plausible``): a value outside its
+  variable's range (a negative interval, 30 L of water), a record dated before 2000 or after the
+  export's ``ExportDate`` is left out and reported with the file, line and record type.
+- ``have_any_alcoholic_drinks`` (yes/no) is derived from the drinks logged: yes on a day whose
+  count is above 0, no on a day that logged 0, missing on a day without a record — an unlogged day
+  is never "no". It is named after the WHOOP journal's question so the two fill one column.
+
 Which day a value describes
 ---------------------------
 Dates look like ``2019-05-14 19:05:29 -0400``: local time with its own offset. A value belongs to
 the local calendar date written in its own date string, without conversion:
 
-- steps, active energy, resting heart rate, HRV (SDNN), VO₂ max, body fat: the date of ``startDate``
+- quantities other than respiratory rate, and mindful sessions: the date of ``startDate``
   (records are short; one spanning midnight counts on the day it started);
+- respiratory rate, which the watch measures during sleep: the morning the night ends, i.e. a
+  reading from ``NIGHT_STARTS_HOUR`` (noon) on counts toward the next day;
 - workouts: the date of the workout's ``startDate``;
-- time asleep: the date of the sleep session's last ``endDate`` — the wake-up morning, so a night
-  that starts before midnight belongs to the next day.
+- sleep and time in bed: the date of the session's last ``endDate`` — the wake-up morning, so a
+  night that starts before midnight belongs to the next day.
 
 Several sources on one day
 --------------------------
 The watch, the phone and apps often record the same thing; their values are never added together.
 
-- Sums (steps, active energy): each source's readings are summed per day, and each day keeps the
-  source with the largest daily total.
-- Means and last values (resting HR and HRV: mean of the day's readings; VO₂ max and body fat: the
-  latest reading of the day): each day keeps one source, the first available in the order of most
-  days with readings (a stable primary source, others only fill its gaps).
+- Sums (steps, active energy, water, caffeine, drinks, daylight, mindful minutes): each source's
+  readings are summed per day, and each day keeps the source with the largest daily total.
+- Means and last values (resting HR, HRV, walking HR, respiratory rate: mean of the day's
+  readings; VO₂ max, body fat, weight: the latest reading of the day): each day keeps one source,
+  the first available in the order of most days with readings (a stable primary source, others
+  only fill its gaps).
 - Sleep: per source, ``Asleep…`` intervals (``InBed`` and ``Awake`` are not sleep) are merged where
   they overlap and grouped into sessions separated by less than ``SLEEP_SESSION_GAP_H`` hours
   awake; a source's night is its longest session ending on that date (naps are not added). Each
   night keeps one source: the one with the most nights overall, unless it recorded less than
   ``SLEEP_SOURCE_MIN_SHARE`` of another source's night (it was off the wrist), then the next.
+  Time asleep is the session's merged intervals, so core + deep + REM (+ unspecified) when the
+  stages do not overlap. The stage columns come from the same source and session: each stage's
+  own intervals inside the session (overlaps within a stage counted once). A night with any core,
+  deep or REM interval is staged, and a stage it lacks is 0; a night of plain ``Asleep`` has no
+  stages (missing), and awake minutes only where some were recorded. ``InBed`` intervals form
+  their own sessions and choose their own source by the same rule.
 - Workouts: a workout overlapping another (from any source) for more than half of the shorter one is
   the same session recorded twice; the longer is kept. From the first workout day on, a day with
   other Apple Health data but no workout has 0 workouts; earlier days and days without any data are
@@ -53,10 +82,12 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import DailyData, Variable, merge_daily
@@ -80,16 +111,30 @@ SLEEP_SOURCE_MIN_SHARE = 0.5
 #: Two workouts overlapping for more than this share of the shorter are one workout.
 WORKOUT_SAME_OVERLAP = 0.5
 KJ_PER_KCAL = 4.184
+#: Exact definitions of the imperial and US units HealthKit may write.
+KG_PER_POUND = 0.45359237
+KG_PER_STONE = 14 * KG_PER_POUND
+US_FLUID_OUNCE_L = 0.0295735295625
+IMPERIAL_FLUID_OUNCE_L = 0.0284130625
+#: Readings of a night-time measurement from this hour on belong to the next morning.
+NIGHT_STARTS_HOUR = 12
 _SECONDS_PER_DAY = 86_400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True)
 class _QuantityType:
-    """How one HealthKit quantity type becomes a daily variable."""
+    """How one HealthKit quantity type becomes a daily variable.
+
+    ``night``: the readings are taken during sleep, so the value is dated by the morning the night
+    ends — a reading from noon on counts toward the next day. ``checked``: every reading takes the
+    full path through :meth:`_Tally.add_quantity` (it is corrected or re-dated there).
+    """
 
     variable: Variable
     units: dict[bytes, float]  # accepted unit → factor to the variable's unit
+    night: bool = False
+    checked: bool = False
 
     @property
     def name(self) -> str:
@@ -107,18 +152,35 @@ def _variable(name: str, label: str, unit: str, aggregation: str, **kwargs: obje
     )
 
 
+def _habit(name: str, label: str, unit: str, **kwargs: object) -> Variable:
+    """A daily total a person controls (water drunk, minutes outside)."""
+    return _variable(name, label, unit, "sum", kind="habit", **kwargs)
+
+
 _KCAL_UNITS = {b"kcal": 1.0, b"Cal": 1.0, b"kJ": 1.0 / KJ_PER_KCAL}
+_PER_MINUTE_UNITS = {b"count/min": 1.0}
+#: HealthKit's volume units (``HKUnit`` strings), in litres.
+_LITRE_UNITS = {
+    b"mL": 1e-3,
+    b"L": 1.0,
+    b"dL": 0.1,
+    b"cL": 1e-2,
+    b"fl_oz_us": US_FLUID_OUNCE_L,
+    b"fl_oz_imp": IMPERIAL_FLUID_OUNCE_L,
+}
+_MILLIGRAM_UNITS = {b"mg": 1.0, b"g": 1e3, b"mcg": 1e-3}
+_KILOGRAM_UNITS = {b"kg": 1.0, b"lb": KG_PER_POUND, b"g": 1e-3, b"st": KG_PER_STONE}
+_MINUTE_UNITS = {b"min": 1.0, b"s": 1.0 / 60, b"hr": 60.0}
 _QUANTITIES: dict[bytes, _QuantityType] = {
     b"HKQuantityTypeIdentifierStepCount": _QuantityType(
-        _variable("steps", "Steps", "steps", "sum", kind="habit", higher_is_better=True),
-        {b"count": 1.0},
+        _habit("steps", "Steps", "steps", higher_is_better=True), {b"count": 1.0}
     ),
     b"HKQuantityTypeIdentifierActiveEnergyBurned": _QuantityType(
         _variable("active_energy", "Active energy", "kcal", "sum"), _KCAL_UNITS
     ),
     b"HKQuantityTypeIdentifierRestingHeartRate": _QuantityType(
         _variable("resting_hr", "Resting heart rate", "bpm", "mean", higher_is_better=False),
-        {b"count/min": 1.0},
+        _PER_MINUTE_UNITS,
     ),
     b"HKQuantityTypeIdentifierHeartRateVariabilitySDNN": _QuantityType(
         _variable("hrv_sdnn", "Heart rate variability (SDNN)", "ms", "mean", higher_is_better=True),
@@ -131,10 +193,42 @@ _QUANTITIES: dict[bytes, _QuantityType] = {
     b"HKQuantityTypeIdentifierBodyFatPercentage": _QuantityType(
         _variable("body_fat_pct", "Body fat", "%", "last", higher_is_better=False),
         {b"%": 100.0},  # stored as a fraction: 0.18 means 18 %
+        checked=True,  # some apps write the percentage itself
+    ),
+    b"HKQuantityTypeIdentifierBodyMass": _QuantityType(
+        _variable("weight_kg", "Weight", "kg", "last"), _KILOGRAM_UNITS
+    ),
+    b"HKQuantityTypeIdentifierWalkingHeartRateAverage": _QuantityType(
+        _variable(
+            "walking_hr", "Walking heart rate average", "bpm", "mean", higher_is_better=False
+        ),
+        _PER_MINUTE_UNITS,
+    ),
+    b"HKQuantityTypeIdentifierRespiratoryRate": _QuantityType(
+        _variable("respiratory_rate", "Respiratory rate", "breaths/min", "mean"),
+        _PER_MINUTE_UNITS,
+        night=True,  # the watch measures it during sleep
+        checked=True,
+    ),
+    b"HKQuantityTypeIdentifierDietaryWater": _QuantityType(
+        _habit("water_l", "Water", "L"), _LITRE_UNITS
+    ),
+    b"HKQuantityTypeIdentifierDietaryCaffeine": _QuantityType(
+        _habit("caffeine_mg", "Caffeine", "mg"), _MILLIGRAM_UNITS
+    ),
+    b"HKQuantityTypeIdentifierNumberOfAlcoholicBeverages": _QuantityType(
+        _habit("alcoholic_drinks", "Alcoholic drinks", "drinks"), {b"count": 1.0}
+    ),
+    b"HKQuantityTypeIdentifierTimeInDaylight": _QuantityType(
+        _habit("daylight_min", "Time in daylight", "min"), _MINUTE_UNITS
     ),
 }
+#: Category types whose records are timed sessions: the daily value is the sessions' minutes.
+_SESSIONS: dict[bytes, Variable] = {
+    b"HKCategoryTypeIdentifierMindfulSession": _habit("mindful_min", "Mindful minutes", "min"),
+}
 _SLEEP_TYPE = b"HKCategoryTypeIdentifierSleepAnalysis"
-_ASLEEP_PREFIX = b"HKCategoryValueSleepAnalysisAsleep"
+_SLEEP_VALUE_PREFIX = b"HKCategoryValueSleepAnalysis"
 _ENERGY_STATISTIC = b"HKQuantityTypeIdentifierActiveEnergyBurned"
 _DURATION_UNITS = {b"min": 1.0, b"s": 1.0 / 60, b"sec": 1.0 / 60, b"hr": 60.0, b"h": 60.0}
 #: Each quantity's plausible range in its variable's unit (checked on every record).
@@ -154,17 +248,76 @@ def _window_bytes(window: tuple[pd.Timestamp, pd.Timestamp]) -> tuple[bytes, byt
     return first.strftime("%Y-%m-%d").encode(), last.strftime("%Y-%m-%d").encode()
 
 
-SLEEP_VARIABLE = _variable("asleep_min", "Time asleep", "min", "sum", higher_is_better=True)
+#: What each ``HKCategoryValueSleepAnalysis…`` value records. ``Asleep`` is the value before
+#: iOS 16, ``AsleepUnspecified`` its new name.
+_SLEEP_VALUES: dict[bytes, str] = {
+    _SLEEP_VALUE_PREFIX + name: stage
+    for name, stage in (
+        (b"InBed", "in_bed"),
+        (b"Asleep", "asleep"),
+        (b"AsleepUnspecified", "asleep"),
+        (b"Awake", "awake"),
+        (b"AsleepCore", "core"),
+        (b"AsleepDeep", "deep"),
+        (b"AsleepREM", "rem"),
+    )
+}
+#: The values that are sleep; a later ``Asleep…`` value unknown today counts as plain asleep.
+_ASLEEP_STAGES = frozenset({"asleep", "core", "deep", "rem"})
+_ASLEEP_PREFIX = _SLEEP_VALUE_PREFIX + b"Asleep"
+
+SLEEP_VARIABLE = _variable(
+    "asleep_min",
+    "Time asleep",
+    "min",
+    "sum",
+    higher_is_better=True,
+    components=("light_sleep_min", "deep_sleep_min", "rem_sleep_min"),
+)
+#: Minutes per sleep stage of the night's session, by stage (Apple's ``Core`` is light sleep).
+STAGE_VARIABLES: dict[str, Variable] = {
+    "core": _variable("light_sleep_min", "Light (core) sleep", "min", "sum"),
+    "deep": _variable("deep_sleep_min", "Deep sleep", "min", "sum", higher_is_better=True),
+    "rem": _variable("rem_sleep_min", "REM sleep", "min", "sum", higher_is_better=True),
+    "awake": _variable("awake_min", "Awake time in bed", "min", "sum", higher_is_better=False),
+}
+IN_BED_VARIABLE = _variable("in_bed_min", "Time in bed", "min", "sum")
+#: Which variable a sleep analysis record counts toward (core, deep, REM: asleep): its count of
+#: records read, and the plausible range of its interval.
+_STAGE_RECORD_COUNT = {"awake": "awake_min", "in_bed": "in_bed_min"}
+_INTERVAL_COLUMNS = {
+    "asleep_min": "asleep interval (min)",
+    "awake_min": "awake interval (min)",
+    "in_bed_min": "in-bed interval (min)",
+}
+#: Derived from ``alcoholic_drinks`` on the days a count was logged; named as the WHOOP journal's
+#: question, so the two sources fill one column.
+ANY_ALCOHOL_VARIABLE = _variable(
+    "have_any_alcoholic_drinks",
+    "Any alcoholic drinks (logged count above 0)",
+    "",
+    "any",
+    kind="behaviour",
+    components=("alcoholic_drinks",),
+)
 WORKOUT_VARIABLES = (
-    _variable("workout_min", "Workout time", "min", "sum", kind="habit", higher_is_better=True),
-    _variable("workout_count", "Workouts", "workouts", "sum", kind="habit"),
+    _habit("workout_min", "Workout time", "min", higher_is_better=True),
+    _habit("workout_count", "Workouts", "workouts"),
     _variable("workout_energy", "Workout energy", "kcal", "sum"),
 )
 
 #: Every daily variable this reader can produce, by name.
 VARIABLES: dict[str, Variable] = {
     v.name: v
-    for v in (*(q.variable for q in _QUANTITIES.values()), SLEEP_VARIABLE, *WORKOUT_VARIABLES)
+    for v in (
+        *(q.variable for q in _QUANTITIES.values()),
+        *_SESSIONS.values(),
+        ANY_ALCOHOL_VARIABLE,
+        SLEEP_VARIABLE,
+        *STAGE_VARIABLES.values(),
+        IN_BED_VARIABLE,
+        *WORKOUT_VARIABLES,
+    )
 }
 
 # A start tag's attributes: runs of non-quote text and quoted values, so a ``>`` inside a value
@@ -184,13 +337,13 @@ def _record_pattern() -> re.Pattern[bytes]:
     quantity = b"|".join(
         re.escape(t.removeprefix(b"HKQuantityTypeIdentifier")) for t in _QUANTITIES
     )
-    wanted = (
-        rb"HK(?:QuantityTypeIdentifier(?:"
-        + quantity
-        + rb")|"
-        + re.escape(_SLEEP_TYPE.removeprefix(b"HK"))
-        + rb")"
+    category = b"|".join(
+        re.escape(t.removeprefix(b"HKCategoryTypeIdentifier")) for t in (_SLEEP_TYPE, *_SESSIONS)
     )
+    wanted = (
+        rb"HK(?:QuantityTypeIdentifier(?:" + quantity + rb")|CategoryTypeIdentifier(?:"
+        + category + rb"))"
+    )  # fmt: skip
     apple_layout = (
         rb' sourceName="([^"]*)"(?: sourceVersion="[^"]*")?(?: device="[^"]*")?'
         rb'(?: unit="([^"]*)")?(?: creationDate="[^"]*")? startDate="([^"]*)" endDate="([^"]*)"'
@@ -234,10 +387,12 @@ def read(files: list[ExportFile]) -> DailyData:
     Returns
     -------
     DailyData
-        Columns among ``steps, active_energy, resting_hr, hrv_sdnn, vo2_max, body_fat_pct,
-        asleep_min, workout_min, workout_count, workout_energy``. Where several exports cover the
-        same day, the most recent export (by its ``ExportDate``) wins and disagreements are
-        reported.
+        Columns among :data:`VARIABLES`: ``steps, active_energy, resting_hr, hrv_sdnn,
+        vo2_max, body_fat_pct, weight_kg, walking_hr, respiratory_rate, water_l, caffeine_mg,
+        alcoholic_drinks, daylight_min, mindful_min, have_any_alcoholic_drinks, asleep_min,
+        light_sleep_min, deep_sleep_min, rem_sleep_min, awake_min, in_bed_min, workout_min,
+        workout_count, workout_energy``. Where several exports cover the same day, the most
+        recent export (by its ``ExportDate``) wins and disagreements are reported.
 
     Raises
     ------
@@ -286,8 +441,8 @@ class _Tally:
     export_date: str = ""
     # (variable, source, b"YYYY-MM-DD") → [sum, count, latest startDate, value at latest]
     daily: dict[tuple[str, bytes, bytes], list] = field(default_factory=dict)
-    # (source, start epoch s, end epoch s, wake date) of each asleep interval
-    sleep: list[tuple[bytes, float, float, str]] = field(default_factory=list)
+    # (source, start epoch s, end epoch s, end date, stage) of each sleep analysis interval
+    sleep: list[tuple[bytes, float, float, str, str]] = field(default_factory=list)
     # (source, start epoch s, end epoch s, start date, minutes, kcal or NaN)
     workouts: list[tuple[bytes, float, float, str, float, float]] = field(default_factory=list)
     records: Counter = field(default_factory=Counter)  # sleep and workout records kept
@@ -356,12 +511,40 @@ class _Tally:
             self.percent_body_fat += 1
             factor = 1.0
         number *= factor
-        key = (name, source, start[:10])
-        acc = self.daily.get(key)
         if not self.in_range(name, number, _type_name(quantity)):
             return
+        day = _night_day(start) if quantity.night else start[:10]
+        self._accumulate(name, source, day, start, number)
+
+    def add_session(self, record_type: bytes, source: bytes, start: bytes, end: bytes) -> None:
+        """Add a timed session's minutes (a mindful session) to its day, the day it started."""
+        name = _SESSIONS[record_type].name
+        start_s, end_s = _epoch(start), _epoch(end)
+        if start_s is None or end_s is None:
+            self.skipped[name, "without valid startDate and endDate"] += 1
+            return
+        minutes = (end_s - start_s) / 60
+        column = f"{record_type.decode('ascii')} (min from start to end)"
+        if self.in_range(name, minutes, column):
+            self._accumulate(name, source, start[:10], start, minutes, "session")
+
+    def _accumulate(
+        self,
+        name: str,
+        source: bytes,
+        day: bytes,
+        start: bytes,
+        number: float,
+        what: str = "measurement",
+    ) -> None:
+        """Add a number to its (variable, source, day) aggregate, keeping the latest reading.
+
+        A new day is checked against the date window first (a day already seen is in it).
+        """
+        key = (name, source, day)
+        acc = self.daily.get(key)
         if acc is None:
-            if self.in_window(start[:10], "measurement"):
+            if self.in_window(day, what):
                 self.daily[key] = [number, 1, start, number]
             return
         acc[0] += number
@@ -371,30 +554,37 @@ class _Tally:
             acc[3] = number
 
     def add_sleep(self, source: bytes, start: bytes, end: bytes, value: bytes) -> None:
-        """Keep an asleep interval (``InBed`` and ``Awake`` are not sleep)."""
-        if not value.startswith(_ASLEEP_PREFIX):
-            return
+        """Keep a sleep analysis interval with what it records (a stage, awake or in bed)."""
+        stage = _SLEEP_VALUES.get(value)
+        if stage is None:
+            if not value.startswith(_ASLEEP_PREFIX):
+                self.skipped["asleep_min", f"with value {value.decode('utf-8', 'replace')!r}"] += 1
+                return
+            stage = "asleep"  # a newer kind of asleep than the ones named here
         start_s, end_s = _epoch(start), _epoch(end)
         if start_s is None or end_s is None:
             self.skipped["asleep_min", "without valid startDate and endDate"] += 1
             return
-        minutes = (end_s - start_s) / 60
-        if not self.in_range("asleep_min", minutes, "asleep interval (min)"):
+        name = _STAGE_RECORD_COUNT.get(stage, "asleep_min")
+        if not self.in_range(name, (end_s - start_s) / 60, _INTERVAL_COLUMNS[name]):
             return
         if not self.in_window(end[:10], "sleep"):
             return
-        self.records["asleep_min"] += 1
-        self.sleep.append((source, start_s, end_s, end[:10].decode("ascii")))
+        self.records[name] += 1
+        self.sleep.append((source, start_s, end_s, end[:10].decode("ascii"), stage))
 
     def add_record(self, record_type: bytes, attrs: dict[bytes, bytes]) -> None:
         """Add a record given as an attribute dictionary (any layout)."""
         quantity = _QUANTITIES.get(record_type)
         source, start = attrs.get(b"sourceName", b""), attrs.get(b"startDate", b"")
+        end = attrs.get(b"endDate", b"")
         if quantity is not None:
             unit, value = attrs.get(b"unit", b""), attrs.get(b"value", b"")
             self.add_quantity(quantity, source, unit, start, value)
         elif record_type == _SLEEP_TYPE:
-            self.add_sleep(source, start, attrs.get(b"endDate", b""), attrs.get(b"value", b""))
+            self.add_sleep(source, start, end, attrs.get(b"value", b""))
+        elif record_type in _SESSIONS:
+            self.add_session(record_type, source, start, end)
 
     def add_workout(self, attrs: dict[bytes, bytes], body: bytes) -> None:
         """Keep a workout's interval, minutes and energy (iOS 16+ statistics or old attributes)."""
@@ -599,13 +789,16 @@ def _scan_records(buf: bytes, start: int, stop: int, tally: _Tally) -> None:
         quantity = _QUANTITIES.get(record_type)
         if quantity is None:
             tally.position = ("record", i)
-            tally.add_sleep(source, begin, end, value)
+            if record_type == _SLEEP_TYPE:
+                tally.add_sleep(source, begin, end, value)
+            else:
+                tally.add_session(record_type, source, begin, end)
             continue
         # The common case inline (millions of records): a known unit, a finite number, a day
         # already seen. Everything else goes through add_quantity, which handles all cases.
         factor = quantity.units.get(unit)
         acc = daily.get((quantity.name, source, begin[:10]))
-        if factor is None or acc is None or quantity.name == "body_fat_pct":
+        if factor is None or acc is None or quantity.checked:
             tally.position = ("record", i)
             tally.add_quantity(quantity, source, unit, begin, value)
             continue
@@ -648,6 +841,18 @@ def _epoch(stamp: bytes) -> float | None:
     return float(local - offset)
 
 
+def _night_day(start: bytes) -> bytes:
+    """``b"YYYY-MM-DD"`` of the morning a night-time reading belongs to (from noon: the next)."""
+    day = start[:10]
+    if start[11:13] < b"%02d" % NIGHT_STARTS_HOUR:
+        return day
+    try:
+        following = date.fromisoformat(day.decode("ascii")) + timedelta(days=1)
+    except ValueError:
+        return day  # left for the date check, which reports it
+    return following.isoformat().encode("ascii")
+
+
 def _source_label(raw: bytes) -> str:
     """A source name as a person reads it: entities decoded, control characters dropped."""
     text = html.unescape(raw.decode("utf-8", "replace"))
@@ -664,21 +869,26 @@ def _resolve(tally: _Tally) -> DailyData:
     registry: dict[str, Variable] = {}
     notes: list[str] = []
     quantities = _quantity_frame(tally, notes)
-    for quantity in _QUANTITIES.values():
-        rows = quantities[quantities["variable"] == quantity.name]
+    for variable in (*(q.variable for q in _QUANTITIES.values()), *_SESSIONS.values()):
+        rows = quantities[quantities["variable"] == variable.name]
         if rows.empty:
             continue
-        series, note = _pick_sources(rows, quantity.variable)
-        columns[quantity.name] = series
-        registry[quantity.name] = quantity.variable
+        series, note = _pick_sources(rows, variable)
+        columns[variable.name] = series
+        registry[variable.name] = variable
         if note:
             notes.append(note)
+    if "alcoholic_drinks" in columns:
+        # Yes on days with a count above 0, no on days that logged 0; unlogged days stay missing.
+        columns[ANY_ALCOHOL_VARIABLE.name] = (columns["alcoholic_drinks"] > 0).astype(float)
+        registry[ANY_ALCOHOL_VARIABLE.name] = ANY_ALCOHOL_VARIABLE
     if tally.sleep:
-        series, note = _sleep_nights(tally.sleep)
-        columns[SLEEP_VARIABLE.name] = series
-        registry[SLEEP_VARIABLE.name] = SLEEP_VARIABLE
-        if note:
-            notes.append(note)
+        nights, sleep_notes = _sleep_nights(tally.sleep)
+        for variable in (SLEEP_VARIABLE, *STAGE_VARIABLES.values(), IN_BED_VARIABLE):
+            if variable.name in nights:
+                columns[variable.name] = nights[variable.name]
+                registry[variable.name] = variable
+        notes.extend(sleep_notes)
     if tally.workouts:
         data_days = set().union(*(s.index for s in columns.values())) if columns else set()
         for variable, series in zip(
@@ -748,55 +958,146 @@ def _pick_sources(rows: pd.DataFrame, variable: Variable) -> tuple[pd.Series, st
     )
 
 
-def _sleep_nights(intervals: list[tuple[bytes, float, float, str]]) -> tuple[pd.Series, str]:
-    """Minutes asleep per wake-up date from one source per night (see the module docstring)."""
-    frame = pd.DataFrame(intervals, columns=["source", "start", "end", "wake_day"])
+# --------------------------------------------------------------------------------------------
+# Sleep: one source's session per night, its stages, time in bed
+
+
+def _sleep_nights(
+    intervals: list[tuple[bytes, float, float, str, str]],
+) -> tuple[dict[str, pd.Series], list[str]]:
+    """Night columns by wake-up date (asleep, per stage, in bed) and notes on the sources used."""
+    frame = pd.DataFrame(intervals, columns=["source", "start", "end", "wake_day", "stage"])
     frame["source"] = frame["source"].map(_source_label)
-    nights = []
-    for source, part in frame.groupby("source", sort=True):
-        for wake_day, minutes in _sessions(part):
-            nights.append((source, wake_day, minutes))
-    by_night = pd.DataFrame(nights, columns=["source", "date", "minutes"])
-    # A source's night: its longest session ending that day (naps are not added to it).
-    by_night = by_night.sort_values("minutes", ascending=False).drop_duplicates(["source", "date"])
+    columns: dict[str, pd.Series] = {}
+    notes: list[str] = []
+    asleep = frame[frame["stage"].isin(_ASLEEP_STAGES)]
+    if not asleep.empty:
+        nights, note = _one_source_per_night(asleep, SLEEP_VARIABLE.name)
+        columns[SLEEP_VARIABLE.name] = _night_series(nights, nights["minutes"].to_numpy())
+        columns |= _stage_minutes(frame, nights)
+        notes += [note] if note else []
+    in_bed = frame[frame["stage"] == "in_bed"]
+    if not in_bed.empty:
+        nights, note = _one_source_per_night(in_bed, IN_BED_VARIABLE.name)
+        columns[IN_BED_VARIABLE.name] = _night_series(nights, nights["minutes"].to_numpy())
+        notes += [note] if note else []
+    return columns, notes
+
+
+def _one_source_per_night(intervals: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str]:
+    """Each night's chosen session: ``source, date, minutes, start, end``, one row per date.
+
+    A source's night is its longest session ending that date (naps are not added to it); each
+    night keeps the source with the most nights unless its night is shorter than
+    ``SLEEP_SOURCE_MIN_SHARE`` of another source's, then the next.
+    """
+    sessions = [
+        (source, *session)
+        for source, part in intervals.groupby("source", sort=True)
+        for session in _sessions(part)
+    ]
+    by_night = pd.DataFrame(sessions, columns=["source", "date", "minutes", "start", "end"])
+    by_night = by_night.sort_values("minutes", ascending=False, kind="stable")
+    by_night = by_night.drop_duplicates(["source", "date"])
     nights_per_source = by_night.groupby("source")["date"].count()
     rank = by_night["source"].map(nights_per_source.rank(ascending=False, method="first"))
     longest = by_night.groupby("date")["minutes"].transform("max")
     eligible = by_night[by_night["minutes"] >= SLEEP_SOURCE_MIN_SHARE * longest]
     best = eligible.assign(rank=rank).sort_values(["date", "rank"]).drop_duplicates("date")
-    index = pd.DatetimeIndex(pd.to_datetime(best["date"], format="%Y-%m-%d"))
-    series = pd.Series(best["minutes"].to_numpy(), index=index, dtype=float).sort_index()
+    best = best.drop(columns="rank").reset_index(drop=True)
     if len(nights_per_source) < 2:
-        return series, ""
+        return best, ""
     used = best["source"].value_counts()
     counts = ", ".join(f"{n} on {used.get(n, 0)} night(s)" for n in sorted(nights_per_source.index))
-    return series, (
-        f"asleep_min: {len(nights_per_source)} sources, never added together; each night keeps "
+    return best, (
+        f"{name}: {len(nights_per_source)} sources, never added together; each night keeps "
         "one source, preferring the one with the most nights unless it recorded less than "
         f"{SLEEP_SOURCE_MIN_SHARE:.0%} of another's night ({counts})"
     )
 
 
-def _sessions(part: pd.DataFrame) -> list[tuple[str, float]]:
-    """(wake-up date, minutes asleep) of each session in one source's asleep intervals."""
+def _sessions(part: pd.DataFrame) -> list[tuple[str, float, float, float]]:
+    """(wake-up date, minutes covered, start, end) of each session in one source's intervals.
+
+    Overlapping intervals are merged (never counted twice); a gap of ``SLEEP_SESSION_GAP_H`` hours
+    or more starts a new session.
+    """
     part = part.sort_values(["start", "end"])
     rows = zip(part["start"], part["end"], part["wake_day"], strict=True)
     merged_start, merged_end, wake_day = next(rows)
-    sessions: list[tuple[str, float]] = []
+    session_start = merged_start
+    sessions: list[tuple[str, float, float, float]] = []
     gap_s = SLEEP_SESSION_GAP_H * 3600
-    asleep = 0.0
+    covered = 0.0
     for start, end, day in rows:
         if start > merged_end:  # the merged interval is complete
-            asleep += merged_end - merged_start
+            covered += merged_end - merged_start
             if start - merged_end >= gap_s:
-                sessions.append((wake_day, asleep / 60))
-                asleep = 0.0
+                sessions.append((wake_day, covered / 60, session_start, merged_end))
+                covered, session_start = 0.0, start
             merged_start, merged_end, wake_day = start, end, day
         elif end > merged_end:
             merged_end, wake_day = end, day
-    asleep += merged_end - merged_start
-    sessions.append((wake_day, asleep / 60))
+    covered += merged_end - merged_start
+    sessions.append((wake_day, covered / 60, session_start, merged_end))
     return sessions
+
+
+def _stage_minutes(frame: pd.DataFrame, nights: pd.DataFrame) -> dict[str, pd.Series]:
+    """Minutes of each stage inside each chosen night's session, from that night's source.
+
+    A night with any core, deep or REM sleep is staged: its stages are reported, 0 for a stage
+    not recorded. A night of plain ``Asleep`` has no stages (missing), and awake time only if
+    some was recorded.
+    """
+    minutes = {stage: np.zeros(len(nights)) for stage in STAGE_VARIABLES}
+    night_source = nights["source"].to_numpy()
+    for source, part in frame.groupby("source", sort=True):
+        rows = np.flatnonzero(night_source == source)
+        if not len(rows):
+            continue
+        lows, highs = nights["start"].to_numpy()[rows], nights["end"].to_numpy()[rows]
+        for stage in STAGE_VARIABLES:
+            of_stage = part[part["stage"] == stage]
+            if not of_stage.empty:
+                covered = _covered_seconds(of_stage["start"].to_numpy(), of_stage["end"].to_numpy())
+                minutes[stage][rows] = (covered(highs) - covered(lows)) / 60
+    staged = (minutes["core"] + minutes["deep"] + minutes["rem"]) > 0
+    columns = {}
+    for stage, variable in STAGE_VARIABLES.items():
+        known = staged | (minutes[stage] > 0) if stage == "awake" else staged
+        if known.any():
+            columns[variable.name] = _night_series(nights[known], minutes[stage][known])
+    return columns
+
+
+def _covered_seconds(starts: np.ndarray, ends: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """t ↦ seconds before t covered by the union of the intervals (overlaps counted once)."""
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    reach = np.maximum.accumulate(ends)
+    first = np.concatenate([[True], starts[1:] > reach[:-1]])
+    union_starts = starts[first]
+    union_ends = np.maximum.reduceat(ends, np.flatnonzero(first))
+    before = np.concatenate([[0.0], np.cumsum(union_ends - union_starts)[:-1]])
+
+    def covered(t: np.ndarray) -> np.ndarray:
+        i = np.searchsorted(union_starts, t, side="right") - 1
+        j = np.maximum(i, 0)
+        inside = np.clip(t - union_starts[j], 0.0, union_ends[j] - union_starts[j])
+        return np.where(i >= 0, before[j] + inside, 0.0)
+
+    return covered
+
+
+def _night_series(nights: pd.DataFrame, values: np.ndarray) -> pd.Series:
+    """Values of chosen nights as a series by wake-up date."""
+    index = pd.DatetimeIndex(pd.to_datetime(nights["date"], format="%Y-%m-%d"))
+    return pd.Series(values, index=index, dtype=float).sort_index()
+
+
+# --------------------------------------------------------------------------------------------
+# Workouts
 
 
 def _workout_days(tally: _Tally, data_days: set) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -37,6 +37,12 @@ WHOOP_METRICS = {
     "Day Strain": "day_strain",
     "Sleep performance %": "sleep_performance",
     "Asleep duration (min)": "asleep_min",
+    "Respiratory rate (rpm)": "respiratory_rate",
+    "In bed duration (min)": "in_bed_min",
+    "Light sleep duration (min)": "light_sleep_min",
+    "Deep (SWS) duration (min)": "deep_sleep_min",
+    "REM duration (min)": "rem_sleep_min",
+    "Awake duration (min)": "awake_min",
 }
 
 
@@ -101,31 +107,87 @@ def _parse_apple(raw: bytes) -> ET.Element:
     return ET.fromstring(re.sub(rb"<!DOCTYPE.*?\]>", b"", raw, count=1, flags=re.DOTALL))
 
 
-def _read_apple(path: Path) -> pd.DataFrame:
-    records = pd.DataFrame(
-        [
-            {
-                "type": r.get("type").removeprefix("HKQuantityTypeIdentifier"),
-                "source": r.get("sourceName"),
-                "value": float(r.get("value")),
-                "start": r.get("startDate"),
-                "day": pd.Timestamp(r.get("startDate")[:10]),
-            }
-            for r in _parse_apple(path.read_bytes()).iter("Record")
-        ]
-    )
-    by_type = dict(iter(records.groupby("type")))
-    steps_per_source = by_type["StepCount"].groupby(["day", "source"])["value"].sum()
-    return pd.DataFrame(
+SLEEP_VALUE = "HKCategoryValueSleepAnalysis"
+#: The watch's sleep stages → daily columns (Apple's core sleep is light sleep).
+STAGE_COLUMNS = {"AsleepCore": "light_sleep_min", "AsleepDeep": "deep_sleep_min",
+                 "AsleepREM": "rem_sleep_min", "Awake": "awake_min"}  # fmt: skip
+POUND_KG = 0.45359237
+
+
+def _apple_records(path: Path) -> pd.DataFrame:
+    """Every Record as ElementTree reads it, with its local day and its length in minutes."""
+    rows = [
         {
-            "vo2_max": by_type["VO2Max"].sort_values("start").groupby("day")["value"].last(),
-            "resting_hr": by_type["RestingHeartRate"].groupby("day")["value"].mean(),
-            "hrv_sdnn": by_type["HeartRateVariabilitySDNN"].groupby("day")["value"].mean(),
-            "steps": steps_per_source.groupby(level="day").max(),
-            "active_energy": by_type["ActiveEnergyBurned"].groupby("day")["value"].sum(),
-            "body_fat_pct": by_type["BodyFatPercentage"].groupby("day")["value"].last() * 100,
+            "type": re.sub(r"^HK(Quantity|Category)TypeIdentifier", "", r.get("type")),
+            "source": r.get("sourceName"),
+            "unit": r.get("unit"),
+            "value": r.get("value"),
+            "start": r.get("startDate"),
+            "end": r.get("endDate"),
         }
-    ).rename_axis("date")
+        for r in _parse_apple(path.read_bytes()).iter("Record")
+    ]
+    records = pd.DataFrame(rows)
+    moment = {c: pd.to_datetime(records[c], format="%Y-%m-%d %H:%M:%S %z", utc=True)
+              for c in ("start", "end")}  # fmt: skip
+    local_start = pd.to_datetime(records["start"].str[:19])
+    return records.assign(
+        number=pd.to_numeric(records["value"], errors="coerce"),
+        day=local_start.dt.normalize(),
+        # read during sleep: a reading from noon on belongs to the next morning
+        morning=(local_start + pd.Timedelta(hours=12)).dt.normalize(),
+        end_day=pd.to_datetime(records["end"].str[:10]),
+        minutes=(moment["end"] - moment["start"]).dt.total_seconds() / 60,
+    )
+
+
+def _watch_nights(sleep: pd.DataFrame) -> pd.DataFrame:
+    """The watch's nights: records less than 2 h apart, dated by the last one's end."""
+    sleep = sleep.sort_values("start")
+    gap = pd.to_datetime(sleep["start"].str[:19]) - pd.to_datetime(sleep["end"].str[:19]).shift()
+    night = (gap >= pd.Timedelta(hours=2)).cumsum()
+    date = sleep.groupby(night)["end_day"].transform("last")
+    stage = sleep["value"].str.removeprefix(SLEEP_VALUE).map(STAGE_COLUMNS)
+    table = sleep.assign(date=date, column=stage).pivot_table(
+        index="date", columns="column", values="minutes", aggfunc="sum", fill_value=0.0
+    )
+    table["asleep_min"] = table[["light_sleep_min", "deep_sleep_min", "rem_sleep_min"]].sum(axis=1)
+    return table
+
+
+def _read_apple(path: Path) -> pd.DataFrame:
+    records = _apple_records(path)
+    by_type = dict(iter(records.groupby("type")))
+    steps_per_source = by_type["StepCount"].groupby(["day", "source"])["number"].sum()
+    mass = by_type["BodyMass"].sort_values("start")
+    mass_kg = mass["number"] * mass["unit"].map({"kg": 1.0, "lb": POUND_KG})
+    drinks = by_type["NumberOfAlcoholicBeverages"].groupby("day")["number"].sum()
+    sleep = by_type["SleepAnalysis"]
+    watch_sleep = sleep[sleep["value"] != f"{SLEEP_VALUE}InBed"]
+    # One source of sleep, so nothing to choose between.
+    assert (watch_sleep["source"] == watch_sleep["source"].iloc[0]).all()
+    in_bed = sleep[sleep["value"] == f"{SLEEP_VALUE}InBed"]
+    columns = {
+        "vo2_max": by_type["VO2Max"].sort_values("start").groupby("day")["number"].last(),
+        "resting_hr": by_type["RestingHeartRate"].groupby("day")["number"].mean(),
+        "hrv_sdnn": by_type["HeartRateVariabilitySDNN"].groupby("day")["number"].mean(),
+        "steps": steps_per_source.groupby(level="day").max(),
+        "active_energy": by_type["ActiveEnergyBurned"].groupby("day")["number"].sum(),
+        "body_fat_pct": by_type["BodyFatPercentage"].groupby("day")["number"].last() * 100,
+        "weight_kg": mass_kg.groupby(mass["day"]).last(),
+        "walking_hr": by_type["WalkingHeartRateAverage"].groupby("day")["number"].mean(),
+        "respiratory_rate": by_type["RespiratoryRate"].groupby("morning")["number"].mean(),
+        "water_l": by_type["DietaryWater"].groupby("day")["number"].sum() / 1000,
+        "caffeine_mg": by_type["DietaryCaffeine"].groupby("day")["number"].sum(),
+        "alcoholic_drinks": drinks,
+        "have_any_alcoholic_drinks": (drinks > 0).astype(float),
+        "daylight_min": by_type["TimeInDaylight"].groupby("day")["number"].sum(),
+        "mindful_min": by_type["MindfulSession"].groupby("day")["minutes"].sum(),
+        "in_bed_min": in_bed.groupby("end_day")["minutes"].sum(),
+    }
+    return pd.concat([pd.DataFrame(columns), _watch_nights(watch_sleep)], axis=1).rename_axis(
+        "date"
+    )
 
 
 def _read_habits(path: Path) -> pd.DataFrame:
@@ -306,6 +368,41 @@ def test_apple_records_carry_offsets_sources_and_fractions(written):
     assert (sources_per_day == 2).sum() > len(sources_per_day) // 2
     assert (sources_per_day == 1).any()
     assert len(list(root.iter("Workout"))) > 0
+
+
+def test_apple_nights_are_contiguous_watch_stages_beside_the_phones_time_in_bed(written):
+    outdir, _ = written
+    records = _apple_records(outdir / "apple_health" / "export.xml")
+    raw = _parse_apple((outdir / "apple_health" / "export.xml").read_bytes())
+    categories = [r for r in raw.iter("Record") if "CategoryTypeIdentifier" in r.get("type")]
+    assert categories
+    assert all("unit" not in r.attrib for r in categories)  # category records have no unit
+    sleep = records[records["type"] == "SleepAnalysis"]
+    assert set(sleep["value"].str.removeprefix(SLEEP_VALUE)) == {*STAGE_COLUMNS, "InBed"}
+    watch = sleep[sleep["value"] != f"{SLEEP_VALUE}InBed"].sort_values("start")
+    phone = sleep[sleep["value"] == f"{SLEEP_VALUE}InBed"]
+    assert watch["source"].str.contains("Watch").all()
+    assert phone["source"].str.contains("iPhone").all()
+    # Stages follow each other without gaps within a night; many nights start before midnight.
+    follows = watch["start"].to_numpy()[1:] == watch["end"].to_numpy()[:-1]
+    assert follows.sum() >= 4 * len(phone) // 2
+    assert (watch["day"] != watch["end_day"]).any()
+    assert (phone["end_day"] != phone["day"]).all()  # the phone's span starts the evening before
+    # The last 90 days only, and nothing from the morning the export was taken.
+    assert sleep["end_day"].max() < pd.Timestamp(records["day"].max()) + pd.Timedelta(days=1)
+    assert sleep["end_day"].nunique() <= 90
+
+
+def test_apple_logs_weight_in_pounds_and_zero_drinks_on_some_dry_days(written):
+    outdir, _ = written
+    records = _apple_records(outdir / "apple_health" / "export.xml")
+    assert set(records.loc[records["type"] == "BodyMass", "unit"]) == {"lb"}
+    drinks = records.loc[records["type"] == "NumberOfAlcoholicBeverages", "value"]
+    assert set(drinks) == {"0", "1"}
+    water = records.loc[records["type"] == "DietaryWater", "number"]
+    assert (water % 250 == 0).all()
+    sources = set(records["source"])
+    assert {"Waterlog", "Drinks Diary", "Body Scale"} <= sources
 
 
 def test_apple_zip_member_is_the_export(written):

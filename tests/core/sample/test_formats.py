@@ -18,12 +18,16 @@ import pytest
 from pga_core.data import slugify
 from pga_core.data.readers import apple_health
 from pga_core.sample._formats import (
+    APPLE_CATEGORY_TYPES,
+    APPLE_IN_BED,
+    APPLE_SLEEP_STAGES,
     APPLE_TYPES,
     APPLE_WORKOUT_TYPES,
     CYCLE_COLUMNS,
     HABIT_SHEET_COLUMNS,
     HK,
     JOURNAL_COLUMNS,
+    MINDFUL_VALUE,
     SLEEP_COLUMNS,
     TRIPS,
     WORKOUT_COLUMNS,
@@ -67,7 +71,23 @@ APPLE_UNITS = {
     "ActiveEnergyBurned": KILOCALORIES,
     "StepCount": {"count"},
     "BodyFatPercentage": {"%"},
+    "BodyMass": {"kg", "lb"},
+    "WalkingHeartRateAverage": {"count/min"},
+    "RespiratoryRate": {"count/min"},
+    "DietaryWater": {"mL"},
+    "DietaryCaffeine": {"mg"},
+    "NumberOfAlcoholicBeverages": {"count"},
+    "TimeInDaylight": {"min"},
 }
+#: Category types (no unit) and the values the sample writes for them.
+APPLE_CATEGORY_VALUES = {
+    "HKCategoryTypeIdentifierSleepAnalysis": {
+        "HKCategoryValueSleepAnalysisAsleepCore", "HKCategoryValueSleepAnalysisAsleepDeep",
+        "HKCategoryValueSleepAnalysisAsleepREM", "HKCategoryValueSleepAnalysisAwake",
+        "HKCategoryValueSleepAnalysisInBed",
+    },
+    "HKCategoryTypeIdentifierMindfulSession": {"HKCategoryValueNotApplicable"},
+}  # fmt: skip
 
 HOME = ZoneInfo("America/New_York")
 #: Where the person travels, by the month of the trip.
@@ -97,6 +117,13 @@ def test_apple_types_are_healthkit_identifiers_in_their_units() -> None:
     assert set(found) == set(APPLE_UNITS)
     for name, unit in found.items():
         assert unit in APPLE_UNITS[name], name
+
+
+def test_apple_category_types_and_values_are_healthkit_identifiers() -> None:
+    assert set(APPLE_CATEGORY_TYPES) == set(APPLE_CATEGORY_VALUES)
+    written = {*APPLE_SLEEP_STAGES.values(), APPLE_IN_BED}
+    assert written == APPLE_CATEGORY_VALUES["HKCategoryTypeIdentifierSleepAnalysis"]
+    assert {MINDFUL_VALUE} == APPLE_CATEGORY_VALUES["HKCategoryTypeIdentifierMindfulSession"]
 
 
 def test_apple_daily_columns_are_the_readers_variables() -> None:

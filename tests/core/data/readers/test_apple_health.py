@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pga_core.data.readers import RANGES, ExportFile, apple_health, collect_files
+from pga_core.data.readers import RANGES, ExportFile, apple_health, collect_files, read_exports
 from pga_core.sample import APPLE_EXPORT_HEADER
 
 WATCH = "Ana’s Apple Watch"
@@ -113,6 +113,10 @@ def reference_records(data: bytes) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["date"] = pd.to_datetime(frame["start"].str[:10])
     frame["time"] = frame["start"].str[11:19]
+    # A night-time reading belongs to the morning after: local time + 12 h gives that date.
+    frame["night_date"] = (
+        pd.to_datetime(frame["start"].str[:19]) + pd.Timedelta(hours=12)
+    ).dt.normalize()
     return frame
 
 
@@ -127,10 +131,13 @@ def reference_daily(data: bytes) -> pd.DataFrame:
         rows = rows.dropna(subset=["factor"])
         if rows.empty:
             continue
-        rows["x"] = rows["value"].astype(float)
+        rows["x"] = pd.to_numeric(rows["value"], errors="coerce")
+        rows = rows.dropna(subset=["x"])
         if name == "body_fat_pct":
             rows["factor"] = np.where(rows["x"] > 1, 1.0, rows["factor"])
         rows["x"] *= rows["factor"]
+        if spec.night:
+            rows["date"] = rows["night_date"]
         # implausible values are left out
         bounds = RANGES[name]
         rows = rows[rows["x"].between(bounds.low, bounds.high)]
@@ -232,12 +239,16 @@ def test_the_broken_dtd_of_export_version_12_really_breaks_strict_parsers() -> N
 @pytest.mark.parametrize("chunk_bytes", [1, 2, 3, 7, 64, 333, 4096])
 def test_any_chunk_size_gives_the_same_table(chunk_bytes: int) -> None:
     data = mixed_export() + b""
-    data = data.replace(b"</HealthData>", (workouts_xml() + sleep_xml() + "</HealthData>").encode())
+    more = "".join(more_elements()) + sessions_xml() + stages_xml()
+    data = data.replace(
+        b"</HealthData>", (workouts_xml() + sleep_xml() + more + "</HealthData>").encode()
+    )
     whole = apple_health.read_export(one_file(data), chunk_bytes=len(data) + 1)
     chunked = apple_health.read_export(one_file(data), chunk_bytes=chunk_bytes)
     pd.testing.assert_frame_equal(chunked.table, whole.table)
     assert chunked.warnings == whole.warnings
-    assert {"steps", "asleep_min", "workout_min"} <= set(whole.table.columns)
+    assert {"steps", "asleep_min", "workout_min", "mindful_min", "rem_sleep_min",
+            "respiratory_rate", "weight_kg"} <= set(whole.table.columns)  # fmt: skip
 
 
 def test_random_exports_match_the_reference_at_random_chunk_sizes() -> None:
@@ -308,6 +319,300 @@ def test_sleep_is_one_source_per_night_dated_by_wake_up() -> None:
     pd.testing.assert_series_equal(asleep, expected, check_names=False, check_freq=False)
     assert any("asleep_min: 2 sources, never added together" in w for w in daily.warnings)
     assert daily.registry["asleep_min"].unit == "min"
+
+
+def test_sleep_stages_come_from_the_night_chosen_and_in_bed_from_its_own_source() -> None:
+    daily = apple_health.read([one_file(export_xml(sleep_xml()))])
+    stages = ["light_sleep_min", "deep_sleep_min", "rem_sleep_min", "awake_min", "in_bed_min"]
+    nan = np.nan
+    expected = pd.DataFrame(
+        [
+            # 03-10: the watch's stages (the overlapping core and deep each counted in full),
+            # its 20 minutes awake; the phone's in-bed span 22:30–07:00.
+            [120.0, 90.0, 250.0, 20.0, 510.0],
+            [nan, nan, nan, nan, nan],  # the app's plain "Asleep" night has no stages
+            [300.0, 0.0, 0.0, 0.0, nan],  # a staged night without deep or REM: 0, not missing
+            [420.0, 0.0, 0.0, 0.0, nan],
+        ],
+        index=pd.DatetimeIndex(["2024-03-10", "2024-03-11", "2024-03-12", "2024-03-13"]),
+        columns=stages,
+    )
+    pd.testing.assert_frame_equal(
+        daily.table[stages], expected, check_freq=False, check_names=False
+    )
+
+
+def stages_xml() -> str:
+    """iOS 16+ nights: the watch's contiguous stages, the phone's own estimate and in-bed span."""
+    return "".join(
+        [
+            # Night to 03-15, watch: 23:00 core 90, deep 60, core 90, REM 60, awake 15, core 120,
+            # REM 45 → asleep 465 = 300 light + 60 deep + 105 REM.
+            sleep("AsleepCore", "2024-03-14 23:00:00 +0100", "2024-03-15 00:30:00 +0100"),
+            sleep("AsleepDeep", "2024-03-15 00:30:00 +0100", "2024-03-15 01:30:00 +0100"),
+            sleep("AsleepCore", "2024-03-15 01:30:00 +0100", "2024-03-15 03:00:00 +0100"),
+            sleep("AsleepREM", "2024-03-15 03:00:00 +0100", "2024-03-15 04:00:00 +0100"),
+            sleep("Awake", "2024-03-15 04:00:00 +0100", "2024-03-15 04:15:00 +0100"),
+            sleep("AsleepCore", "2024-03-15 04:15:00 +0100", "2024-03-15 06:15:00 +0100"),
+            sleep("AsleepREM", "2024-03-15 06:15:00 +0100", "2024-03-15 07:00:00 +0100"),
+            # The phone's estimate of the same night (500 min) and its in-bed span: overlapping
+            # the watch's night, never added to it.
+            sleep("AsleepUnspecified", "2024-03-14 22:50:00 +0100", "2024-03-15 07:10:00 +0100",
+                  PHONE),
+            sleep("InBed", "2024-03-14 22:40:00 +0100", "2024-03-15 07:15:00 +0100", PHONE),
+            # Night to 03-16, watch only (so the watch has the most nights); a DST-free +0100.
+            sleep("AsleepDeep", "2024-03-15 23:30:00 +0100", "2024-03-16 00:40:00 +0100"),
+            sleep("AsleepREM", "2024-03-16 00:40:00 +0100", "2024-03-16 06:00:00 +0100"),
+            # Night to 03-17: the watch was off; the phone's night is used, without stages.
+            sleep("AsleepUnspecified", "2024-03-16 23:00:00 +0100", "2024-03-17 06:30:00 +0100",
+                  PHONE),
+        ]
+    )  # fmt: skip
+
+
+def test_stages_add_up_to_time_asleep_and_two_sources_are_never_summed() -> None:
+    daily = apple_health.read([one_file(export_xml(stages_xml()))])
+    table = daily.table
+    columns = ["asleep_min", "light_sleep_min", "deep_sleep_min", "rem_sleep_min", "awake_min",
+               "in_bed_min"]  # fmt: skip
+    nan = np.nan
+    expected = pd.DataFrame(
+        [
+            [465.0, 300.0, 60.0, 105.0, 15.0, 515.0],  # not 465 + 500
+            [390.0, 0.0, 70.0, 320.0, 0.0, nan],
+            [450.0, nan, nan, nan, nan, nan],
+        ],
+        index=pd.DatetimeIndex(["2024-03-15", "2024-03-16", "2024-03-17"]),
+        columns=columns,
+    )
+    pd.testing.assert_frame_equal(table[columns], expected, check_freq=False, check_names=False)
+    staged = table.dropna(subset=["light_sleep_min"])
+    stage_sum = staged[["light_sleep_min", "deep_sleep_min", "rem_sleep_min"]].sum(axis=1)
+    pd.testing.assert_series_equal(stage_sum, staged["asleep_min"], check_names=False)
+    assert any(
+        w.endswith("(Ana’s Apple Watch on 2 night(s), Ana’s iPhone on 1 night(s))")
+        for w in daily.warnings
+    )
+
+
+def test_sleep_values_not_known_are_reported_and_later_asleep_kinds_count_as_asleep() -> None:
+    backwards = record(
+        SLEEP, "HKCategoryValueSleepAnalysisAsleepCore", "2024-03-11 05:00:00 +0100", unit="",
+        end="2024-03-11 04:00:00 +0100",
+    )  # fmt: skip
+    data = export_xml(
+        sleep("AsleepNap", "2024-03-10 01:00:00 +0100", "2024-03-10 03:00:00 +0100"),
+        sleep("Restless", "2024-03-10 03:00:00 +0100", "2024-03-10 04:00:00 +0100"),
+        backwards,
+    )
+    daily = apple_health.read([one_file(data)])
+    assert daily.table["asleep_min"].to_dict() == {day("2024-03-10"): 120.0}
+    skipped = sorted(w.removeprefix("export.xml: ") for w in daily.warnings if "skipped" in w)
+    assert skipped == [
+        "asleep_min: 1 record(s) with value 'HKCategoryValueSleepAnalysisRestless' skipped",
+    ]
+    line = data[: data.index(b'startDate="2024-03-11 05:00:00')].count(b"\n") + 1
+    assert (
+        f"export.xml: 1 value of 'asleep interval (min)' negative left out (line {line}; "
+        "plausible: 0 to 1,440 min; one night's sleep cannot last longer than a day)"
+    ) in daily.warnings
+
+
+# ----------------------------------------------------------------------------------------------
+# More of what an export holds: body, breathing, drinks, daylight, mindfulness
+
+WATER_APP = "WaterMinder"
+SCALE = "Withings"
+
+
+def more_elements() -> list[str]:
+    """Weight, walking HR, respiratory rate, water, caffeine, drinks and daylight, planted."""
+    drink = "NumberOfAlcoholicBeverages"
+    return [
+        # Water: an app's glasses in mL and US fluid ounces beat the phone's 0.3 L on 03-01; on
+        # 03-02 the app's cups are in a unit not read, so the phone's 1.5 L is the day's.
+        record("DietaryWater", 250, "2024-03-01 08:10:00 +0100", source=WATER_APP, unit="mL"),
+        record("DietaryWater", 500, "2024-03-01 12:30:00 +0100", source=WATER_APP, unit="mL"),
+        record("DietaryWater", 16, "2024-03-01 18:00:00 +0100", source=WATER_APP, unit="fl_oz_us"),
+        record("DietaryWater", 0.3, "2024-03-01 19:00:00 +0100", source=PHONE, unit="L"),
+        record("DietaryWater", 1.5, "2024-03-02 09:00:00 +0100", source=PHONE, unit="L"),
+        record("DietaryWater", 2, "2024-03-02 10:00:00 +0100", source=WATER_APP, unit="cup_us"),
+        record("DietaryCaffeine", 95, "2024-03-01 07:30:00 +0100", source=PHONE, unit="mg"),
+        record("DietaryCaffeine", 63.5, "2024-03-01 14:00:00 +0100", source=PHONE, unit="mg"),
+        record("DietaryCaffeine", 0.08, "2024-03-02 07:30:00 +0100", source=PHONE, unit="g"),
+        # Drinks: 2 on 03-01, a logged 0 on 03-02, nothing logged on 03-03, 1 on 03-04.
+        record(drink, 1, "2024-03-01 19:00:00 +0100", source=PHONE, unit="count"),
+        record(drink, 1, "2024-03-01 21:00:00 +0100", source=PHONE, unit="count"),
+        record(drink, 0, "2024-03-02 20:00:00 +0100", source=PHONE, unit="count"),
+        record(drink, 1, "2024-03-04 23:30:00 +0100", source=PHONE, unit="count"),
+        record("TimeInDaylight", 12, "2024-03-01 08:00:00 +0100", unit="min",
+               end="2024-03-01 08:12:00 +0100"),
+        record("TimeInDaylight", 35, "2024-03-01 13:00:00 +0100", unit="min",
+               end="2024-03-01 13:35:00 +0100"),
+        record("TimeInDaylight", 600, "2024-03-02 13:00:00 +0100", unit="s",
+               end="2024-03-02 13:10:00 +0100"),
+        # Respiratory rate of the night to 03-02, before and after midnight; from noon on a
+        # reading belongs to the next night.
+        record("RespiratoryRate", 14.5, "2024-03-01 23:30:00 +0100", unit="count/min"),
+        record("RespiratoryRate", 15.5, "2024-03-02 02:00:00 +0100", unit="count/min"),
+        record("RespiratoryRate", 16, "2024-03-02 06:00:00 +0100", unit="count/min"),
+        record("RespiratoryRate", 13, "2024-03-02 11:59:59 +0100", unit="count/min"),
+        record("RespiratoryRate", 12, "2024-03-02 12:00:00 +0100", unit="count/min"),
+        record("RespiratoryRate", "", "2024-03-03 03:00:00 +0100", unit="count/min"),
+        record("WalkingHeartRateAverage", 98, "2024-03-01 09:00:00 +0100", unit="count/min"),
+        record("WalkingHeartRateAverage", 102, "2024-03-02 09:00:00 +0100", unit="count/min"),
+        # Weight: the scale in kg (the evening reading is the day's), a phone app in lb and st.
+        record("BodyMass", 72.4, "2024-03-01 07:05:00 +0100", source=SCALE, unit="kg"),
+        record("BodyMass", 72.1, "2024-03-01 21:00:00 +0100", source=SCALE, unit="kg"),
+        record("BodyMass", 160, "2024-03-02 07:00:00 +0100", source=PHONE, unit="lb"),
+        record("BodyMass", 11.5, "2024-03-03 07:00:00 +0100", source=PHONE, unit="st"),
+        record("BodyMass", 70, "2024-03-04 07:00:00 +0100", source=PHONE, unit="oz"),
+        # Body mass index is another type, never weight.
+        record("BodyMassIndex", 23.1, "2024-03-04 07:00:00 +0100", source=SCALE, unit="count"),
+    ]  # fmt: skip
+
+
+def test_more_quantities_match_the_elementtree_reference() -> None:
+    data = export_xml(*more_elements())
+    daily = apple_health.read([one_file(data)])
+    assert_same_values(daily.table, reference_daily(data))
+
+
+def test_more_quantities_convert_units_date_nights_and_keep_one_source() -> None:
+    daily = apple_health.read([one_file(export_xml(*more_elements()))])
+    table = daily.table
+    nan = np.nan
+    expected = pd.DataFrame(
+        {
+            "water_l": [0.25 + 0.5 + 16 * 0.0295735295625, 1.5, nan, nan],
+            "caffeine_mg": [158.5, 80.0, nan, nan],
+            "alcoholic_drinks": [2.0, 0.0, nan, 1.0],
+            "have_any_alcoholic_drinks": [1.0, 0.0, nan, 1.0],  # unlogged: missing, never "no"
+            "daylight_min": [47.0, 10.0, nan, nan],
+            "respiratory_rate": [nan, (14.5 + 15.5 + 16 + 13) / 4, 12.0, nan],
+            "walking_hr": [98.0, 102.0, nan, nan],
+            "weight_kg": [72.1, 160 * 0.45359237, 11.5 * 14 * 0.45359237, nan],
+        },
+        index=pd.date_range("2024-03-01", periods=4, name="date"),
+    )
+    pd.testing.assert_frame_equal(table[expected.columns], expected, check_freq=False, rtol=1e-12)
+    skipped = sorted(w.removeprefix("export.xml: ") for w in daily.warnings if "skipped" in w)
+    assert skipped == [
+        "respiratory_rate: 1 record(s) without a number value and a startDate skipped",
+        "water_l: 1 record(s) in unit 'cup_us' skipped",
+        "weight_kg: 1 record(s) in unit 'oz' skipped",
+    ]
+    assert any(
+        "water_l: 2 sources, never added together; each day keeps the source with the largest "
+        "daily total (Ana’s iPhone on 1 day(s), WaterMinder on 1 day(s))" in w
+        for w in daily.warnings
+    )
+
+
+def mindful(start: str, end: str, source: str = WATCH, *, value: bool = True) -> str:
+    """A mindful session: a category record without a unit (some apps write no value)."""
+    if value:
+        return record(
+            "HKCategoryTypeIdentifierMindfulSession", "HKCategoryValueNotApplicable", start,
+            source=source, unit="", end=end,
+        )  # fmt: skip
+    return (
+        f' <Record type="HKCategoryTypeIdentifierMindfulSession" sourceName="{source}" '
+        f'sourceVersion="7.2" creationDate="{end}" startDate="{start}" endDate="{end}"/>\n'
+    )
+
+
+def sessions_xml() -> str:
+    return "".join(
+        [
+            # 03-01: the watch's Breathe sessions (5 + 10 min) and an app's 20 minutes.
+            mindful("2024-03-01 07:00:00 +0100", "2024-03-01 07:05:00 +0100"),
+            mindful("2024-03-01 21:00:00 +0100", "2024-03-01 21:10:00 +0100"),
+            mindful("2024-03-01 12:00:00 +0100", "2024-03-01 12:20:00 +0100", "Calm", value=False),
+            # 03-02: 90 seconds; a session ending before it starts is left out.
+            mindful("2024-03-02 07:00:00 +0100", "2024-03-02 07:01:30 +0100"),
+            mindful("2024-03-02 08:00:00 +0100", "2024-03-02 07:00:00 +0100"),
+        ]
+    )
+
+
+def test_mindful_sessions_are_minutes_a_day_from_one_source() -> None:
+    data = export_xml(sessions_xml())
+    daily = apple_health.read([one_file(data)])
+    assert daily.table["mindful_min"].to_dict() == {day("2024-03-01"): 20.0, day("2024-03-02"): 1.5}
+    assert daily.registry["mindful_min"].kind == "habit"
+    line = data[: data.index(b'startDate="2024-03-02 08:00:00')].count(b"\n") + 1
+    assert (
+        "export.xml: 1 value of 'HKCategoryTypeIdentifierMindfulSession (min from start to end)' "
+        f"negative left out (line {line}; plausible: 0 to 1,440 min; a day has 1,440 minutes)"
+    ) in daily.warnings
+    assert any("mindful_min: 2 sources, never added together" in w for w in daily.warnings)
+
+
+def test_implausible_new_records_are_left_out_and_named_by_file_line_and_type() -> None:
+    data = export_xml(
+        record("DietaryWater", 30000, "2024-03-01 10:00:00 +0100", source=PHONE, unit="mL"),
+        record("DietaryWater", 500, "2024-03-01 11:00:00 +0100", source=PHONE, unit="mL"),
+        record("BodyMass", 1200, "2024-03-01 07:00:00 +0100", source=SCALE, unit="lb"),
+        record("RespiratoryRate", 2, "2024-03-02 03:00:00 +0100", unit="count/min"),
+        record("RespiratoryRate", 15, "2024-03-02 04:00:00 +0100", unit="count/min"),
+        record("DietaryCaffeine", 95, "2024-03-25 08:00:00 +0100", source=PHONE, unit="mg"),
+        mindful("1999-12-31 07:00:00 +0100", "1999-12-31 07:10:00 +0100"),
+        mindful("2024-03-01 07:00:00 +0100", "2024-03-01 07:10:00 +0100"),
+    )
+    daily = apple_health.read([one_file(data)])
+    table = daily.table
+    assert table["water_l"].dropna().to_dict() == {day("2024-03-01"): 0.5}  # 30 L left out
+    assert table["respiratory_rate"].dropna().to_dict() == {day("2024-03-02"): 15.0}
+    assert table["mindful_min"].dropna().to_dict() == {day("2024-03-01"): 10.0}
+    assert "weight_kg" not in table
+    assert "caffeine_mg" not in table
+
+    def line(text: str) -> int:
+        return data[: data.index(text.encode())].count(b"\n") + 1
+
+    expected = [
+        f"export.xml: 1 value of '{QTY}DietaryWater' above 20 left out (line "
+        f"{line('2024-03-01 10:00:00')}; plausible: 0 to 20 L",
+        f"export.xml: 1 value of '{QTY}BodyMass' above 400 left out (line "
+        f"{line('2024-03-01 07:00:00')}; plausible: 20 to 400 kg",
+        f"export.xml: 1 value of '{QTY}RespiratoryRate' below 4 left out (line "
+        f"{line('2024-03-02 03:00:00')}; plausible: 4 to 60 breaths/min",
+        "export.xml: 1 record dated 2024-03-25, after the export date 2024-03-20, left out (line "
+        f"{line('2024-03-25 08:00:00')}; a measurement record from the future)",
+        "export.xml: 1 record dated 1999-12-31, before 2000-01-01, left out (line "
+        f"{line('1999-12-31')}; an Excel or Unix epoch date)",
+    ]
+    for start in expected:
+        assert any(w.startswith(start) for w in daily.warnings), (start, daily.warnings)
+
+
+def test_logged_drinks_fill_the_journal_question_where_whoop_has_no_answer() -> None:
+    # WHOOP journal answers for 03-01 (yes), 03-03 (no) and 03-04 (no: it disagrees with the
+    # one drink logged in Apple Health that day, and WHOOP's answer is kept).
+    journal = (
+        "Cycle start time,Cycle end time,Cycle timezone,Question text,Answered yes,Notes\n"
+        + (
+            "".join(
+                f"2024-03-0{d} 22:30:00,,UTC+01:00,Have any alcoholic drinks?,{answer},\n"
+                for d, answer in ((1, "true"), (3, "false"), (4, "false"))
+            )
+        )
+    )
+    daily = read_exports(
+        [("journal_entries.csv", journal.encode()), ("export.xml", export_xml(*more_elements()))]
+    )
+    assert daily.table["have_any_alcoholic_drinks"].dropna().to_dict() == {
+        day("2024-03-01"): 1.0,
+        day("2024-03-02"): 0.0,  # a logged 0 in Apple Health fills the journal's gap
+        day("2024-03-03"): 0.0,
+        day("2024-03-04"): 0.0,
+    }
+    assert daily.registry["have_any_alcoholic_drinks"].source == "whoop"
+    assert any(
+        w.startswith("have_any_alcoholic_drinks: whoop and apple_health disagree on 1 day(s)")
+        for w in daily.warnings
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -487,15 +792,20 @@ def test_the_newest_export_wins_where_two_exports_overlap() -> None:
 
 
 def test_registry_describes_every_column() -> None:
+    more = "".join(more_elements()) + sessions_xml()
     data = mixed_export().replace(
-        b"</HealthData>", (workouts_xml() + sleep_xml()).encode() + b"</HealthData>"
+        b"</HealthData>", (workouts_xml() + sleep_xml() + more).encode() + b"</HealthData>"
     )
     daily = apple_health.read([one_file(data)])
     registry = daily.registry
     assert set(registry) == {
         "steps", "active_energy", "resting_hr", "hrv_sdnn", "vo2_max", "body_fat_pct",
         "asleep_min", "workout_min", "workout_count", "workout_energy",
+        "weight_kg", "walking_hr", "respiratory_rate", "water_l", "caffeine_mg",
+        "alcoholic_drinks", "have_any_alcoholic_drinks", "daylight_min", "mindful_min",
+        "light_sleep_min", "deep_sleep_min", "rem_sleep_min", "awake_min", "in_bed_min",
     }  # fmt: skip
+    assert set(registry) == set(apple_health.VARIABLES)
     assert all(v.source == "apple_health" for v in registry.values())
     assert registry["hrv_sdnn"].label == "Heart rate variability (SDNN)"
     assert "rmssd" not in " ".join(registry).lower()
@@ -512,6 +822,39 @@ def test_registry_describes_every_column() -> None:
     assert aggregations["vo2_max"] == aggregations["body_fat_pct"] == "last"
     assert registry["resting_hr"].higher_is_better is False
     assert registry["vo2_max"].kind == "metric"
+    units = {
+        n: registry[n].unit
+        for n in (
+            "weight_kg",
+            "walking_hr",
+            "respiratory_rate",
+            "water_l",
+            "caffeine_mg",
+            "alcoholic_drinks",
+            "daylight_min",
+            "mindful_min",
+            "rem_sleep_min",
+            "in_bed_min",
+        )
+    }
+    assert units == {
+        "weight_kg": "kg", "walking_hr": "bpm", "respiratory_rate": "breaths/min",
+        "water_l": "L", "caffeine_mg": "mg", "alcoholic_drinks": "drinks", "daylight_min": "min",
+        "mindful_min": "min", "rem_sleep_min": "min", "in_bed_min": "min",
+    }  # fmt: skip
+    kinds = {n: v.kind for n, v in registry.items()}
+    assert {n for n, k in kinds.items() if k == "habit"} == {
+        "steps", "workout_min", "workout_count", "water_l", "caffeine_mg", "alcoholic_drinks",
+        "daylight_min", "mindful_min",
+    }  # fmt: skip
+    assert {n for n, k in kinds.items() if k == "behaviour"} == {"have_any_alcoholic_drinks"}
+    assert registry["have_any_alcoholic_drinks"].components == ("alcoholic_drinks",)
+    assert registry["asleep_min"].components == (
+        "light_sleep_min", "deep_sleep_min", "rem_sleep_min",
+    )  # fmt: skip
+    assert aggregations["weight_kg"] == "last"
+    assert aggregations["respiratory_rate"] == aggregations["walking_hr"] == "mean"
+    assert aggregations["water_l"] == aggregations["mindful_min"] == "sum"
 
 
 def test_an_export_without_the_types_read_gives_an_empty_table() -> None:

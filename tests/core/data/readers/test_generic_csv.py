@@ -358,11 +358,11 @@ def test_junk_bytes_raise_nothing_but_value_error(data: bytes) -> None:
     ],
 )
 def test_numbers_no_log_can_hold_are_left_out_with_a_note(cell: str, problem: str) -> None:
-    daily = _read(f"date,water_l\n2024-03-04,2\n2024-03-05,{cell}\n")
-    assert daily.table["water_l"].tolist()[0] == 2.0
-    assert np.isnan(daily.table.loc["2024-03-05", "water_l"])
+    daily = _read(f"date,glasses\n2024-03-04,2\n2024-03-05,{cell}\n")
+    assert daily.table["glasses"].tolist()[0] == 2.0
+    assert np.isnan(daily.table.loc["2024-03-05", "glasses"])
     assert any(
-        w.startswith(f"log.csv: 1 value of 'water_l' {problem} left out (row 3")
+        w.startswith(f"log.csv: 1 value of 'glasses' {problem} left out (row 3")
         for w in daily.warnings
     ), daily.warnings
 
