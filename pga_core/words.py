@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MINUS", "SHOWN_DIGITS", "lag_words", "signed", "signed_amount"]
+__all__ = [
+    "MINUS",
+    "SHOWN_DIGITS",
+    "days_before",
+    "feature_words",
+    "lag_words",
+    "signed",
+    "signed_amount",
+]
 
 #: The minus sign people read (U+2212), not a hyphen.
 MINUS = "−"
@@ -21,6 +29,36 @@ def lag_words(lag: int) -> str:
     if lag == 0:
         return "the same day"
     return "the next day" if lag == 1 else f"{lag} days later"
+
+
+def days_before(days: int) -> str:
+    """How far back an input looks: ``the same day``, ``the day before``, ``3 days before``."""
+    if days == 0:
+        return "the same day"
+    return "the day before" if days == 1 else f"{days} days before"
+
+
+def feature_words(label: str, transform: str = "", days: int = 0) -> str:
+    """A feature expression in words, from its column's label, its transform and its K days.
+
+    ``Have any alcoholic drinks? (the day before)`` for ``@lag1``, ``VO₂ max, mean of 7 days``
+    for ``@mean7``, ``Time in HR zone 5 over 28 days`` for ``@sum28``, the label alone for the
+    day's value.
+
+    Raises
+    ------
+    ValueError
+        An unknown transform (expected ``""``, ``lag``, ``mean`` or ``sum``).
+    """
+    if transform == "":
+        return label
+    if transform == "lag":
+        return f"{label} ({days_before(days)})"
+    if transform == "mean":
+        return f"{label}, mean of {days} day{'s' if days != 1 else ''}"
+    if transform == "sum":
+        return f"{label} over {days} day{'s' if days != 1 else ''}"
+    raise ValueError(f"unknown transform {transform!r}; expected lag, mean or sum")
 
 
 def signed_amount(value: float, unit: str) -> str:

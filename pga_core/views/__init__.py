@@ -97,6 +97,8 @@ from pga_core.views._goal_editor import (
     input_table,
     remove_goal,
     remove_input,
+    same_tree,
+    tree_outline,
 )
 from pga_core.views._goal_results import (
     DATA_KEY,
@@ -223,10 +225,12 @@ __all__ = [
     "remove_goal",
     "remove_input",
     "root_change",
+    "same_tree",
     "score_summary",
     "score_text",
     "slider_changes",
     "source_name",
+    "tree_outline",
     "variables_table",
     "weekly_coverage",
     "weights_chart",
