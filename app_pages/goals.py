@@ -549,6 +549,8 @@ def _goal_results(fit: TreeFit, node_fit: NodeFit, position: int) -> None:
     show(escape_markdown(score.sentence))
     for note in node_fit.notes:
         st.warning(escape_markdown(note), icon=":material/warning:")
+    for sentence in views.left_out_sentences(node_fit, fit):
+        st.warning(escape_markdown(sentence), icon=":material/join:")
 
     st.altair_chart(views.weights_chart(node_fit.weights_table()), key=f"goals_weights_{position}")
     st.caption(

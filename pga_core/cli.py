@@ -39,6 +39,7 @@ from pga_core.views import (
     DEFAULT_TREE_NAME,
     N_BOOT,
     fit_json,
+    left_out_sentences,
     levers_in_words,
     outcome_choices,
     tree_outline,
@@ -301,7 +302,7 @@ def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
         f"95 % intervals from {result.settings['n_boot']} block-bootstrap resamples"
     ]
     for fit in result.fits.values():
-        lines.extend(["", *_node_report(fit)])
+        lines.extend(["", *_node_report(fit, result)])
     if result.problems:
         lines.extend(["", "not fitted:", *(f"  {p.message}" for p in result.problems)])
     levers = levers_in_words(leverage(result), result)
@@ -325,7 +326,7 @@ def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
     return lines
 
 
-def _node_report(fit: NodeFit) -> list[str]:
+def _node_report(fit: NodeFit, result: TreeFit) -> list[str]:
     """One goal: what it predicts, its walk-forward check and its weights table."""
     weights = fit.weights_table()
     width = max(len("input"), *(len(i) for i in weights["input"]))
@@ -333,6 +334,7 @@ def _node_report(fit: NodeFit) -> list[str]:
         f"{fit.name} — predicts {fit.target} ({fit.model} model, {fit.n_rows:,} days)",
         f"  {fit.verdict}",
         *(f"  note: {n}" for n in fit.notes),
+        *(f"  left out: {n}" for n in left_out_sentences(fit, result)),
         f"  {'input':<{width}}  {'per SD':>9}  {'95 % CI':^21}  {'per unit':>10}",
     ]
     for row in weights.itertuples(index=False):

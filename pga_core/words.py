@@ -10,9 +10,12 @@ import math
 
 __all__ = [
     "MINUS",
+    "NAMED_AT_MOST",
     "SHOWN_DIGITS",
+    "combination_words",
     "days_before",
     "feature_words",
+    "joined",
     "lag_words",
     "signed",
     "signed_amount",
@@ -22,6 +25,10 @@ __all__ = [
 MINUS = "−"
 #: Significant figures of a number shown to people unless a view asks for more.
 SHOWN_DIGITS = 2
+#: A list in a sentence names at most this many, then "and N more".
+NAMED_AT_MOST = 4
+#: A share of variation this close to 1 is said as "all of".
+_ALL_OF = 5e-4
 
 
 def lag_words(lag: int) -> str:
@@ -59,6 +66,35 @@ def feature_words(label: str, transform: str = "", days: int = 0) -> str:
     if transform == "sum":
         return f"{label} over {days} day{'s' if days != 1 else ''}"
     raise ValueError(f"unknown transform {transform!r}; expected lag, mean or sum")
+
+
+def joined(names: list[str] | tuple[str, ...], at_most: int = NAMED_AT_MOST) -> str:
+    """Names in a sentence: ``A``, ``A and B``, ``A, B and C``, ``A, B, C, D and 2 more``."""
+    shown = list(names[:at_most])
+    if len(names) > at_most:
+        shown.append(f"{len(names) - at_most} more")
+    if len(shown) <= 1:
+        return "".join(shown)
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def combination_words(
+    what: str, partners: list[str] | tuple[str, ...], r2: float, where: str
+) -> str:
+    """Why an input that is (nearly) a linear combination of others was left out of a fit.
+
+    ``Workout duration was left out of 'Day strain': Time in HR zone 1, … explain all of its
+    day-to-day variation (it is nearly a sum or mix of them), so the data cannot tell its effect
+    apart from theirs``. ``what`` and ``partners`` are already in words; ``r2`` is the share of
+    its variation they explain; ``where`` names the goal or fit.
+    """
+    share = "all" if r2 >= 1 - _ALL_OF else f"{100 * r2:.1f} %"
+    verb = "explains" if len(partners) == 1 else "explain"
+    return (
+        f"{what} was left out of {where}: {joined(partners)} {verb} {share} of its day-to-day "
+        "variation (it is nearly a sum or mix of them), so the data cannot tell its effect apart "
+        "from theirs"
+    )
 
 
 def signed_amount(value: float, unit: str) -> str:

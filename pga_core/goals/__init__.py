@@ -13,6 +13,7 @@
 from pga_core.goals._fit import (
     N_SPLITS,
     PERCEPTRON_L2,
+    Combination,
     NodeFit,
     fit_node,
     json_number,
@@ -83,6 +84,7 @@ __all__ = [
     "STARTER_NAME",
     "STARTER_SUPPORT",
     "TOP_FALLBACKS",
+    "Combination",
     "FittedGoal",
     "GoalNode",
     "GoalTree",

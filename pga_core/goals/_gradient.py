@@ -90,7 +90,8 @@ def _reach(tree_fit: TreeFit) -> _Reach:
     """Where each column of ``tree_fit`` meets its goals (see :class:`_Reach`)."""
     reach = _Reach(sites={}, stand_ins={}, cut_off={})
     for goal in tree_fit.top.walk():
-        columns = [parse_feature(expression).name for expression in goal.goal.inputs]
+        expressions = goal.fit.inputs if goal.fit is not None else goal.goal.inputs
+        columns = [parse_feature(expression).name for expression in expressions]
         if goal.cut_off_at is not None:
             for column in columns:
                 reach.cut_off.setdefault(column, goal.cut_off_at)

@@ -45,7 +45,7 @@ from pga_core.data import DailyData, feature_frame, parse_feature
 from pga_core.engine import collinear_columns
 from pga_core.goals._health import HEALTH_INDEX, with_health_index
 from pga_core.goals._tree import GoalNode, GoalTree, _min_rows
-from pga_core.words import feature_words
+from pga_core.words import combination_words, feature_words
 
 __all__ = [
     "MIN_EACH_ANSWER",
@@ -94,8 +94,6 @@ VO2_INPUTS: tuple[str, ...] = ("resting_hr", "body_fat_pct@mean28")
 SHEET_SOURCE = "csv"
 #: Days of the lag that takes a behaviour or habit "the evening before".
 EVENING_BEFORE = 1
-#: How many partners a "left out as a combination" sentence names.
-PARTNERS_NAMED = 4
 
 
 @dataclass(frozen=True)
@@ -540,14 +538,5 @@ def _combination_sentence(
     goal: str, expression: str, partners: Sequence[str], r2: float, daily: DailyData
 ) -> str:
     """Why an input that is a combination of others was left out of ``goal``, in words."""
-    named = [_words(p, daily) for p in partners[:PARTNERS_NAMED]]
-    more = len(partners) - len(named)
-    if more > 0:
-        named.append(f"{more} more")
-    together = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    share = "all" if r2 >= 1 - 5e-4 else f"{100 * r2:.1f} %"
-    return (
-        f"{_words(expression, daily)} was left out of {goal!r}: {together} explain "
-        f"{share} of its day-to-day variation (it is nearly a sum or mix of them), so the data "
-        "cannot tell its effect apart from theirs"
-    )
+    named = [_words(p, daily) for p in partners]
+    return combination_words(_words(expression, daily), named, r2, repr(goal))

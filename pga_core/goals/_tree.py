@@ -787,6 +787,9 @@ def fit_tree(
             classify=node.is_classifier(daily),
             l2=node.l2,
             random_state=random_state,
+            modelled=tuple(
+                e for e in node.inputs if node.child_for(parse_feature(e).name) is not None
+            ),
         )
     report(1.0, "done")
     return TreeFit(

@@ -114,6 +114,8 @@ def goal_tree_layout(tree: GoalTree | TreeFit) -> tuple[pd.DataFrame, pd.DataFra
         if fit is None or goal not in fit.fits:
             return float("nan")
         node_fit = fit.fits[goal]
+        if expression not in node_fit.inputs:  # left out of the fit as a combination
+            return float("nan")
         return float(node_fit.weight_sd[node_fit.inputs.index(expression)])
 
     def place(node: GoalNode, level: int) -> float:

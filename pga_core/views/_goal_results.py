@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from pga_core.engine import CI_LEVEL
-from pga_core.goals import GoalTree, NodeFit, TreeFit, json_number, leverage
+from pga_core.goals import GoalTree, NodeFit, TreeFit, input_words, json_number, leverage
 from pga_core.views._goal_editor import DEFAULT_TREE_NAME
 from pga_core.views._gradient import levers_in_words
-from pga_core.words import signed
+from pga_core.words import combination_words, signed
 
 __all__ = [
     "DATA_KEY",
@@ -34,6 +34,8 @@ __all__ = [
     "fit_json",
     "fit_matches",
     "fitted_imports",
+    "input_label",
+    "left_out_sentences",
     "score_summary",
     "score_text",
     "weights_display",
@@ -171,6 +173,28 @@ def fit_headline(tree_fit: TreeFit) -> str:
 
 
 # --- one goal -----------------------------------------------------------------------------------
+def input_label(expression: str, tree_fit: TreeFit) -> str:
+    """An input of a fitted tree by its column's label and its transform in words
+    (``Have any alcoholic drinks? (the day before)``)."""
+    labels = {name: str(info.get("label", name)) for name, info in tree_fit.variables.items()}
+    return input_words(expression, labels)
+
+
+def left_out_sentences(node_fit: NodeFit, tree_fit: TreeFit) -> list[str]:
+    """Why each input left out of a goal's fit as a combination of the others was left out,
+    and what that means for the weights of those that explain it."""
+    return [
+        combination_words(
+            input_label(c.input, tree_fit),
+            [input_label(e, tree_fit) for e in c.explained_by],
+            c.r2,
+            f"the fit of {node_fit.name!r}",
+        )
+        + "; it has no weight of its own, and theirs carry its share"
+        for c in node_fit.left_out
+    ]
+
+
 @dataclass(frozen=True)
 class Score:
     """A goal's walk-forward check beside predicting the training mean.

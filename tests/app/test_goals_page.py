@@ -289,7 +289,7 @@ def test_a_goal_named_like_markdown_is_shown_literally(open_goals) -> None:
         assert TRICKY not in element.value, element.value
 
 
-# --- a person with only a WHOOP strap ---------------------------------------------------------------
+# --- a person with only a WHOOP strap ------------------------------------------------------------
 def test_a_whoop_only_person_sees_a_starter_tree_that_fits(open_fresh, workspace) -> None:
     workspace.import_sources([SAMPLE / "whoop_export.zip"])
     app = open_fresh()

@@ -143,7 +143,7 @@ def test_an_empty_workspace_says_to_import_first(tmp_path, capsys):
     )
 
 
-# --- without --goals: a starter tree built from the data ------------------------------------------
+# --- without --goals: a starter tree built from the data -------------------------------------
 @pytest.fixture(scope="module")
 def whoop_export(exports):
     """Only the WHOOP export of the synthetic person."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import log_loss
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 
+from pga_core.data import DailyData, Variable
 from pga_core.engine import block_bootstrap_counts
 from pga_core.goals import GoalTree, fit_tree, leverage
 from pga_core.goals import _tree as goals
@@ -132,3 +134,57 @@ def test_intervals_need_half_of_the_bootstrap_refits_to_succeed(short_person, mo
             f"Only {n_boot - failed} of {n_boot} bootstrap resamples left 'Sleep' enough days to "
             "refit (at least 50 % are needed), so its weights have no intervals."
         ]
+
+
+# --- inputs that are combinations of others -----------------------------------------------------
+ZONES = [f"zone{i}_min" for i in range(1, 6)]
+
+
+def training_days(days=400, seed=0):
+    """Minutes in five heart-rate zones, workout minutes exactly their sum, and a strain."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2024-01-01", periods=days, freq="D", name="date")
+    zones = rng.gamma(2.0, 6.0, size=(days, 5))
+    table = pd.DataFrame(zones, index=index, columns=ZONES)
+    table["workout_min"] = zones.sum(axis=1)
+    table["day_strain"] = 6 + zones @ [0.02, 0.03, 0.05, 0.08, 0.12] + rng.normal(0, 1, days)
+    table["recovery_score"] = 70 - 1.5 * table["day_strain"] + rng.normal(0, 8, days)
+    table["strain_copy"] = 2 * table["day_strain"]
+    registry = {c: Variable(c, c, kind="habit" if c.endswith("_min") else "metric")
+                for c in table.columns}  # fmt: skip
+    return DailyData(table, registry)
+
+
+def test_an_input_that_is_the_sum_of_others_is_left_out_of_the_joint_fit():
+    data = training_days()
+    tree = {"name": "Strain", "target": "day_strain", "inputs": [*ZONES, "workout_min"]}
+    fit = fit_tree(GoalTree.from_json(tree), data, n_boot=20).fits["Strain"]
+    (left,) = fit.left_out
+    assert left.input == "workout_min"
+    assert set(left.explained_by) == set(ZONES)
+    assert left.r2 == pytest.approx(1.0)
+    assert np.isinf(left.vif)
+    # no "holding the others fixed" weight for it: the fit is the fit without it
+    assert fit.inputs == ZONES
+    without = fit_tree(GoalTree.from_json(dict(tree, inputs=ZONES)), data, n_boot=20)
+    np.testing.assert_allclose(fit.weight_sd, without.fits["Strain"].weight_sd, rtol=1e-12)
+    np.testing.assert_allclose(fit.effect_draws, without.fits["Strain"].effect_draws, rtol=1e-12)
+    levers = leverage(fit_tree(GoalTree.from_json(tree), data, n_boot=0))
+    assert "workout_min" not in set(levers["input"])
+    document = fit.to_json(include_state=False)
+    assert document["left_out"] == [
+        {"input": "workout_min", "explained_by": list(left.explained_by),
+         "r2": pytest.approx(1.0), "vif": None}
+    ]  # fmt: skip
+
+
+def test_an_input_a_sub_goal_models_is_never_the_one_left_out():
+    data = training_days()
+    tree = GoalTree.from_json({
+        "name": "Health", "target": "recovery_score", "inputs": ["strain_copy", "day_strain"],
+        "children": [{"name": "Strain", "target": "day_strain", "inputs": ZONES}],
+    })  # fmt: skip
+    fit = fit_tree(tree, data, n_boot=0)
+    assert [c.input for c in fit.fits["Health"].left_out] == ["strain_copy"]
+    assert fit.fits["Health"].inputs == ["day_strain"]
+    assert set(leverage(fit)["input"]) == set(ZONES)  # the chain through the sub-goal holds
