@@ -20,6 +20,7 @@ from pga_core.goals._fit import (
 )
 from pga_core.goals._gradient import (
     DAYS_PER_WEEK,
+    lever_routes,
     leverage,
     what_if,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "input_words",
     "json_number",
     "keep_supported",
+    "lever_routes",
     "leverage",
     "read_tree",
     "repair_tree",

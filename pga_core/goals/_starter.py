@@ -12,14 +12,16 @@ has no recovery score. :func:`starter_tree` builds a tree from what the data do 
    (``@lag1``: a journal answer or a habit is dated by the day it happened, the goal by the next
    morning) — except the habits a sub-goal below takes —, sleep (``asleep_min``), the day strain
    the day before (``day_strain@lag1``), and one measure of long-term fitness: VO₂ max, mean of
-   7 days (``vo2_max@mean7``), or, without VO₂ max, the training load over 28 days
-   (``zone5_min@sum28``, else ``workout_min@sum28``).
+   7 days (``vo2_max@mean7``); without VO₂ max, the day strain, mean of 28 days
+   (``day_strain@mean28``: the training load a WHOOP reports); without either, the training load
+   over 28 days (``zone5_min@sum28``, else ``workout_min@sum28``).
 3. **Sub-goals** where the data have them: *Day strain* ← the day's training (workout minutes,
    minutes in each heart-rate zone, workouts), so that training is weighed both by the strain it
-   costs tomorrow and by the fitness it builds; *VO₂ max* ← the training load over 28 days,
-   resting heart rate and body fat (mean of 28 days); *Zone-5 time* (or *Workout time*) ← the
-   habits and yes/no answers of a habit sheet, the same day, under the goal that takes the
-   training load.
+   costs tomorrow and by the fitness it builds (through VO₂ max, or the 28-day strain); *VO₂ max*
+   ← the training load over 28 days, resting heart rate and body fat (mean of 28 days); *Zone-5
+   time* (or *Workout time*) ← the habits and yes/no answers of a habit sheet, the same day,
+   under the goal that takes the training load (VO₂ max, else Day strain, else the top goal).
+   Each habit enters the tree once.
 4. **Each goal keeps only inputs its days can support**: an input with too few days, one that
    never changes, or a yes/no answer given fewer than :data:`MIN_EACH_ANSWER` times either way is
    left out; the others are added in order of how many days they cover, each only while the days
@@ -206,7 +208,7 @@ def _plan(daily: DailyData, top: str) -> _Plan:
     )
     vo2 = _has(daily, VO2_MAX) and top != VO2_MAX
     load_goal = load is not None and bool(sheet)
-    if load_goal:  # the load is a goal's target: it cannot also be another goal's input
+    if load_goal and vo2:  # the load is VO₂ max's sub-goal: it cannot also be strain's input
         strain = tuple(c for c in strain if c != load)
     return _Plan(strain=strain, load=load, sheet=sheet if load_goal else (), vo2=vo2)
 
@@ -227,6 +229,8 @@ def _top_inputs(daily: DailyData, top: str, plan: _Plan) -> list[str]:
         inputs.append(f"{STRAIN}@lag{EVENING_BEFORE}")
     if plan.vo2:
         inputs.append(f"{VO2_MAX}@mean7")
+    elif plan.strain:
+        inputs.append(f"{STRAIN}@mean{LOAD_DAYS}")
     elif plan.load is not None:
         inputs.append(f"{plan.load}@sum{LOAD_DAYS}")
     return inputs
@@ -249,15 +253,16 @@ def _specs(daily: DailyData, target: str) -> _Spec:
     if plan.load is not None and plan.sheet:
         name = "Zone-5 time" if plan.load == "zone5_min" else "Workout time"
         load_goal = _Spec(name, plan.load, plan.sheet, {})
-    load_input = [f"{plan.load}@sum{LOAD_DAYS}"] if plan.load is not None else []
+    below = {plan.load: load_goal} if load_goal is not None and plan.load is not None else {}
     children: dict[str, _Spec] = {}
-    if plan.strain:
-        children[STRAIN] = _Spec("Day strain", STRAIN, plan.strain, {})
+    if plan.strain:  # without VO₂ max, the training load goal feeds the day strain
+        under = {} if plan.vo2 else {k: v for k, v in below.items() if k in plan.strain}
+        children[STRAIN] = _Spec("Day strain", STRAIN, plan.strain, under)
     if plan.vo2:
+        load_input = [f"{plan.load}@sum{LOAD_DAYS}"] if plan.load is not None else []
         vo2_inputs = (*load_input, *(e for e in VO2_INPUTS if _has(daily, parse_feature(e).name)))
-        below = {plan.load: load_goal} if load_goal is not None and plan.load else {}
         children[VO2_MAX] = _Spec("VO₂ max", VO2_MAX, vo2_inputs, below)
-    elif load_goal is not None and plan.load is not None:
+    elif not plan.strain and load_goal is not None and plan.load is not None:
         children[plan.load] = load_goal  # the load over 28 days is an input of the top goal
     return _Spec(STARTER_NAME, target, tuple(_top_inputs(daily, target, plan)), children)
 
@@ -304,10 +309,13 @@ def _grow(
     if not kept:
         return None
     nodes = []
+    grown: set[str] = set()
     for expression in kept:
-        sub = spec.children.get(parse_feature(expression).name)
-        if sub is None:
+        column = parse_feature(expression).name
+        sub = spec.children.get(column)
+        if sub is None or column in grown:  # one sub-goal may model several inputs
             continue
+        grown.add(column)
         child = _grow(sub, daily, left, above)
         if child is None:
             left.append(LeftOut(

@@ -345,9 +345,11 @@ def tree_outline(tree: GoalTree, daily: DailyData) -> list[str]:
     """
     labels = {n: v.label for n, v in tree.data_for(daily).registry.items()}
     lines: list[str] = []
+    shown: set[str] = set()
 
     def outline(node: GoalNode, depth: int) -> None:
         indent = "  " * depth
+        shown.add(node.name)
         lines.append(f"{indent}{node.name} — predicts {labels.get(node.target, node.target)}")
         for expression in node.inputs:
             try:
@@ -355,9 +357,12 @@ def tree_outline(tree: GoalTree, daily: DailyData) -> list[str]:
             except ValueError:
                 words, column = expression, ""
             child = node.child_for(column)
-            modelled = ", modelled by:" if child is not None else ""
-            lines.append(f"{indent}  ← {words}   [{expression}]{modelled}")
-            if child is not None:
+            if child is None:
+                lines.append(f"{indent}  ← {words}   [{expression}]")
+            elif child.name in shown:  # a sub-goal that models several inputs, shown once
+                lines.append(f"{indent}  ← {words}   [{expression}], modelled by {child.name!r}")
+            else:
+                lines.append(f"{indent}  ← {words}   [{expression}], modelled by:")
                 outline(child, depth + 2)
 
     outline(tree.root, 0)

@@ -52,7 +52,7 @@ HALF_PERCENT = 0.005
 _LEVER_FIELDS = (
     "input", "label", "unit", "kind", "controllable", "per_unit", "per_sd", "ci_low", "ci_high",
     "unit_ci_low", "unit_ci_high", "sd", "typical", "observed_min", "observed_max", "goals",
-    "note", "sentence",
+    "note", "trade", "sentence",
 )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from pga_core.goals import (
     STARTER_NAME,
     fit_tree,
     input_words,
+    lever_routes,
     leverage,
     starter_tree,
     with_health_index,
@@ -56,7 +57,7 @@ def test_a_whoop_only_person_gets_a_tree_that_fits(exports):
     behaviours = [f"{n}@lag1" for n in daily.names("behaviour")]
     assert len(behaviours) == JOURNAL
     assert root.inputs == (*behaviours, "nap_min@lag1", "asleep_min", "day_strain@lag1",
-                           "zone5_min@sum28")  # fmt: skip
+                           "day_strain@mean28")  # fmt: skip
     (strain,) = root.children
     assert (strain.name, strain.target) == ("Day strain", "day_strain")
     # workout minutes are the sum of the zone minutes: left out as a combination of them
@@ -70,8 +71,12 @@ def test_a_whoop_only_person_gets_a_tree_that_fits(exports):
     assert list(fit.fits) == ["Overall health", "Day strain"]
     levers = leverage(fit)
     assert "have_any_alcoholic_drinks" in set(levers["input"])
-    # zone-5 minutes reach the top goal through tomorrow's strain and through 28 days' training
-    assert levers.set_index("input").loc["zone5_min", "goals"] == "Overall health, Day strain"
+    # training reaches the top goal through tomorrow's strain and through 28 days of strain
+    assert levers.set_index("input").loc["zone5_min", "goals"] == "Day strain"
+    routes = lever_routes(fit)
+    zone5 = routes[routes["input"] == "zone5_min"].set_index("route")["per_unit"]
+    assert sorted(zone5.index) == ["day_strain@lag1", "day_strain@mean28"]
+    assert zone5.sum() == pytest.approx(levers.set_index("input").loc["zone5_min", "per_unit"])
 
 
 def test_an_apple_only_person_gets_vo2_max_as_a_sub_goal(exports):
@@ -90,13 +95,15 @@ def test_a_habit_sheet_with_a_wearable_feeds_the_training_goal(exports):
     whoop = read(exports, "whoop", "sheet")
     starter = starter_tree(whoop)
     root = starter.tree.root
-    children = {c.name: c for c in root.children}
-    assert set(children) == {"Day strain", "Zone-5 time"}
-    assert children["Zone-5 time"].inputs == ("hydration_l", "carbs_g", "lactate_threshold_test")
-    assert "zone5_min@sum28" in root.inputs
-    # each habit enters once: the sheet's through zone-5 time, zone 5 itself not through strain
+    (strain,) = root.children
+    assert strain.name == "Day strain"
+    # without VO₂ max, the sheet's habits feed zone-5 time, which feeds the day strain
+    (zone5,) = strain.children
+    assert (zone5.name, zone5.target) == ("Zone-5 time", "zone5_min")
+    assert zone5.inputs == ("hydration_l", "carbs_g", "lactate_threshold_test")
+    assert {"day_strain@lag1", "day_strain@mean28"} <= set(root.inputs)
+    # each habit enters once: the sheet's through zone-5 time
     assert not {"hydration_l@lag1", "carbs_g@lag1"} & set(root.inputs)
-    assert "zone5_min" not in children["Day strain"].inputs
     assert fit_tree(starter.tree, whoop, n_boot=20).problems == []
 
     apple = read(exports, "apple", "sheet")

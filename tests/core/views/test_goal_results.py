@@ -69,7 +69,8 @@ CONTRACT_WEIGHT = {"input", "weight_sd", "weight_unit", "ci_low", "ci_high"}
 EXTRA_WEIGHT = {"unit_ci_low", "unit_ci_high"}
 CONTRACT_LEVER = {"input", "per_unit", "per_sd", "ci_low", "ci_high"}
 EXTRA_LEVER = {"label", "unit", "kind", "controllable", "unit_ci_low", "unit_ci_high", "sd",
-               "typical", "observed_min", "observed_max", "goals", "note", "sentence"}  # fmt: skip
+               "typical", "observed_min", "observed_max", "goals", "note", "trade",
+               "sentence"}  # fmt: skip
 
 
 def test_the_fit_document_has_the_contracts_keys(fit):
