@@ -308,8 +308,9 @@ def _tree_section(
     _message("tree")
 
     diagram = shown.fit if shown is not None and _matches(shown) else None
+    labels = views.column_labels(_goal_daily(fits.data_key(active), active))
     st.altair_chart(
-        views.goal_tree_chart(diagram or _tree()),
+        views.goal_tree_chart(diagram or _tree(), labels),
         key="goals_tree_chart",
     )
     st.caption(
@@ -540,10 +541,14 @@ def _goal_results(fit: TreeFit, node_fit: NodeFit, position: int) -> None:
     if score.model is not None:
         better = "higher" if score.name == "r²" else "lower"
         model_score.metric(
-            f"Model, {score.name} ({better} is better)", views.score_text(score.model)
+            f"Model, {score.name} ({better} is better)",
+            views.score_text(score.model),
+            help=views.SCORE_HELP[score.name],
         )
         baseline_score.metric(
-            f"Predicting the mean, {score.name}", views.score_text(score.baseline)
+            f"Predicting the mean, {score.name}",
+            views.score_text(score.baseline),
+            help=views.SCORE_HELP[score.name],
         )
     show = st.success if score.beats else st.warning
     show(escape_markdown(score.sentence))
@@ -552,18 +557,21 @@ def _goal_results(fit: TreeFit, node_fit: NodeFit, position: int) -> None:
     for sentence in views.left_out_sentences(node_fit, fit):
         st.warning(escape_markdown(sentence), icon=":material/join:")
 
-    st.altair_chart(views.weights_chart(node_fit.weights_table()), key=f"goals_weights_{position}")
+    st.altair_chart(
+        views.weights_chart(views.labelled_weights(node_fit, fit)), key=f"goals_weights_{position}"
+    )
     st.caption(
         "How much the goal's prediction moves when an input is one standard deviation (SD) "
-        "higher — comparable across inputs — with its 95 % interval. Per unit: the same per "
-        "unit of the input (for a yes/no input, all days yes instead of none). An interval that "
-        "crosses 0 means the data cannot tell the direction."
+        f"higher — comparable across inputs — with its 95 % interval. {views.SD_HELP} Per unit: "
+        "the same per unit of the input (for a yes/no input, all days yes instead of none). An "
+        "interval that crosses 0 means the data cannot tell the direction."
     )
-    st.dataframe(
-        views.weights_display(node_fit),
-        hide_index=True,
-        key=f"goals_weights_table_{position}",
-    )
+    with st.expander("The weights as a table, with each input's expression"):
+        st.dataframe(
+            views.weights_display(node_fit, fit),
+            hide_index=True,
+            key=f"goals_weights_table_{position}",
+        )
     climb, predictions = st.columns(2, gap="large")
     with climb:
         st.altair_chart(views.climb_chart(node_fit.history_table()), key=f"goals_climb_{position}")
@@ -578,9 +586,8 @@ def _goal_results(fit: TreeFit, node_fit: NodeFit, position: int) -> None:
             key=f"goals_predictions_{position}",
         )
         st.caption(
-            "Each dot is a day: the model's prediction against what happened. Walk-forward "
-            "dots were predicted by a model trained on earlier days only; the closer to the "
-            "dashed diagonal, the better."
+            "Each dot is a day: the model's prediction against what happened. "
+            f"{views.WALK_FORWARD_HELP} The closer to the dashed diagonal, the better."
         )
 
 

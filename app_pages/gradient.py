@@ -71,7 +71,7 @@ def _levers(fit: TreeFit, name: str) -> pd.DataFrame:
         "Each lever is an input of the tree that no sub-goal models. Its effect is that of a "
         "change kept up every day, carried up the tree to the top goal (the chain rule), with "
         "a 95 % interval from the bootstrap. Ranked by the effect of one standard deviation of "
-        "the lever, so that levers in different units compare."
+        f"the lever, so that levers in different units compare. {views.SD_HELP}"
     )
     you, not_you = st.columns(2)
     with you:
@@ -103,7 +103,7 @@ def _levers(fit: TreeFit, name: str) -> pd.DataFrame:
         st.caption(
             "Per SD: the top goal's change when the lever is one standard deviation higher every "
             "day. Per unit: per unit of the lever (a yes/no lever's unit is all days yes instead "
-            "of none)."
+            "of none). Column: the lever's name in your data."
         )
     return levers
 

@@ -131,7 +131,12 @@ class NodeFit:
     classify : whether predictions are the chance of a yes.
     dates : DatetimeIndex (n,) — the days the node was fitted on.
     X : array (n, d) — the inputs on those days, in their own units; y : array (n,).
-    mean, scale : arrays (d,) — the standardisation (``StandardScaler``) of the inputs.
+    mean, scale : arrays (d,) — the standardisation (``StandardScaler``) of the inputs on the
+        node's days (what the model is trained on).
+    sd : array (d,) — each input's standard deviation over every calendar day it has a value:
+        the one "per SD" basis of the product (weights here, levers in
+        :func:`~pga_core.goals.leverage`), so that one SD of an input means the same on every
+        page, whichever goal it enters.
     estimator : the fitted goal model (on standardised inputs).
     effect_draws : array (B, d) — :attr:`effect` refitted on each bootstrap resample (NaN for
         a resample that leaves the node too few days).
@@ -165,6 +170,11 @@ class NodeFit:
     n_splits: int
     notes: list[str] = field(default_factory=list)
     left_out: list[Combination] = field(default_factory=list)
+    sd: Array | None = None
+
+    def __post_init__(self) -> None:
+        if self.sd is None:  # a fit saved before the basis was recorded: its own days
+            self.sd = np.asarray(self.scale, dtype=np.float64)
 
     # -- the shared interface: predict, input gradient, change -------------------------------------
     def predict(self, X: Array) -> Array:
@@ -207,8 +217,14 @@ class NodeFit:
 
     @property
     def weight_sd(self) -> Array:
-        """Average change in the prediction per standard deviation of each input, (d,)."""
-        return self.effect * self.scale
+        """Average change in the prediction per standard deviation of each input (over every
+        day it has a value, :attr:`sd`), (d,)."""
+        return self.effect * self.per_sd_basis
+
+    @property
+    def per_sd_basis(self) -> Array:
+        """The standard deviation "per SD" refers to, (d,): :attr:`sd`."""
+        return np.asarray(self.sd if self.sd is not None else self.scale, dtype=np.float64)
 
     @property
     def beats_baseline(self) -> bool | None:
@@ -258,8 +274,8 @@ class NodeFit:
                 "input": self.inputs,
                 "weight_sd": self.weight_sd,
                 "weight_unit": self.effect,
-                "ci_low": low * self.scale,
-                "ci_high": high * self.scale,
+                "ci_low": low * self.per_sd_basis,
+                "ci_high": high * self.per_sd_basis,
                 "unit_ci_low": low,
                 "unit_ci_high": high,
             }
@@ -314,6 +330,7 @@ class NodeFit:
                 "y": _numbers(self.y),
                 "mean": _numbers(self.mean),
                 "scale": _numbers(self.scale),
+                "sd": _numbers(self.per_sd_basis),
                 "effect_draws": _numbers(self.effect_draws),
                 "predicted_oos": _numbers(self.predicted_oos),
                 "estimator": _estimator_state(self.estimator),
@@ -341,6 +358,7 @@ class NodeFit:
             y=_array(state["y"]),
             mean=_array(state["mean"]),
             scale=_array(state["scale"]),
+            sd=_array(state["sd"]) if "sd" in state else None,
             estimator=_restore_estimator(document["model"], state),
             effect_draws=_array(state["effect_draws"]).reshape(-1, d),
             predicted_oos=_array(state["predicted_oos"]),
@@ -416,6 +434,7 @@ def fit_node(
         y=y,
         mean=scaler.mean_,
         scale=scaler.scale_,
+        sd=frame[list(inputs)].std().to_numpy(dtype=np.float64),
         estimator=estimator,
         effect_draws=draws_sd / scaler.scale_,
         predicted_oos=oos,

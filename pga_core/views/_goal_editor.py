@@ -37,6 +37,7 @@ __all__ = [
     "add_input",
     "check_tree",
     "column_choices",
+    "column_labels",
     "describe_input",
     "edit_goal",
     "input_expression",
@@ -296,6 +297,11 @@ def edit_goal(
     return _replaced(tree, parent, moved)
 
 
+def column_labels(daily: DailyData) -> dict[str, str]:
+    """Column → label, to name inputs in words (:func:`pga_core.goals.input_words`)."""
+    return {name: variable.label for name, variable in daily.registry.items()}
+
+
 def same_tree(first: GoalTree, second: GoalTree) -> bool:
     """Whether two trees are the same as written (their JSON is equal)."""
     return first.to_json() == second.to_json()
@@ -394,8 +400,9 @@ class TreeCheck:
     Attributes
     ----------
     problems : every problem found (:meth:`GoalTree.validate`), the tree's own first.
-    table : one row per goal: ``Goal``, ``Predicts``, ``Model``, ``Inputs`` (how many),
-        ``Sub-goals`` (how many), ``Can be fitted`` (``yes`` or ``no``).
+    table : one row per goal: ``Goal``, ``What it predicts`` (the column's label), ``Predicts``
+        (the column), ``Model``, ``Inputs`` (how many), ``Sub-goals`` (how many), ``Can be
+        fitted`` (``yes`` or ``no``).
     repair : the tree without what the data cannot support
         (:func:`pga_core.goals.repair_tree`), when something can be dropped to mend it; None
         when nothing needs to go or the tree cannot be mended that way.
@@ -449,9 +456,11 @@ def check_tree(tree: GoalTree, daily: DailyData) -> TreeCheck:
     problems = tuple(tree.validate(daily))
     blocked = any(p.blocks_tree for p in problems)
     stuck = {p.node for p in problems}
+    registry = tree.data_for(daily).registry
     rows = [
         {
             "Goal": node.name,
+            "What it predicts": registry[node.target].label if node.target in registry else "",
             "Predicts": node.target,
             "Model": node.model or AUTOMATIC,
             "Inputs": len(node.inputs),

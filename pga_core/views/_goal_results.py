@@ -26,6 +26,9 @@ from pga_core.words import combination_words, signed
 
 __all__ = [
     "DATA_KEY",
+    "SCORE_HELP",
+    "SD_HELP",
+    "WALK_FORWARD_HELP",
     "Score",
     "choose_fit",
     "fit_document",
@@ -35,12 +38,28 @@ __all__ = [
     "fit_matches",
     "fitted_imports",
     "input_label",
+    "labelled_weights",
     "left_out_sentences",
     "score_summary",
     "score_text",
     "weights_display",
 ]
 
+#: One-line explanations of the words a fit's results use, where they appear.
+SD_HELP = (
+    "SD (standard deviation): how far the input usually is from its average, over every day it "
+    "has a value — the same basis for weights and levers on every page."
+)
+WALK_FORWARD_HELP = (
+    "Walk-forward: trained on earlier days only, then tested on later days it never saw, as a "
+    "forecast would be."
+)
+SCORE_HELP: dict[str, str] = {
+    "r²": "r²: the share of the day-to-day variation predicted on days the model was not "
+    "trained on (walk-forward); 0 is no better than the average, below 0 worse.",
+    "log-loss": "Log-loss: how surprised the model is by the yes/no answers on days it was not "
+    "trained on (walk-forward); lower is better.",
+}
 #: Where a saved fit records the data it was fitted on.
 DATA_KEY = "data"
 DAY_FORMAT = "%Y-%m-%d"
@@ -263,15 +282,28 @@ def score_summary(node_fit: NodeFit, label: str | None = None) -> Score:
     return Score(name, float(model), float(baseline), bool(beats), tested, compared + verdict)
 
 
-def weights_display(node_fit: NodeFit) -> pd.DataFrame:
+def labelled_weights(node_fit: NodeFit, tree_fit: TreeFit) -> pd.DataFrame:
+    """:meth:`NodeFit.weights_table` with ``label``: each input in words (for the chart)."""
+    table = node_fit.weights_table()
+    table["label"] = [input_label(e, tree_fit) for e in table["input"]]
+    return table
+
+
+def weights_display(node_fit: NodeFit, tree_fit: TreeFit | None = None) -> pd.DataFrame:
     """A goal's weights for people, one row per input, largest standardised weight first.
+
+    Parameters
+    ----------
+    node_fit : the fitted goal.
+    tree_fit : its tree's fit, to name inputs in words (without it, by their expressions).
 
     Returns
     -------
-    DataFrame with columns ``Input`` (expression), ``Per SD`` (change of the goal's prediction
-    when the input is one standard deviation higher, signed text), ``95 % interval``,
-    ``Per unit`` (per unit of the input), ``95 % interval (per unit)``, and ``Direction``:
-    ``raises`` or ``lowers`` when the interval excludes 0, else ``unclear``.
+    DataFrame with columns ``Input`` (in words with ``tree_fit``, else the expression), ``Per
+    SD`` (change of the goal's prediction when the input is one standard deviation higher —
+    its SD over every day it has a value —, signed text), ``95 % interval``, ``Per unit`` (per
+    unit of the input), ``95 % interval (per unit)``, ``Direction``: ``raises`` or ``lowers``
+    when the interval excludes 0, else ``unclear``; and ``Expression`` (as the tree writes it).
     """
     table = node_fit.weights_table()
     order = table["weight_sd"].abs().sort_values(ascending=False, kind="stable").index
@@ -285,15 +317,16 @@ def weights_display(node_fit: NodeFit) -> pd.DataFrame:
         else:
             direction = "unclear (the interval spans 0)"
         rows.append({
-            "Input": row.input,
+            "Input": input_label(row.input, tree_fit) if tree_fit is not None else row.input,
             "Per SD": signed(row.weight_sd),
             "95 % interval": _interval(row.ci_low, row.ci_high),
             "Per unit": signed(row.weight_unit),
             "95 % interval (per unit)": _interval(row.unit_ci_low, row.unit_ci_high),
             "Direction": direction,
+            "Expression": row.input,
         })  # fmt: skip
     columns = ["Input", "Per SD", "95 % interval", "Per unit", "95 % interval (per unit)",
-               "Direction"]  # fmt: skip
+               "Direction", "Expression"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 

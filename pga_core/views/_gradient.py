@@ -233,7 +233,8 @@ def lever_lines(levers: pd.DataFrame, *, controllable: bool) -> list[str]:
 
 def levers_table(levers: pd.DataFrame) -> pd.DataFrame:
     """The levers for a table: ``Rank, Lever, You control it, Per SD, 95 % interval,
-    Per unit, Enters`` (the goals it enters), numbers as signed text."""
+    Per unit, Enters`` (the goals it enters), ``Column`` (its name in the data), numbers as
+    signed text."""
     rows = [
         {
             "Rank": rank,
@@ -243,10 +244,12 @@ def levers_table(levers: pd.DataFrame) -> pd.DataFrame:
             "95 % interval": f"{signed(row.ci_low)} to {signed(row.ci_high)}",
             "Per unit": signed(row.per_unit) + (f" per {row.unit}" if row.unit else ""),
             "Enters": row.goals,
+            "Column": row.input,
         }
         for rank, row in enumerate(levers.itertuples(index=False), start=1)
     ]
-    columns = ["Rank", "Lever", "You control it", "Per SD", "95 % interval", "Per unit", "Enters"]
+    columns = ["Rank", "Lever", "You control it", "Per SD", "95 % interval", "Per unit", "Enters",
+               "Column"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from pga_core.data import Workspace
 from pga_core.goals import default_tree, fit_tree, repair_tree, starter_tree
 from pga_core.views import _data as dashboard
-from pga_core.views import fitted_imports
+from pga_core.views import fitted_imports, input_label
 from tests.app.page_text import run, shown, texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,10 +140,13 @@ def test_fitting_the_sample_shows_scores_and_weights_and_saves_nothing(
     assert len(sentences) == 3
     assert all(s.endswith("It beats the mean.") for s in sentences)
     weights = [t.value for t in app.dataframe if "Per SD" in t.value.columns]
-    assert [w["Input"].tolist()[0] for w in weights] == [
+    assert [w["Expression"].tolist()[0] for w in weights] == [
         reference.weights_table(n).set_index("input")["weight_sd"].abs().idxmax()
         for n in GOAL_NAMES
     ]
+    # inputs in words, the expression one click away (the table's last column)
+    assert weights[0]["Input"].tolist()[0] == input_label(weights[0]["Expression"][0], reference)
+    assert "Have any alcoholic drinks? (the day before)" in weights[0]["Input"].tolist()
     assert workspace.goal_names() == []
     assert workspace.load_fit("goals") is None
 

@@ -60,7 +60,7 @@ def test_fit_the_starter_tree_then_move_a_what_if_slider(empty_workspace, dashbo
     charts = panel.locator("[data-testid='stVegaLiteChart']")
     expect(charts).to_have_count(3)
     weights = charts.first.locator("svg text")
-    expect(weights.filter(has_text="have_any_alcoholic_drinks@lag1")).to_have_count(1)
+    expect(weights.filter(has_text=f"{ALCOHOL} (the day before)")).to_have_count(1)
     expect(panel.locator("[data-testid='stMetricValue']").first).to_have_text(
         re.compile(r"0\.\d{3}")
     )

@@ -30,8 +30,16 @@ def test_weights_equal_ridge_on_standardised_inputs(person, planted_fit):
     table = planted_fit.weights_table("Health")
     fit = planted_fit.fits["Health"]
     assert (fit.dates == dates).all()
-    np.testing.assert_allclose(table["weight_sd"], ridge.coef_, rtol=1e-7)
     np.testing.assert_allclose(table["weight_unit"], ridge.coef_ / scaler.scale_, rtol=1e-7)
+    # per SD: one standard deviation of the input over every day it has a value (the one basis
+    # of weights and levers), not only over the goal's own days
+    every_day = np.array([
+        days["asleep_min"].std(), days["day_strain"].shift(1).std(),
+        days["have_any_alcoholic_drinks"].shift(1).std(),
+        days["vo2_max"].rolling(7, min_periods=1).mean().std(),
+    ])  # fmt: skip
+    np.testing.assert_allclose(table["weight_sd"], ridge.coef_ / scaler.scale_ * every_day,
+                               rtol=1e-7)  # fmt: skip
     np.testing.assert_allclose(fit.predicted, ridge.predict(scaler.transform(X)), rtol=1e-9)
 
 
@@ -76,8 +84,11 @@ def test_a_yes_no_goal_is_logistic_with_average_marginal_effects(short_person):
     p = reference.predict_proba(Z)[:, 1]
     average_effect = np.mean(p * (1 - p)) * reference.coef_[0]
     # the ascent stops at a relative objective gap of 1e-10: weights agree to ~1e-5
-    np.testing.assert_allclose(node.weight_sd, average_effect, rtol=1e-4)
     np.testing.assert_allclose(node.effect, average_effect / scaler.scale_, rtol=1e-4)
+    every_day = np.array([days["have_any_caffeine"].std(), days["meditate"].shift(1).std(),
+                          days["asleep_min"].shift(1).std()])  # fmt: skip
+    np.testing.assert_allclose(node.weight_sd, average_effect / scaler.scale_ * every_day,
+                               rtol=1e-4)  # fmt: skip
     # a bootstrap draw: the refit on resample weights, its average marginal effect weighted alike
     counts = block_bootstrap_counts(len(days), 20, 7, 0)[:, days.index.get_indexer(node.dates)]
     refit = LogisticRegression(C=1 / (counts[3].sum() * L2), tol=1e-12, max_iter=1000)
