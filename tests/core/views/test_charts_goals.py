@@ -182,7 +182,9 @@ def test_inputs_are_drawn_in_words_with_the_expression_beside(tree, fit):
 def test_weights_with_labels_are_drawn_by_label(fit):
     table = labelled_weights(fit.fits["VO₂ max"], fit)
     assert table["label"].tolist() == [
-        "Time in HR zone 5 over 28 days", "Resting heart rate", "Body fat, mean of 28 days"
+        "Time in HR zone 5 over 28 days",
+        "Resting heart rate",
+        "Body fat, mean of 28 days",
     ]
     rows = [r for r in records(weights_chart(table)) if "weight_sd" in r]
     assert [r["row"] for r in rows] == table["label"].tolist()
