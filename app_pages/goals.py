@@ -10,16 +10,61 @@ import streamlit as st
 
 from dashboard import fits, session
 from pga_core import views
-from pga_core.goals import GoalTree, NodeFit, TreeFit, default_tree, read_tree, tree_text
+from pga_core.data import DailyData
+from pga_core.goals import (
+    GoalTree,
+    NodeFit,
+    StarterTree,
+    TreeFit,
+    default_tree,
+    read_tree,
+    starter_tree,
+    tree_text,
+    with_health_index,
+)
 from pga_core.views import MODEL_CHOICES, TRANSFORM_CHOICES, escape_markdown
 
-_DEFAULT = ""  # the load choice that stands for the default tree
+# The load choices that stand for the default tree and the starter tree: saved names are
+# stripped, so neither can be a saved tree's name.
+_DEFAULT = ""
+_STARTER = " starter"
 _MAX_DAYS = 3650
 
 
 @st.cache_data(show_spinner=False)
 def _default_tree() -> GoalTree:
     return default_tree()
+
+
+@st.cache_data(max_entries=4, show_spinner="Building a starter tree from your data…")
+def _starter(data_key: tuple, _active: Any) -> StarterTree | str:
+    """The starter tree of the active data (cached per data), or why there is none."""
+    try:
+        return starter_tree(_active.daily)
+    except ValueError as error:
+        return str(error)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _goal_daily(data_key: tuple, _active: Any) -> DailyData:
+    """The active data with the health index, for choosing goals and inputs."""
+    return with_health_index(_active.daily)
+
+
+def _first_tree(active: views.ActiveData) -> tuple[GoalTree, str]:
+    """Where a visit starts: the person's saved tree, else a starter tree built from the data,
+    else (no starter possible) the default tree."""
+    if not active.is_sample:
+        saved = session.workspace().goal_names()
+        if saved:
+            name = views.DEFAULT_TREE_NAME if views.DEFAULT_TREE_NAME in saved else saved[0]
+            try:
+                return _saved_tree(name), name
+            except ValueError:
+                pass  # an unreadable saved tree: start afresh (the Load list still offers it)
+    starter = _starter(fits.data_key(active), active)
+    tree = starter.tree if isinstance(starter, StarterTree) else _default_tree()
+    return tree, views.DEFAULT_TREE_NAME
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -96,11 +141,16 @@ def _apply(
 
 
 # --- callbacks ------------------------------------------------------------------------------------
-def _on_load() -> None:
+def _on_load(active: views.ActiveData) -> None:
     choice = st.session_state.goals_load_choice
     try:
         if choice == _DEFAULT:
             tree, name = _default_tree(), views.DEFAULT_TREE_NAME
+        elif choice == _STARTER:
+            starter = _starter(fits.data_key(active), active)
+            if isinstance(starter, str):
+                raise ValueError(starter)
+            tree, name = starter.tree, views.DEFAULT_TREE_NAME
         else:
             tree, name = _saved_tree(choice), choice
     except ValueError as error:
@@ -110,7 +160,8 @@ def _on_load() -> None:
     st.session_state.goals_name = name
     st.session_state.goals_save_name = name
     st.session_state.goals_edit_goal = tree.root.name
-    _say("success", f"Loaded {'the default tree' if choice == _DEFAULT else repr(name)}.", "tree")
+    loaded = {_DEFAULT: "the default tree", _STARTER: "the starter tree built from your data"}
+    _say("success", f"Loaded {loaded.get(choice, repr(name))}.", "tree")
     _sync_goal_fields()
 
 
@@ -136,7 +187,7 @@ def _on_delete() -> None:
     except ValueError as error:
         _say("error", str(error), "tree")
         return
-    st.session_state.goals_load_choice = _DEFAULT
+    st.session_state.goals_load_choice = _STARTER
     _say("success", f"Deleted the saved tree {name!r} and its fit from your workspace.", "tree")
 
 
@@ -191,6 +242,21 @@ def _on_remove_goal() -> None:
     _apply(views.remove_goal, goal, done=f"Removed the goal {goal!r} and its sub-goals.")
 
 
+def _on_repair(check: views.TreeCheck) -> None:
+    repair = check.repair
+    if repair is None:
+        return
+    st.session_state.goals_tree = repair.tree
+    dropped = len(repair.dropped)
+    _say(
+        "success",
+        f"Dropped {dropped} input{'s' * (dropped != 1)} and sub-goal"
+        f"{'s' * (dropped != 1)} the data cannot support; the tree can now be fitted.",
+        "tree",
+    )
+    _sync_goal_fields()
+
+
 def _on_apply_json() -> None:
     try:
         tree = read_tree(st.session_state.goals_json, where="the JSON")
@@ -203,29 +269,38 @@ def _on_apply_json() -> None:
 
 
 # --- sections -----------------------------------------------------------------------------------
-def _tree_section(check: views.TreeCheck, shown: fits.KeptFit | None) -> None:
-    """Load, save, the diagram, the check and the problems."""
+_CHOICE_WORDS = {
+    _STARTER: "a starter tree built from your data",
+    _DEFAULT: "the default tree (data/goals.json)",
+}
+
+
+def _tree_section(
+    active: views.ActiveData, check: views.TreeCheck, shown: fits.KeptFit | None
+) -> None:
+    """Load, save, the diagram, the check, the problems and the repair."""
     st.header("Your goal tree")
     load, save = st.columns(2)
     with load:
         saved = session.workspace().goal_names()
-        options = [_DEFAULT, *saved]
+        options = [_STARTER, _DEFAULT, *saved]
         if st.session_state.get("goals_load_choice") not in options:
-            st.session_state.goals_load_choice = _DEFAULT
+            st.session_state.goals_load_choice = _STARTER
         st.selectbox(
             "Start from",
             options,
-            format_func=lambda n: "the default tree (data/goals.json)" if n == _DEFAULT else n,
+            format_func=lambda n: _CHOICE_WORDS.get(n, n),
             key="goals_load_choice",
         )
         load_button, delete_button = st.columns(2)
-        load_button.button("Load", key="goals_load", on_click=_on_load)
+        load_button.button("Load", key="goals_load", on_click=_on_load, args=(active,))
         delete_button.button(
             "Delete saved tree",
             key="goals_delete",
             on_click=_on_delete,
-            disabled=st.session_state.goals_load_choice == _DEFAULT,
-            help="Removes the chosen tree and its fit from your workspace (not the default tree).",
+            disabled=st.session_state.goals_load_choice in _CHOICE_WORDS,
+            help="Removes the chosen tree and its fit from your workspace (not the starter or "
+            "the default tree).",
         )
     with save:
         st.text_input("Save under the name", key="goals_save_name", persist_state="session")
@@ -233,8 +308,9 @@ def _tree_section(check: views.TreeCheck, shown: fits.KeptFit | None) -> None:
     _message("tree")
 
     diagram = shown.fit if shown is not None and _matches(shown) else None
+    labels = views.column_labels(_goal_daily(fits.data_key(active), active))
     st.altair_chart(
-        views.goal_tree_chart(diagram or _tree()),
+        views.goal_tree_chart(diagram or _tree(), labels),
         key="goals_tree_chart",
     )
     st.caption(
@@ -250,13 +326,65 @@ def _tree_section(check: views.TreeCheck, shown: fits.KeptFit | None) -> None:
     show(check.headline)
     for problem in check.problems:
         st.markdown(f"- {escape_markdown(problem.message)}")
+    _repair(active, check)
+    _starter_notes(active)
     st.dataframe(check.table, hide_index=True, key="goals_check_table")
+
+
+def _repair(active: views.ActiveData, check: views.TreeCheck) -> None:
+    """One button that drops what the data cannot support, or why that cannot mend the tree."""
+    if check.repair is not None:
+        st.button(
+            "Drop what the data cannot support",
+            key="goals_repair",
+            type="primary",
+            on_click=_on_repair,
+            args=(check,),
+            help="Removes, in one step, the inputs and sub-goals listed below; the rest of the "
+            "tree stays as it is.",
+        )
+        for dropped in check.repair.dropped:
+            st.caption(escape_markdown(f"Would drop: {dropped.message}"))
+    elif check.repair_refused:
+        st.info(escape_markdown(check.repair_refused), icon=":material/build:")
+        if isinstance(_starter(fits.data_key(active), active), StarterTree):
+            st.button(
+                "Start from the starter tree built from your data",
+                key="goals_use_starter",
+                on_click=_use_starter,
+                args=(active,),
+            )
+
+
+def _use_starter(active: views.ActiveData) -> None:
+    st.session_state.goals_load_choice = _STARTER
+    _on_load(active)
+
+
+def _starter_notes(active: views.ActiveData) -> None:
+    """Under the starter tree: how it was built, and what it left out and why."""
+    starter = _starter(fits.data_key(active), active)
+    if isinstance(starter, str):
+        if not views.same_tree(_tree(), _default_tree()):
+            return
+        st.warning(escape_markdown(f"No starter tree: {starter}"), icon=":material/warning:")
+        return
+    if not views.same_tree(_tree(), starter.tree):
+        return
+    st.caption(
+        "A starter tree, built from the columns your data hold: the health index on top (or "
+        "your main score), what you did the day before, sleep and strain as its inputs, and "
+        "sub-goals where your data have them. Edit it below; the README gives the rule."
+    )
+    for left in starter.left_out:
+        st.caption(escape_markdown(f"Left out: {left.message}"))
 
 
 def _editor(active: views.ActiveData) -> None:
     """Change the selected goal, its inputs and sub-goals, or the whole tree as JSON."""
     tree = _tree()
-    columns = views.column_choices(active.daily)
+    daily = _goal_daily(fits.data_key(active), active)
+    columns = views.column_choices(daily)
     names = [node.name for node in tree.nodes]
     st.selectbox(
         "Goal", names, key="goals_edit_goal", on_change=_sync_goal_fields, persist_state="session"
@@ -282,7 +410,7 @@ def _editor(active: views.ActiveData) -> None:
         on_change=_on_model,
     )
     st.dataframe(
-        views.input_table(tree, _selected(), active.daily),
+        views.input_table(tree, _selected(), daily),
         hide_index=True,
         key="goals_inputs_table",
     )
@@ -361,7 +489,12 @@ def _fit_section(active: views.ActiveData, check: views.TreeCheck) -> None:
         )
     else:
         st.caption("A fit is saved in your workspace with its tree, under the tree's name.")
-    if st.button("Fit", key="goals_fit", type="primary", disabled=not check.fittable):
+    if not check.can_fit:
+        st.caption(
+            "Fit is offered once the top goal can be fitted: mend the tree above (or start from "
+            "the starter tree built from your data)."
+        )
+    if st.button("Fit", key="goals_fit", type="primary", disabled=not check.can_fit):
         name = st.session_state.goals_save_name.strip() or views.DEFAULT_TREE_NAME
         st.session_state.goals_name = name
         if fits.run(active, name, _tree()) is not None:
@@ -408,28 +541,37 @@ def _goal_results(fit: TreeFit, node_fit: NodeFit, position: int) -> None:
     if score.model is not None:
         better = "higher" if score.name == "r²" else "lower"
         model_score.metric(
-            f"Model, {score.name} ({better} is better)", views.score_text(score.model)
+            f"Model, {score.name} ({better} is better)",
+            views.score_text(score.model),
+            help=views.SCORE_HELP[score.name],
         )
         baseline_score.metric(
-            f"Predicting the mean, {score.name}", views.score_text(score.baseline)
+            f"Predicting the mean, {score.name}",
+            views.score_text(score.baseline),
+            help=views.SCORE_HELP[score.name],
         )
     show = st.success if score.beats else st.warning
     show(escape_markdown(score.sentence))
     for note in node_fit.notes:
         st.warning(escape_markdown(note), icon=":material/warning:")
+    for sentence in views.left_out_sentences(node_fit, fit):
+        st.warning(escape_markdown(sentence), icon=":material/join:")
 
-    st.altair_chart(views.weights_chart(node_fit.weights_table()), key=f"goals_weights_{position}")
+    st.altair_chart(
+        views.weights_chart(views.labelled_weights(node_fit, fit)), key=f"goals_weights_{position}"
+    )
     st.caption(
         "How much the goal's prediction moves when an input is one standard deviation (SD) "
-        "higher — comparable across inputs — with its 95 % interval. Per unit: the same per "
-        "unit of the input (for a yes/no input, all days yes instead of none). An interval that "
-        "crosses 0 means the data cannot tell the direction."
+        f"higher — comparable across inputs — with its 95 % interval. {views.SD_HELP} Per unit: "
+        "the same per unit of the input (for a yes/no input, all days yes instead of none). An "
+        "interval that crosses 0 means the data cannot tell the direction."
     )
-    st.dataframe(
-        views.weights_display(node_fit),
-        hide_index=True,
-        key=f"goals_weights_table_{position}",
-    )
+    with st.expander("The weights as a table, with each input's expression"):
+        st.dataframe(
+            views.weights_display(node_fit, fit),
+            hide_index=True,
+            key=f"goals_weights_table_{position}",
+        )
     climb, predictions = st.columns(2, gap="large")
     with climb:
         st.altair_chart(views.climb_chart(node_fit.history_table()), key=f"goals_climb_{position}")
@@ -444,19 +586,23 @@ def _goal_results(fit: TreeFit, node_fit: NodeFit, position: int) -> None:
             key=f"goals_predictions_{position}",
         )
         st.caption(
-            "Each dot is a day: the model's prediction against what happened. Walk-forward "
-            "dots were predicted by a model trained on earlier days only; the closer to the "
-            "dashed diagonal, the better."
+            "Each dot is a day: the model's prediction against what happened. "
+            f"{views.WALK_FORWARD_HELP} The closer to the dashed diagonal, the better."
         )
 
 
 # --- the page -----------------------------------------------------------------------------------
 fits.init()
-session.init_state(
-    goals_tree=_default_tree(),
-    goals_name=views.DEFAULT_TREE_NAME,
-    goals_message=None,
+st.title("Goals")
+st.caption(
+    "Your goals as a tree of small models, each trained by our own gradient ascent: what "
+    "predicts your top goal, what predicts those predictors, and how sure we can be."
 )
+active = session.active_data()
+session.sample_banner(active)
+if "goals_tree" not in st.session_state:
+    st.session_state.goals_tree, st.session_state.goals_name = _first_tree(active)
+session.init_state(goals_name=views.DEFAULT_TREE_NAME, goals_message=None)
 session.init_state(
     goals_save_name=st.session_state.goals_name,
     goals_n_boot=st.session_state.fit_n_boot,
@@ -465,16 +611,8 @@ session.init_state(
 if "goals_goal_name" not in st.session_state:
     _sync_goal_fields()
 
-st.title("Goals")
-st.caption(
-    "Your goals as a tree of small models, each trained by our own gradient ascent: what "
-    "predicts your top goal, what predicts those predictors, and how sure we can be."
-)
-active = session.active_data()
-session.sample_banner(active)
-
 check = _check(tree_text(_tree()), fits.data_key(active), _tree(), active)
-_tree_section(check, fits.find(active, st.session_state.goals_name))
+_tree_section(active, check, fits.find(active, st.session_state.goals_name))
 with st.expander(
     "Edit the tree: goals, inputs and models", key="goals_editor", icon=":material/edit:"
 ):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import fits, session
 from pga_core import views
-from pga_core.goals import TreeFit, default_tree, leverage, what_if
+from pga_core.goals import StarterTree, TreeFit, leverage, starter_tree, what_if
 from pga_core.views import escape_markdown
 
 
@@ -20,18 +20,39 @@ def _control_key(name: str) -> str:
     return f"gradient_you_control_{name}"
 
 
-def _fit_default(active: views.ActiveData) -> None:
-    """No fit yet: offer to fit the default tree here."""
+@st.cache_data(max_entries=4, show_spinner="Building a starter tree from your data…")
+def _starter(data_key: tuple, _active: views.ActiveData) -> StarterTree | str:
+    """The starter tree of the active data (cached per data), or why there is none."""
+    try:
+        return starter_tree(_active.daily)
+    except ValueError as error:
+        return str(error)
+
+
+def _fit_starter(active: views.ActiveData) -> None:
+    """No fit yet: offer to fit a starter tree built from the data, or say plainly why not."""
     whose = "the sample person" if active.is_sample else "your data"
-    st.info(
-        f"No goal tree has been fitted on {whose} yet, so there is no gradient to show. Fit the "
-        "default tree now (it takes a few seconds), or build your own on the Goals page.",
-        icon=":material/info:",
-    )
-    if st.button("Fit the default tree", key="gradient_fit_default", type="primary"):
-        name = views.DEFAULT_TREE_NAME
-        if fits.run(active, name, default_tree()) is not None:
-            st.rerun()
+    starter = _starter(fits.data_key(active), active)
+    if isinstance(starter, str):
+        st.warning(
+            escape_markdown(
+                f"No goal tree has been fitted on {whose}, and none can be built from these "
+                f"data: {starter}."
+            ),
+            icon=":material/block:",
+        )
+    else:
+        goals = len(starter.tree.nodes)
+        st.info(
+            f"No goal tree has been fitted on {whose} yet, so there is no gradient to show. "
+            f"Fit a starter tree built from your data now ({goals} goal{'s' * (goals > 1)}, a "
+            "few seconds), or build your own on the Goals page.",
+            icon=":material/info:",
+        )
+        if st.button("Fit the starter tree", key="gradient_fit_starter", type="primary"):
+            name = views.DEFAULT_TREE_NAME
+            if fits.run(active, name, starter.tree) is not None:
+                st.rerun()
     st.page_link(
         "app_pages/goals.py", label="Edit the goal tree on the Goals page", icon=":material/flag:"
     )
@@ -50,7 +71,7 @@ def _levers(fit: TreeFit, name: str) -> pd.DataFrame:
         "Each lever is an input of the tree that no sub-goal models. Its effect is that of a "
         "change kept up every day, carried up the tree to the top goal (the chain rule), with "
         "a 95 % interval from the bootstrap. Ranked by the effect of one standard deviation of "
-        "the lever, so that levers in different units compare."
+        f"the lever, so that levers in different units compare. {views.SD_HELP}"
     )
     you, not_you = st.columns(2)
     with you:
@@ -82,7 +103,7 @@ def _levers(fit: TreeFit, name: str) -> pd.DataFrame:
         st.caption(
             "Per SD: the top goal's change when the lever is one standard deviation higher every "
             "day. Per unit: per unit of the lever (a yes/no lever's unit is all days yes instead "
-            "of none)."
+            "of none). Column: the lever's name in your data."
         )
     return levers
 
@@ -156,7 +177,7 @@ if chosen is not None and len(available) > 1:  # each visit starts at the tree f
         "Goal tree", available, index=available.index(chosen), key="gradient_tree"
     )
 if chosen is None:
-    _fit_default(active)
+    _fit_starter(active)
 else:
     kept = fits.find(active, chosen)
     assert kept is not None  # chosen is one of the names with a fit

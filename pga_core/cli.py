@@ -16,7 +16,18 @@ import pandas as pd
 
 from pga_core.data import DailyData, Workspace
 from pga_core.data.readers import read_exports
-from pga_core.goals import GoalTree, NodeFit, TreeFit, fit_tree, leverage, read_tree
+from pga_core.goals import (
+    GoalTree,
+    LeftOut,
+    NodeFit,
+    StarterTree,
+    TreeFit,
+    fit_tree,
+    leverage,
+    read_tree,
+    starter_tree,
+    tree_text,
+)
 from pga_core.sample import generate_person, write_sample
 from pga_core.stats import (
     DISCOVERY_Q,
@@ -25,7 +36,14 @@ from pga_core.stats import (
     behaviour_impact,
     impact_records,
 )
-from pga_core.views import fit_json, levers_in_words, outcome_choices
+from pga_core.views import (
+    DEFAULT_TREE_NAME,
+    fit_json,
+    left_out_sentences,
+    levers_in_words,
+    outcome_choices,
+    tree_outline,
+)
 from pga_core.words import EFFECT_DIGITS, lag_words, plural, signed
 
 __all__ = ["add_workspace_argument", "main", "open_workspace"]
@@ -166,11 +184,25 @@ def _register_fit(commands: argparse._SubParsersAction) -> None:
         help="fit a goal tree, print weights and leverage",
         description="Fit a goal tree (JSON, see data/goals.json) to exports given as PATHs, or to "
         "the workspace's data when none are given (the fit is then saved in the workspace under "
-        "the goal file's name). Prints each goal's weights with 95 %% intervals and its "
-        "walk-forward check, then the levers ranked by their effect on the top goal.",
+        "the goal file's name). Without --goals, a starter tree is built from the columns the "
+        "data hold (see the README) and printed first. Prints each goal's weights with 95 %% "
+        "intervals and its walk-forward check, then the levers ranked by their effect on the "
+        "top goal.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="export file, folder or zip")
-    parser.add_argument("--goals", required=True, metavar="FILE", help="goal tree (JSON file)")
+    parser.add_argument(
+        "--goals", metavar="FILE", default=None,
+        help="goal tree (JSON file); without it, a starter tree is built from the data",
+    )  # fmt: skip
+    parser.add_argument(
+        "--top", metavar="NAME", default=None,
+        help="without --goals: the column the starter tree's top goal predicts (default: the "
+        "health index when the data have two of its parts)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--save-goals", metavar="FILE", default=None,
+        help="write the goal tree that was fitted to FILE (JSON), to edit it",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument(
         "--boot", type=int, default=200, metavar="N", help="bootstrap resamples (default 200)"
@@ -182,25 +214,72 @@ def _register_fit(commands: argparse._SubParsersAction) -> None:
 def _run_fit(args: argparse.Namespace) -> int:
     if args.boot < 0:
         raise ValueError(f"--boot: expected a number of resamples, 0 or more, got {args.boot}")
-    tree = _read_goals(Path(args.goals))
-    daily, _, workspace = _days_to_use(args)
+    if args.goals is not None and args.top is not None:
+        raise ValueError(
+            "--top: chooses the starter tree's top goal; it cannot be used with --goals"
+        )
+    tree = _read_goals(Path(args.goals)) if args.goals is not None else None
+    daily, where, workspace = _days_to_use(args)
+    starter = None
+    if tree is None:
+        try:
+            starter = starter_tree(daily, top=args.top)
+        except ValueError as error:
+            raise ValueError(f"{where}: {error}") from error
+        tree = starter.tree
     try:
         result = fit_tree(tree, daily, n_boot=args.boot)
     except ValueError as error:
-        raise ValueError(f"{args.goals}: {error}") from error
+        raise ValueError(f"{args.goals or where}: {error}") from error
+    name = Path(args.goals).stem if args.goals is not None else DEFAULT_TREE_NAME
     if workspace is not None:
-        name = Path(args.goals).stem
         workspace.save_goals(name, tree.to_json())
         workspace.save_fit(name, fit_json(result))
+    if args.save_goals is not None:
+        _write_goals(Path(args.save_goals), tree)
     if args.json:
         document = fit_json(result, include_state=False)
+        if starter is not None:
+            document["left_out"] = [_left_out_record(left) for left in starter.left_out]
         print(json.dumps(document, ensure_ascii=False, allow_nan=False))
         return 0
+    if starter is not None:
+        for line in _starter_report(starter, daily, args.save_goals):
+            print(line)
     for line in _fit_report(result, daily):
         print(line)
     if workspace is not None:
-        print(f"saved as {Path(args.goals).stem!r} in the workspace {workspace.path}")
+        print(f"saved as {name!r} in the workspace {workspace.path}")
     return 0
+
+
+def _left_out_record(left: LeftOut) -> dict[str, str]:
+    """What was left out of the starter tree, as JSON."""
+    return {"goal": left.goal, "input": left.expression, "kind": left.kind,
+            "message": left.message}  # fmt: skip
+
+
+def _starter_report(starter: StarterTree, daily: DailyData, saved_to: str | None) -> list[str]:
+    """The starter tree in words, what was left out of it, and where it was written."""
+    lines = ["starter goal tree built from the columns of the data (no --goals given):"]
+    lines.extend(f"  {line}" for line in tree_outline(starter.tree, daily))
+    if starter.left_out:
+        lines.append("left out:")
+        lines.extend(f"  {left.message}" for left in starter.left_out)
+    if saved_to is not None:
+        lines.append(f"the tree was written to {saved_to} (JSON); edit it and fit it with --goals")
+    else:
+        lines.append("write it as JSON with --save-goals FILE, edit it, and fit it with --goals")
+    lines.append("")
+    return lines
+
+
+def _write_goals(path: Path, tree: GoalTree) -> None:
+    """Write the tree as JSON; ValueError naming the file when it cannot be written."""
+    try:
+        path.write_text(tree_text(tree) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"{path}: the goal tree cannot be written ({error})") from error
 
 
 def _read_goals(path: Path) -> GoalTree:
@@ -223,7 +302,7 @@ def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
         f"95 % intervals from {result.settings['n_boot']} block-bootstrap resamples"
     ]
     for fit in result.fits.values():
-        lines.extend(["", *_node_report(fit)])
+        lines.extend(["", *_node_report(fit, result)])
     if result.problems:
         lines.extend(["", "not fitted:", *(f"  {p.message}" for p in result.problems)])
     levers = levers_in_words(leverage(result), result)
@@ -247,7 +326,7 @@ def _fit_report(result: TreeFit, daily: DailyData) -> list[str]:
     return lines
 
 
-def _node_report(fit: NodeFit) -> list[str]:
+def _node_report(fit: NodeFit, result: TreeFit) -> list[str]:
     """One goal: what it predicts, its walk-forward check and its weights table."""
     weights = fit.weights_table()
     width = max(len("input"), *(len(i) for i in weights["input"]))
@@ -255,6 +334,7 @@ def _node_report(fit: NodeFit) -> list[str]:
         f"{fit.name} — predicts {fit.target} ({fit.model} model, {fit.n_rows:,} days)",
         f"  {fit.verdict}",
         *(f"  note: {n}" for n in fit.notes),
+        *(f"  left out: {n}" for n in left_out_sentences(fit, result)),
         f"  {'input':<{width}}  {'per SD':>9}  {'95 % CI':^21}  {'per unit':>10}",
     ]
     for row in weights.itertuples(index=False):

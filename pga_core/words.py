@@ -16,8 +16,13 @@ import math
 __all__ = [
     "EFFECT_DIGITS",
     "MINUS",
+    "NAMED_AT_MOST",
     "SHOWN_DIGITS",
     "amount",
+    "combination_words",
+    "days_before",
+    "feature_words",
+    "joined",
     "lag_phrase",
     "lag_words",
     "number",
@@ -31,6 +36,9 @@ MINUS = "−"
 SHOWN_DIGITS = 2
 #: Significant figures of the behaviour statistics' effects, intervals and levels in words.
 EFFECT_DIGITS = 3
+NAMED_AT_MOST = 4
+#: A share of variation this close to 1 is said as "all of".
+_ALL_OF = 5e-4
 #: The unit that makes a change a percentage (written after a space or hard against the number).
 _PERCENT = "%"
 
@@ -148,3 +156,62 @@ def _figures(size: float, digits: int, trim: bool) -> str:
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def days_before(days: int) -> str:
+    """How far back an input looks: ``the same day``, ``the day before``, ``3 days before``."""
+    if days == 0:
+        return "the same day"
+    return "the day before" if days == 1 else f"{days} days before"
+
+
+def feature_words(label: str, transform: str = "", days: int = 0) -> str:
+    """A feature expression in words, from its column's label, its transform and its K days.
+
+    ``Have any alcoholic drinks? (the day before)`` for ``@lag1``, ``VO₂ max, mean of 7 days``
+    for ``@mean7``, ``Time in HR zone 5 over 28 days`` for ``@sum28``, the label alone for the
+    day's value.
+
+    Raises
+    ------
+    ValueError
+        An unknown transform (expected ``""``, ``lag``, ``mean`` or ``sum``).
+    """
+    if transform == "":
+        return label
+    if transform == "lag":
+        return f"{label} ({days_before(days)})"
+    if transform == "mean":
+        return f"{label}, mean of {plural(days, 'day')}"
+    if transform == "sum":
+        return f"{label} over {plural(days, 'day')}"
+    raise ValueError(f"unknown transform {transform!r}; expected lag, mean or sum")
+
+
+def joined(names: list[str] | tuple[str, ...], at_most: int = NAMED_AT_MOST) -> str:
+    """Names in a sentence: ``A``, ``A and B``, ``A, B and C``, ``A, B, C, D and 2 more``."""
+    shown = list(names[:at_most])
+    if len(names) > at_most:
+        shown.append(f"{len(names) - at_most} more")
+    if len(shown) <= 1:
+        return "".join(shown)
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def combination_words(
+    what: str, partners: list[str] | tuple[str, ...], r2: float, where: str
+) -> str:
+    """Why an input that is (nearly) a linear combination of others was left out of a fit.
+
+    ``Workout duration was left out of 'Day strain': Time in HR zone 1, … explain all of its
+    day-to-day variation (it is nearly a sum or mix of them), so the data cannot tell its effect
+    apart from theirs``. ``what`` and ``partners`` are already in words; ``r2`` is the share of
+    its variation they explain; ``where`` names the goal or fit.
+    """
+    share = "all" if r2 >= 1 - _ALL_OF else f"{100 * r2:.1f} %"
+    verb = "explains" if len(partners) == 1 else "explain"
+    return (
+        f"{what} was left out of {where}: {joined(partners)} {verb} {share} of its day-to-day "
+        "variation (it is nearly a sum or mix of them), so the data cannot tell its effect apart "
+        "from theirs"
+    )

@@ -53,8 +53,10 @@ __all__ = [
 TRANSFORMS: tuple[str, ...] = ("lag", "mean", "sum")
 #: A K-day sum needs at least this share of its K days to have a value.
 SUM_MIN_SHARE = 0.75
-#: How many close column names an "unknown column" message suggests.
+#: How many close column names an "unknown column" message suggests, and how close they must be
+#: (difflib's similarity ratio): only near-misspellings, not names that merely share letters.
 MAX_SUGGESTIONS = 3
+CLOSE_MATCH_RATIO = 0.75
 #: Largest K accepted (ten years of days); larger is surely a typo.
 MAX_K = 3650
 
@@ -152,7 +154,7 @@ def _check_column(expression: str, name: str, columns: Iterable[str]) -> None:
     known = list(columns)
     if name in known:
         return
-    close = difflib.get_close_matches(name, known, n=MAX_SUGGESTIONS, cutoff=0.5)
+    close = difflib.get_close_matches(name, known, n=MAX_SUGGESTIONS, cutoff=CLOSE_MATCH_RATIO)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise ValueError(f"feature {expression!r}: no column named {name!r} in the data{hint}")
 

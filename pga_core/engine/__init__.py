@@ -5,6 +5,8 @@
 - ``_models``: the goal models (scikit-learn estimators) and :func:`bootstrap_coefs`.
 - ``_resampling``: block bootstrap and rotations that keep day-to-day autocorrelation, and the
   one percentile interval every 95 % interval in the product is read from.
+- ``_collinearity``: inputs that are (nearly) linear combinations of each other (variance
+  inflation), to leave out of a joint fit.
 
 Imports nothing else of ours.
 """
@@ -14,6 +16,13 @@ from pga_core.engine._ascent import (
     DivergenceError,
     check_gradient,
     gradient_ascent,
+)
+from pga_core.engine._collinearity import (
+    PARTNER_SHARE,
+    VIF_LIMIT,
+    Collinearity,
+    collinear_columns,
+    variance_inflation,
 )
 from pga_core.engine._models import (
     LinearGoalModel,
@@ -51,8 +60,11 @@ from pga_core.engine._resampling import (
 __all__ = [
     "CI_LEVEL",
     "MIN_VALID_RESAMPLE_SHARE",
+    "PARTNER_SHARE",
     "TIE_RTOL",
+    "VIF_LIMIT",
     "AscentResult",
+    "Collinearity",
     "DivergenceError",
     "LinearGoalModel",
     "LogisticGoalModel",
@@ -66,6 +78,7 @@ __all__ = [
     "bootstrap_starts",
     "check_gradient",
     "circular_cross_sums",
+    "collinear_columns",
     "gradient_ascent",
     "intercept_design",
     "make_logistic",
@@ -79,4 +92,5 @@ __all__ = [
     "ridge_gram",
     "rotation_p_from_statistics",
     "rotation_shifts",
+    "variance_inflation",
 ]

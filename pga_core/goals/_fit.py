@@ -4,9 +4,12 @@ A goal of the tree (see :mod:`pga_core.goals`) is fitted on the days where its t
 inputs have a value: inputs standardised (``StandardScaler``), one of this project's goal models
 (:mod:`pga_core.engine`) chosen by the goal's model and target, its per-input effects refitted on
 the moving-block bootstrap resamples shared by the whole tree, and a walk-forward check
-(``TimeSeriesSplit``) against predicting the training mean. :class:`NodeFit` holds the result
-and writes it — the goal model's hyper-parameters and learned attributes included — as JSON (no
-pickle), so that a saved fit is restored without refitting.
+(``TimeSeriesSplit``) against predicting the training mean. Inputs that are (nearly) linear
+combinations of the others on the goal's days (:func:`pga_core.engine.collinear_columns`) are left
+out of its fit first, because "the effect of one, holding the others fixed" is then a number the
+data do not determine; the fit records which, and what explains them. :class:`NodeFit` holds
+the result and writes it — the goal model's hyper-parameters and learned attributes included — as
+JSON (no pickle), so that a saved fit is restored without refitting.
 """
 
 from __future__ import annotations
@@ -28,17 +31,20 @@ from sklearn.preprocessing import StandardScaler
 from pga_core.data import Feature, max_lag_window, parse_feature
 from pga_core.engine import (
     MIN_VALID_RESAMPLE_SHARE,
+    Collinearity,
     LinearGoalModel,
     LogisticGoalModel,
     PerceptronGoalClassifier,
     PerceptronGoalModel,
     bootstrap_coefs,
+    collinear_columns,
     percentile_interval,
 )
 
 __all__ = [
     "N_SPLITS",
     "PERCEPTRON_L2",
+    "Combination",
     "NodeFit",
     "fit_node",
     "json_number",
@@ -83,6 +89,37 @@ def _make_estimator(
     return estimator
 
 
+@dataclass(frozen=True)
+class Combination:
+    """An input left out of a goal's fit as a (near) linear combination of its other inputs.
+
+    Attributes
+    ----------
+    input : its feature expression.
+    explained_by : the kept inputs that explain it most (expressions, largest share first).
+    r2 : the share of its variation on the goal's days that the kept inputs explain (1: exact).
+    vif : its variance inflation factor among all the goal's inputs (inf: exact).
+    """
+
+    input: str
+    explained_by: tuple[str, ...]
+    r2: float
+    vif: float
+
+    def to_json(self) -> dict[str, Any]:
+        """``{input, explained_by, r2, vif}`` (a VIF that is infinite is null)."""
+        return {"input": self.input, "explained_by": list(self.explained_by),
+                "r2": json_number(self.r2), "vif": json_number(self.vif)}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> Combination:
+        """Back from :meth:`to_json`."""
+        vif = document.get("vif")
+        return cls(document["input"], tuple(document["explained_by"]),
+                   float(document["r2"] if document["r2"] is not None else math.nan),
+                   math.inf if vif is None else float(vif))  # fmt: skip
+
+
 @dataclass(eq=False)
 class NodeFit:
     """A fitted goal node: its model, weights with intervals, walk-forward score and rows.
@@ -94,7 +131,12 @@ class NodeFit:
     classify : whether predictions are the chance of a yes.
     dates : DatetimeIndex (n,) — the days the node was fitted on.
     X : array (n, d) — the inputs on those days, in their own units; y : array (n,).
-    mean, scale : arrays (d,) — the standardisation (``StandardScaler``) of the inputs.
+    mean, scale : arrays (d,) — the standardisation (``StandardScaler``) of the inputs on the
+        node's days (what the model is trained on).
+    sd : array (d,) — each input's standard deviation over every calendar day it has a value:
+        the one "per SD" basis of the product (weights here, levers in
+        :func:`~pga_core.goals.leverage`), so that one SD of an input means the same on every
+        page, whichever goal it enters.
     estimator : the fitted goal model (on standardised inputs).
     effect_draws : array (B, d) — :attr:`effect` refitted on each bootstrap resample (NaN for
         a resample that leaves the node too few days).
@@ -104,6 +146,8 @@ class NodeFit:
         mean (the share of yes days for a yes/no target); None when the days are too few.
     gap : days left out between each training and test block; n_splits : folds used.
     notes : plain-language remarks (e.g. a model that did not fully converge).
+    left_out : the goal's inputs left out of the fit as combinations of the others (their
+        effects are in the weights of the inputs that explain them).
     """
 
     name: str
@@ -125,6 +169,12 @@ class NodeFit:
     gap: int
     n_splits: int
     notes: list[str] = field(default_factory=list)
+    left_out: list[Combination] = field(default_factory=list)
+    sd: Array | None = None
+
+    def __post_init__(self) -> None:
+        if self.sd is None:  # a fit saved before the basis was recorded: its own days
+            self.sd = np.asarray(self.scale, dtype=np.float64)
 
     # -- the shared interface: predict, input gradient, change -------------------------------------
     def predict(self, X: Array) -> Array:
@@ -167,8 +217,14 @@ class NodeFit:
 
     @property
     def weight_sd(self) -> Array:
-        """Average change in the prediction per standard deviation of each input, (d,)."""
-        return self.effect * self.scale
+        """Average change in the prediction per standard deviation of each input (over every
+        day it has a value, :attr:`sd`), (d,)."""
+        return self.effect * self.per_sd_basis
+
+    @property
+    def per_sd_basis(self) -> Array:
+        """The standard deviation "per SD" refers to, (d,): :attr:`sd`."""
+        return np.asarray(self.sd if self.sd is not None else self.scale, dtype=np.float64)
 
     @property
     def beats_baseline(self) -> bool | None:
@@ -218,8 +274,8 @@ class NodeFit:
                 "input": self.inputs,
                 "weight_sd": self.weight_sd,
                 "weight_unit": self.effect,
-                "ci_low": low * self.scale,
-                "ci_high": high * self.scale,
+                "ci_low": low * self.per_sd_basis,
+                "ci_high": high * self.per_sd_basis,
                 "unit_ci_low": low,
                 "unit_ci_high": high,
             }
@@ -264,6 +320,7 @@ class NodeFit:
             "gap_days": self.gap,
             "n_splits": self.n_splits,
             "notes": list(self.notes),
+            "left_out": [c.to_json() for c in self.left_out],
         }
         if include_state:
             document["state"] = {
@@ -273,6 +330,7 @@ class NodeFit:
                 "y": _numbers(self.y),
                 "mean": _numbers(self.mean),
                 "scale": _numbers(self.scale),
+                "sd": _numbers(self.per_sd_basis),
                 "effect_draws": _numbers(self.effect_draws),
                 "predicted_oos": _numbers(self.predicted_oos),
                 "estimator": _estimator_state(self.estimator),
@@ -300,6 +358,7 @@ class NodeFit:
             y=_array(state["y"]),
             mean=_array(state["mean"]),
             scale=_array(state["scale"]),
+            sd=_array(state["sd"]) if "sd" in state else None,
             estimator=_restore_estimator(document["model"], state),
             effect_draws=_array(state["effect_draws"]).reshape(-1, d),
             predicted_oos=_array(state["predicted_oos"]),
@@ -309,6 +368,7 @@ class NodeFit:
             gap=int(document["gap_days"]),
             n_splits=int(document["n_splits"]),
             notes=list(document.get("notes", [])),
+            left_out=[Combination.from_json(c) for c in document.get("left_out", [])],
         )
 
 
@@ -323,6 +383,7 @@ def fit_node(
     classify: bool,
     l2: float | None,
     random_state: int | None,
+    modelled: tuple[str, ...] = (),
 ) -> NodeFit:
     """Fit one goal on its complete days, with bootstrap draws and a walk-forward check.
 
@@ -335,13 +396,22 @@ def fit_node(
         shared by the whole tree.
     model : ``linear``, ``logistic`` or ``perceptron``; ``classify`` : whether the target is yes/no.
     l2 : the penalty, None for the model's default; ``random_state`` : the perceptron's seed.
+    modelled : inputs a sub-goal models, never left out as combinations of the others.
 
     Returns
     -------
     NodeFit
+        Fitted on the days with the target and all ``inputs``, without the inputs that are
+        (nearly) linear combinations of the others there (:attr:`NodeFit.left_out`).
     """
     data = frame[[target, *inputs]]
     complete = data.notna().all(axis=1).to_numpy()
+    check = collinear_columns(
+        data.loc[complete, list(inputs)].to_numpy(dtype=np.float64),
+        keep=[j for j, e in enumerate(inputs) if e in modelled],
+    )
+    left_out = _combinations(inputs, check)
+    inputs = tuple(inputs[j] for j in check.kept)
     X = data.loc[complete, list(inputs)].to_numpy(dtype=np.float64)
     y = data.loc[complete, target].to_numpy(dtype=np.float64)
     estimator = _make_estimator(model, classify, l2, random_state)
@@ -364,6 +434,7 @@ def fit_node(
         y=y,
         mean=scaler.mean_,
         scale=scaler.scale_,
+        sd=frame[list(inputs)].std().to_numpy(dtype=np.float64),
         estimator=estimator,
         effect_draws=draws_sd / scaler.scale_,
         predicted_oos=oos,
@@ -373,7 +444,21 @@ def fit_node(
         gap=gap,
         n_splits=n_splits,
         notes=_convergence_notes(name, caught) + _resample_notes(name, draws_sd, classify),
+        left_out=left_out,
     )
+
+
+def _combinations(inputs: tuple[str, ...], check: Collinearity) -> list[Combination]:
+    """The inputs the collinearity check leaves out, with what explains each."""
+    return [
+        Combination(
+            input=inputs[j],
+            explained_by=tuple(inputs[i] for i in check.explained_by[j]),
+            r2=check.r2[j],
+            vif=float(check.vif[j]),
+        )
+        for j in check.redundant
+    ]
 
 
 def _prediction(estimator: Any, standardised: Array, classify: bool) -> Array:

@@ -36,6 +36,7 @@ from pga_core.goals._tree import FittedGoal, GoalNode, TreeFit
 
 __all__ = [
     "DAYS_PER_WEEK",
+    "lever_routes",
     "leverage",
     "what_if",
 ]
@@ -67,6 +68,51 @@ def _levers(goal: FittedGoal) -> dict[str, Array]:
     return out
 
 
+def _routes(goal: FittedGoal) -> dict[tuple[str, str], Array]:
+    """The chain rule split by route: per (leaf column, input of ``goal`` it reaches ``goal``
+    through), that part of its effect, an array (1 + B,) as in :func:`_levers`."""
+    fit = goal.fit
+    if fit is None:
+        return {}
+    effects = np.vstack([fit.effect[None, :], fit.effect_draws])
+    out: dict[tuple[str, str], Array] = {}
+    for j, feature in enumerate(fit.features):
+        path = effects[:, j] * feature.sustained_factor
+        child = goal.fitted_child(feature.name)
+        below: Mapping[str, Array | float] = (
+            _levers(child) if child is not None else {feature.name: 1.0}
+        )
+        for column, effect in below.items():
+            key = (column, feature.expression)
+            out[key] = out.get(key, 0.0) + path * effect
+    return out
+
+
+_ROUTE_COLUMNS = ["input", "route", "per_unit", "unit_ci_low", "unit_ci_high"]
+
+
+def lever_routes(tree_fit: TreeFit) -> pd.DataFrame:
+    """Each lever's effect on the top goal split by the top goal's input it arrives through.
+
+    A lever can reach the top goal by several routes — training through tomorrow's strain and
+    through VO₂ max — whose parts add up to its :func:`leverage`. Routes of opposite sign are a
+    trade-off (the views say so in words).
+
+    Returns
+    -------
+    DataFrame, one row per (lever, route): ``input`` (the lever's column), ``route`` (the top
+        goal's input expression it arrives through), ``per_unit`` (that part of the lever's
+        effect per unit, sustained) and ``unit_ci_low, unit_ci_high`` (its interval, from the
+        same joint draws). Empty when the top goal could not be fitted.
+    """
+    rows = []
+    for (column, route), values in _routes(tree_fit.top).items():
+        low, high = percentile_interval(values[1:])
+        rows.append({"input": column, "route": route, "per_unit": float(values[0]),
+                     "unit_ci_low": low, "unit_ci_high": high})  # fmt: skip
+    return pd.DataFrame(rows, columns=_ROUTE_COLUMNS)
+
+
 @dataclass(frozen=True)
 class _Reach:
     """How the columns of a fitted tree reach its top goal, from one walk through it.
@@ -90,7 +136,8 @@ def _reach(tree_fit: TreeFit) -> _Reach:
     """Where each column of ``tree_fit`` meets its goals (see :class:`_Reach`)."""
     reach = _Reach(sites={}, stand_ins={}, cut_off={})
     for goal in tree_fit.top.walk():
-        columns = [parse_feature(expression).name for expression in goal.goal.inputs]
+        expressions = goal.fit.inputs if goal.fit is not None else goal.goal.inputs
+        columns = [parse_feature(expression).name for expression in expressions]
         if goal.cut_off_at is not None:
             for column in columns:
                 reach.cut_off.setdefault(column, goal.cut_off_at)

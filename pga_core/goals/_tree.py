@@ -43,6 +43,7 @@ import pandas as pd
 from pga_core.data import DailyData, Feature, feature_frame, parse_feature
 from pga_core.engine import block_bootstrap_counts
 from pga_core.goals._fit import NodeFit, fit_node, json_number
+from pga_core.goals._health import HEALTH_INDEX, with_health_index
 
 __all__ = [
     "DEFAULT_GOALS_FILE",
@@ -292,8 +293,26 @@ class GoalTree:
         """
         return self._check(daily)[0]
 
+    def uses(self, column: str) -> bool:
+        """Whether a goal of the tree predicts ``column`` or takes it as an input."""
+        for node in self.root.walk():
+            if node.target == column:
+                return True
+            for expression in node.inputs:
+                try:
+                    if parse_feature(expression).name == column:
+                        return True
+                except ValueError:
+                    continue
+        return False
+
+    def data_for(self, daily: DailyData) -> DailyData:
+        """``daily`` with the health index added when the tree names it."""
+        return with_health_index(daily) if self.uses(HEALTH_INDEX) else daily
+
     def _check(self, daily: DailyData) -> tuple[list[Problem], pd.DataFrame | None]:
         """The problems, and the features on the calendar (None when the tree itself is wrong)."""
+        daily = self.data_for(daily)
         problems = self._structure_problems()
         if any(p.blocks_tree for p in problems):
             return problems, None
@@ -744,6 +763,7 @@ def fit_tree(
         raise ValueError(f"n_boot must be ≥ 0 and block ≥ 1, got n_boot={n_boot}, block={block}")
     report = progress or (lambda fraction, message: None)
     report(0.0, "checking the goals against the data")
+    daily = tree.data_for(daily)
     problems, frame = tree._check(daily)
     blocked = {p.node for p in problems}
     fittable = [n for n in tree.nodes if n.name not in blocked]
@@ -767,6 +787,9 @@ def fit_tree(
             classify=node.is_classifier(daily),
             l2=node.l2,
             random_state=random_state,
+            modelled=tuple(
+                e for e in node.inputs if node.child_for(parse_feature(e).name) is not None
+            ),
         )
     report(1.0, "done")
     return TreeFit(

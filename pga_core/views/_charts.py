@@ -6,13 +6,14 @@ only as data values — never in a title, where a renderer might read them as Ma
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 
 from pga_core.data import parse_feature
-from pga_core.goals import GoalNode, GoalTree, TreeFit
+from pga_core.goals import GoalNode, GoalTree, TreeFit, input_words
 from pga_core.views._behaviours import (
     BUILT_IN,
     HABIT_CLEAR_HIGHER,
@@ -95,18 +96,41 @@ def _estimates_with_intervals(
 
 
 # --- goal tree ------------------------------------------------------------------------------------
-def goal_tree_layout(tree: GoalTree | TreeFit) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _input_label(expression: str, labels: Mapping[str, str]) -> str:
+    """An input in words, or as written when it cannot be read."""
+    try:
+        return input_words(expression, labels)
+    except ValueError:
+        return expression
+
+
+def goal_tree_layout(
+    tree: GoalTree | TreeFit, labels: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Positions of the goals and their leaf inputs, root on the left, for drawing the tree.
+
+    Parameters
+    ----------
+    tree : the tree, or a fitted tree.
+    labels : column → label, to name inputs in words (a fitted tree's own ``variables`` are used
+        when not given; without either, inputs are named as written).
 
     Returns
     -------
-    nodes : DataFrame — ``id, label, detail, kind`` (``goal``/``input``), ``x, y`` (level and
-        row), ``verdict`` (empty unless fitted).
+    nodes : DataFrame — ``id, label`` (a goal's name; an input in words, ``Have any alcoholic
+        drinks? (the day before)``), ``detail`` (what a goal predicts; an input's expression),
+        ``kind`` (``goal``/``input``), ``x, y`` (level and row), ``verdict`` (empty unless
+        fitted).
     edges : DataFrame — ``x, y, x2, y2`` (child to parent), ``input``, ``weight_sd`` (NaN
         unless fitted), ``direction``.
     """
     fit = tree if isinstance(tree, TreeFit) else None
     goal_tree = tree.tree if isinstance(tree, TreeFit) else tree
+    worded = labels is not None or fit is not None
+    if labels is None:
+        variables = fit.variables if fit is not None else {}
+        labels = {name: str(info.get("label", name)) for name, info in variables.items()}
+    names = labels
     nodes: list[dict] = []
     edges: list[dict] = []
     next_row = [0.0]
@@ -115,6 +139,8 @@ def goal_tree_layout(tree: GoalTree | TreeFit) -> tuple[pd.DataFrame, pd.DataFra
         if fit is None or goal not in fit.fits:
             return float("nan")
         node_fit = fit.fits[goal]
+        if expression not in node_fit.inputs:  # left out of the fit as a combination
+            return float("nan")
         return float(node_fit.weight_sd[node_fit.inputs.index(expression)])
 
     def place(node: GoalNode, level: int) -> float:
@@ -128,8 +154,10 @@ def goal_tree_layout(tree: GoalTree | TreeFit) -> tuple[pd.DataFrame, pd.DataFra
             else:
                 row = next_row[0]
                 next_row[0] += 1
-                nodes.append({"id": f"{node.name}/{expression}", "label": expression,
-                              "detail": "", "kind": "input", "x": level + 1, "y": row,
+                nodes.append({"id": f"{node.name}/{expression}",
+                              "label": _input_label(expression, names) if worded else expression,
+                              "detail": expression,
+                              "kind": "input", "x": level + 1, "y": row,
                               "verdict": ""})  # fmt: skip
             own_edges.append({"x": level + 1, "y": row, "x2": level, "input": expression,
                               "weight_sd": weight(node.name, expression),
@@ -137,7 +165,8 @@ def goal_tree_layout(tree: GoalTree | TreeFit) -> tuple[pd.DataFrame, pd.DataFra
         own = sum(e["y"] for e in own_edges) / len(own_edges)
         edges.extend({**e, "y2": own} for e in own_edges)
         node_fit = fit.fits.get(node.name) if fit is not None else None
-        nodes.append({"id": node.name, "label": node.name, "detail": node.target, "kind": "goal",
+        nodes.append({"id": node.name, "label": node.name,
+                      "detail": f"predicts {names.get(node.target, node.target)}", "kind": "goal",
                       "x": level, "y": own,
                       "verdict": node_fit.verdict if node_fit is not None else ""})  # fmt: skip
         return own
@@ -148,14 +177,17 @@ def goal_tree_layout(tree: GoalTree | TreeFit) -> tuple[pd.DataFrame, pd.DataFra
     return pd.DataFrame(nodes), edge_table
 
 
-def goal_tree_chart(tree: GoalTree | TreeFit) -> alt.LayerChart:
-    """The goal tree: goals (blue) and their leaf inputs (grey), the top goal on the left.
+def goal_tree_chart(
+    tree: GoalTree | TreeFit, labels: Mapping[str, str] | None = None
+) -> alt.LayerChart:
+    """The goal tree: goals (blue) and their leaf inputs (grey, in words; the expression in the
+    tooltip), the top goal on the left; ``labels`` as in :func:`goal_tree_layout`.
 
     Given a :class:`~pga_core.goals.TreeFit`, each edge is coloured by the sign of the input's
     standardised weight and drawn as wide as its size, and each goal's tooltip gives its
     walk-forward verdict.
     """
-    nodes, edges = goal_tree_layout(tree)
+    nodes, edges = goal_tree_layout(tree, labels)
     levels = int(nodes["x"].max()) + 1
     leaves = int((nodes["kind"] == "input").sum())
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.2, levels - 0.3]))
@@ -201,21 +233,24 @@ def weights_chart(weights: pd.DataFrame) -> alt.LayerChart:
     Parameters
     ----------
     weights : :meth:`TreeFit.weights_table` (one goal, or several: then rows are labelled
-        ``goal · input``).
+        ``goal · input``); with a ``label`` column (the input in words), rows are named by it
+        and the expression is in the tooltip.
     """
     data = weights.copy()
     several = "node" in data and len(set(data["node"])) > 1
-    data["row"] = data["node"] + " · " + data["input"] if several else data["input"]
+    named = data["label"] if "label" in data else data["input"]
+    data["row"] = data["node"] + " · " + named if several else named
     data["direction"] = _direction(data["weight_sd"])
     return _estimates_with_intervals(
         data,
         row="row:N",
         estimate="weight_sd:Q",
-        x_title="change in the goal per SD of the input (95 % interval)",
+        x_title="change in the goal per SD of the input, over all your days (95 % interval)",
         colour=alt.Color("direction:N", scale=_SIGN_SCALE, legend=None),
         point_size=70,
         tooltip=[
             alt.Tooltip("row:N", title="input"),
+            alt.Tooltip("input:N", title="expression"),
             alt.Tooltip("weight_sd:Q", format="+.3g", title="per SD"),
             alt.Tooltip("weight_unit:Q", format="+.3g", title="per unit"),
             alt.Tooltip("ci_low:Q", format="+.3g"),

@@ -17,7 +17,15 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pga_core.data import DailyData, parse_feature
-from pga_core.goals import DEFAULT_GOALS_FILE, GoalNode, GoalTree, Problem
+from pga_core.goals import (
+    DEFAULT_GOALS_FILE,
+    GoalNode,
+    GoalTree,
+    Problem,
+    Repair,
+    input_words,
+    repair_tree,
+)
 
 __all__ = [
     "AUTOMATIC",
@@ -29,12 +37,15 @@ __all__ = [
     "add_input",
     "check_tree",
     "column_choices",
+    "column_labels",
     "describe_input",
     "edit_goal",
     "input_expression",
     "input_table",
     "remove_goal",
     "remove_input",
+    "same_tree",
+    "tree_outline",
 ]
 
 #: The default tree's name in the workspace: its file's stem, as ``python -m pga_core fit
@@ -286,6 +297,16 @@ def edit_goal(
     return _replaced(tree, parent, moved)
 
 
+def column_labels(daily: DailyData) -> dict[str, str]:
+    """Column → label, to name inputs in words (:func:`pga_core.goals.input_words`)."""
+    return {name: variable.label for name, variable in daily.registry.items()}
+
+
+def same_tree(first: GoalTree, second: GoalTree) -> bool:
+    """Whether two trees are the same as written (their JSON is equal)."""
+    return first.to_json() == second.to_json()
+
+
 # --- columns and inputs in words ------------------------------------------------------------------
 def column_choices(daily: DailyData) -> dict[str, str]:
     """Column → how a person recognises it (``Have any alcoholic drinks? · yes/no``), for
@@ -319,6 +340,41 @@ def describe_input(expression: str, daily: DailyData) -> str:
     return f"{label}{unit} — {when}"
 
 
+def tree_outline(tree: GoalTree, daily: DailyData) -> list[str]:
+    """The tree in words, one line per goal and input, indented by level::
+
+    Overall health — predicts Health index
+      ← Have any alcoholic drinks? (the day before)   [have_any_alcoholic_drinks@lag1]
+      ← Day strain (the day before)   [day_strain@lag1], modelled by:
+        Day strain — predicts Day strain
+          ← Time in HR zone 1   [zone1_min]
+    """
+    labels = {n: v.label for n, v in tree.data_for(daily).registry.items()}
+    lines: list[str] = []
+    shown: set[str] = set()
+
+    def outline(node: GoalNode, depth: int) -> None:
+        indent = "  " * depth
+        shown.add(node.name)
+        lines.append(f"{indent}{node.name} — predicts {labels.get(node.target, node.target)}")
+        for expression in node.inputs:
+            try:
+                words, column = input_words(expression, labels), parse_feature(expression).name
+            except ValueError:
+                words, column = expression, ""
+            child = node.child_for(column)
+            if child is None:
+                lines.append(f"{indent}  ← {words}   [{expression}]")
+            elif child.name in shown:  # a sub-goal that models several inputs, shown once
+                lines.append(f"{indent}  ← {words}   [{expression}], modelled by {child.name!r}")
+            else:
+                lines.append(f"{indent}  ← {words}   [{expression}], modelled by:")
+                outline(child, depth + 2)
+
+    outline(tree.root, 0)
+    return lines
+
+
 def input_table(tree: GoalTree, goal: str, daily: DailyData) -> pd.DataFrame:
     """One row per input of ``goal``: ``Input`` (the expression), ``Meaning`` (in words),
     ``Modelled by`` (the sub-goal that predicts it, or empty)."""
@@ -339,17 +395,24 @@ def input_table(tree: GoalTree, goal: str, daily: DailyData) -> pd.DataFrame:
 # --- can the data support it? -------------------------------------------------------------------
 @dataclass(frozen=True)
 class TreeCheck:
-    """What the data can fit of a goal tree.
+    """What the data can fit of a goal tree, and how to mend what they cannot.
 
     Attributes
     ----------
     problems : every problem found (:meth:`GoalTree.validate`), the tree's own first.
-    table : one row per goal: ``Goal``, ``Predicts``, ``Model``, ``Inputs`` (how many),
-        ``Sub-goals`` (how many), ``Can be fitted`` (``yes`` or ``no``).
+    table : one row per goal: ``Goal``, ``What it predicts`` (the column's label), ``Predicts``
+        (the column), ``Model``, ``Inputs`` (how many), ``Sub-goals`` (how many), ``Can be
+        fitted`` (``yes`` or ``no``).
+    repair : the tree without what the data cannot support
+        (:func:`pga_core.goals.repair_tree`), when something can be dropped to mend it; None
+        when nothing needs to go or the tree cannot be mended that way.
+    repair_refused : why dropping inputs cannot mend the tree (empty when it can, or need not).
     """
 
     problems: tuple[Problem, ...]
     table: pd.DataFrame
+    repair: Repair | None = None
+    repair_refused: str = ""
 
     @property
     def blocked(self) -> bool:
@@ -362,6 +425,11 @@ class TreeCheck:
         return tuple(self.table.loc[self.table["Can be fitted"] == "yes", "Goal"])
 
     @property
+    def can_fit(self) -> bool:
+        """Whether the tree can be fitted: its top goal can (the others are fitted if they can)."""
+        return bool(len(self.table)) and self.table["Can be fitted"].iloc[0] == "yes"
+
+    @property
     def headline(self) -> str:
         """One plain sentence: how many goals can be fitted."""
         total, can = len(self.table), len(self.fittable)
@@ -371,6 +439,11 @@ class TreeCheck:
             return f"All {total} goals can be fitted." if total > 1 else "The goal can be fitted."
         if can == 0:
             return "No goal can be fitted on these data:"
+        if not self.can_fit:
+            return (
+                "The top goal cannot be fitted on these data, so the tree cannot be fitted "
+                "(it would have no levers):"
+            )
         return (
             f"{can} of {total} goals can be fitted; the others cannot, and the ones that can "
             "are fitted without them:"
@@ -378,13 +451,16 @@ class TreeCheck:
 
 
 def check_tree(tree: GoalTree, daily: DailyData) -> TreeCheck:
-    """Which goals of ``tree`` the data can fit, and why the others cannot."""
+    """Which goals of ``tree`` the data can fit, why the others cannot, and the repaired tree
+    when dropping what the data lack would mend it."""
     problems = tuple(tree.validate(daily))
     blocked = any(p.blocks_tree for p in problems)
     stuck = {p.node for p in problems}
+    registry = tree.data_for(daily).registry
     rows = [
         {
             "Goal": node.name,
+            "What it predicts": registry[node.target].label if node.target in registry else "",
             "Predicts": node.target,
             "Model": node.model or AUTOMATIC,
             "Inputs": len(node.inputs),
@@ -393,4 +469,14 @@ def check_tree(tree: GoalTree, daily: DailyData) -> TreeCheck:
         }
         for node in tree.nodes
     ]
-    return TreeCheck(problems=problems, table=pd.DataFrame(rows))
+    repair, refused = None, ""
+    if problems and not blocked:
+        try:
+            repair = repair_tree(tree, daily)
+        except ValueError as error:
+            refused = str(error)
+        else:
+            repair = repair if repair.changed else None
+    return TreeCheck(
+        problems=problems, table=pd.DataFrame(rows), repair=repair, repair_refused=refused
+    )

@@ -19,13 +19,16 @@ import numpy as np
 import pandas as pd
 
 from pga_core.engine import CI_LEVEL
-from pga_core.goals import GoalTree, NodeFit, TreeFit, json_number, leverage
+from pga_core.goals import GoalTree, NodeFit, TreeFit, input_words, json_number, leverage
 from pga_core.views._goal_editor import DEFAULT_TREE_NAME
 from pga_core.views._gradient import levers_in_words
-from pga_core.words import signed
+from pga_core.words import combination_words, signed
 
 __all__ = [
     "DATA_KEY",
+    "SCORE_HELP",
+    "SD_HELP",
+    "WALK_FORWARD_HELP",
     "Score",
     "choose_fit",
     "fit_document",
@@ -34,11 +37,29 @@ __all__ = [
     "fit_json",
     "fit_matches",
     "fitted_imports",
+    "input_label",
+    "labelled_weights",
+    "left_out_sentences",
     "score_summary",
     "score_text",
     "weights_display",
 ]
 
+#: One-line explanations of the words a fit's results use, where they appear.
+SD_HELP = (
+    "SD (standard deviation): how far the input usually is from its average, over every day it "
+    "has a value — the same basis for weights and levers on every page."
+)
+WALK_FORWARD_HELP = (
+    "Walk-forward: trained on earlier days only, then tested on later days it never saw, as a "
+    "forecast would be."
+)
+SCORE_HELP: dict[str, str] = {
+    "r²": "r²: the share of the day-to-day variation predicted on days the model was not "
+    "trained on (walk-forward); 0 is no better than the average, below 0 worse.",
+    "log-loss": "Log-loss: how surprised the model is by the yes/no answers on days it was not "
+    "trained on (walk-forward); lower is better.",
+}
 #: Where a saved fit records the data it was fitted on.
 DATA_KEY = "data"
 DAY_FORMAT = "%Y-%m-%d"
@@ -50,7 +71,7 @@ HALF_PERCENT = 0.005
 _LEVER_FIELDS = (
     "input", "label", "unit", "kind", "controllable", "per_unit", "per_sd", "ci_low", "ci_high",
     "unit_ci_low", "unit_ci_high", "sd", "typical", "observed_min", "observed_max", "goals",
-    "note", "sentence",
+    "note", "trade", "sentence",
 )  # fmt: skip
 
 
@@ -171,6 +192,28 @@ def fit_headline(tree_fit: TreeFit) -> str:
 
 
 # --- one goal -----------------------------------------------------------------------------------
+def input_label(expression: str, tree_fit: TreeFit) -> str:
+    """An input of a fitted tree by its column's label and its transform in words
+    (``Have any alcoholic drinks? (the day before)``)."""
+    labels = {name: str(info.get("label", name)) for name, info in tree_fit.variables.items()}
+    return input_words(expression, labels)
+
+
+def left_out_sentences(node_fit: NodeFit, tree_fit: TreeFit) -> list[str]:
+    """Why each input left out of a goal's fit as a combination of the others was left out,
+    and what that means for the weights of those that explain it."""
+    return [
+        combination_words(
+            input_label(c.input, tree_fit),
+            [input_label(e, tree_fit) for e in c.explained_by],
+            c.r2,
+            f"the fit of {node_fit.name!r}",
+        )
+        + "; it has no weight of its own, and theirs carry its share"
+        for c in node_fit.left_out
+    ]
+
+
 @dataclass(frozen=True)
 class Score:
     """A goal's walk-forward check beside predicting the training mean.
@@ -239,15 +282,28 @@ def score_summary(node_fit: NodeFit, label: str | None = None) -> Score:
     return Score(name, float(model), float(baseline), bool(beats), tested, compared + verdict)
 
 
-def weights_display(node_fit: NodeFit) -> pd.DataFrame:
+def labelled_weights(node_fit: NodeFit, tree_fit: TreeFit) -> pd.DataFrame:
+    """:meth:`NodeFit.weights_table` with ``label``: each input in words (for the chart)."""
+    table = node_fit.weights_table()
+    table["label"] = [input_label(e, tree_fit) for e in table["input"]]
+    return table
+
+
+def weights_display(node_fit: NodeFit, tree_fit: TreeFit | None = None) -> pd.DataFrame:
     """A goal's weights for people, one row per input, largest standardised weight first.
+
+    Parameters
+    ----------
+    node_fit : the fitted goal.
+    tree_fit : its tree's fit, to name inputs in words (without it, by their expressions).
 
     Returns
     -------
-    DataFrame with columns ``Input`` (expression), ``Per SD`` (change of the goal's prediction
-    when the input is one standard deviation higher, signed text), ``95 % interval``,
-    ``Per unit`` (per unit of the input), ``95 % interval (per unit)``, and ``Direction``:
-    ``raises`` or ``lowers`` when the interval excludes 0, else ``unclear``.
+    DataFrame with columns ``Input`` (in words with ``tree_fit``, else the expression), ``Per
+    SD`` (change of the goal's prediction when the input is one standard deviation higher —
+    its SD over every day it has a value —, signed text), ``95 % interval``, ``Per unit`` (per
+    unit of the input), ``95 % interval (per unit)``, ``Direction``: ``raises`` or ``lowers``
+    when the interval excludes 0, else ``unclear``; and ``Expression`` (as the tree writes it).
     """
     table = node_fit.weights_table()
     order = table["weight_sd"].abs().sort_values(ascending=False, kind="stable").index
@@ -261,15 +317,16 @@ def weights_display(node_fit: NodeFit) -> pd.DataFrame:
         else:
             direction = "unclear (the interval spans 0)"
         rows.append({
-            "Input": row.input,
+            "Input": input_label(row.input, tree_fit) if tree_fit is not None else row.input,
             "Per SD": signed(row.weight_sd),
             "95 % interval": _interval(row.ci_low, row.ci_high),
             "Per unit": signed(row.weight_unit),
             "95 % interval (per unit)": _interval(row.unit_ci_low, row.unit_ci_high),
             "Direction": direction,
+            "Expression": row.input,
         })  # fmt: skip
     columns = ["Input", "Per SD", "95 % interval", "Per unit", "95 % interval (per unit)",
-               "Direction"]  # fmt: skip
+               "Direction", "Expression"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 

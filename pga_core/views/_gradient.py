@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pga_core.engine import CI_LEVEL
-from pga_core.goals import DAYS_PER_WEEK, TreeFit
+from pga_core.goals import DAYS_PER_WEEK, TreeFit, input_words, lever_routes
 from pga_core.words import signed
 
 __all__ = [
@@ -55,24 +55,32 @@ STEP_TOLERANCE = 1e-9
 
 # --- levers -------------------------------------------------------------------------------------
 def levers_in_words(levers: pd.DataFrame, tree_fit: TreeFit) -> pd.DataFrame:
-    """The levers with what a person reads about each: ``note`` and ``sentence`` added.
+    """The levers with what a person reads about each: ``note``, ``trade`` and ``sentence``.
 
     Parameters
     ----------
     levers : :func:`pga_core.goals.leverage` of ``tree_fit``.
-    tree_fit : the fitted tree (for the top goal's label and unit, and why goals were not fitted).
+    tree_fit : the fitted tree (for the top goal's label and unit, why goals were not fitted,
+        and the routes by which each lever reaches the top goal).
 
     Returns
     -------
     DataFrame
         ``levers`` with ``note`` (empty, or why the lever's effect is incomplete: a goal that
-        could not be fitted) and ``sentence`` (the lever in plain words, the note included, e.g.
-        ``Have any alcoholic drinks?: yes on one fewer day a week → +2.1 points of Recovery
-        score on average (95 % CI +1.6 to +2.4)``).
+        could not be fitted), ``trade`` (empty, or the trade-off when the lever raises the top
+        goal by one route and lowers it by another, each clearly: ``through Day strain (the day
+        before) it lowers Health index (−1.2), through VO₂ max, mean of 7 days it raises it
+        (+3.4)``) and ``sentence`` (the lever in plain words, the note and the trade-off
+        included, e.g. ``Have any alcoholic drinks?: yes on one fewer day a week → +2.1 points
+        of Recovery score on average (95 % CI +1.6 to +2.4)``).
     """
     worded = levers.copy()
-    notes = [_lever_note(row, tree_fit) for row in levers.to_dict(orient="records")]
+    routes = lever_routes(tree_fit)
+    records = levers.to_dict(orient="records")
+    notes = [_lever_note(row, tree_fit) for row in records]
+    trades = [_trade(row, routes[routes["input"] == row["input"]], tree_fit) for row in records]
     worded["note"] = pd.Series(notes, index=levers.index, dtype=object)
+    worded["trade"] = pd.Series(trades, index=levers.index, dtype=object)
     worded["sentence"] = pd.Series(
         [_lever_sentence(row, tree_fit) for row in worded.to_dict(orient="records")],
         index=levers.index,
@@ -100,37 +108,91 @@ def _lever_note(row: Mapping[str, Any], tree_fit: TreeFit) -> str:
     return "; ".join(notes)
 
 
+@dataclass(frozen=True)
+class _Step:
+    """The change a lever's sentence speaks of: in words, its size in the lever's unit, and
+    its sign (+1: more of the lever, −1: less)."""
+
+    words: str
+    size: float
+    sign: float
+
+
+def _step(row: Mapping[str, Any], tree_fit: TreeFit) -> _Step:
+    """One more (or fewer) yes day a week, or a round step near one SD, the way that helps."""
+    root = tree_fit.variables.get(tree_fit.tree.root.target, {})
+    good = -1.0 if root.get("higher_is_better") is False else 1.0
+    more = row["per_unit"] * good >= 0
+    if row["kind"] == "behaviour":
+        return _Step(f"yes on one {'more' if more else 'fewer'} day a week",
+                     1.0 / DAYS_PER_WEEK, 1.0 if more else -1.0)  # fmt: skip
+    size = _nice_step(row["sd"])
+    unit = f" {row['unit']}" if row["unit"] else ""
+    return _Step(f"{_plain(size)}{unit} {'more' if more else 'less'} every day", size,
+                 1.0 if more else -1.0)  # fmt: skip
+
+
+def _top_scale(tree_fit: TreeFit) -> tuple[float, str]:
+    """How a change of the top goal is said: its scale and unit words (``points of …``)."""
+    root = tree_fit.variables.get(tree_fit.tree.root.target, {})
+    if tree_fit.root is not None and tree_fit.root.classify:
+        return 100.0, f"percentage points in the chance of {root.get('label', '')!s}"
+    unit = root.get("unit", "")
+    return 1.0, f"{'points' if unit in ('', '%') else unit} of {root.get('label', '')}"
+
+
+def _trade(row: Mapping[str, Any], routes: pd.DataFrame, tree_fit: TreeFit) -> str:
+    """The trade-off of a lever whose routes to the top goal pull in opposite directions, each
+    clearly (its interval excludes zero); empty when there is none."""
+    clear = routes[(routes["unit_ci_low"] > 0) | (routes["unit_ci_high"] < 0)]
+    if len(clear) < 2 or not ((clear["per_unit"] > 0).any() and (clear["per_unit"] < 0).any()):
+        return ""
+    step = _step(row, tree_fit)
+    scale, _ = _top_scale(tree_fit)
+    labels = {n: str(i.get("label", n)) for n, i in tree_fit.variables.items()}
+    top = str(tree_fit.variables.get(tree_fit.tree.root.target, {}).get("label", "the top goal"))
+    parts = []
+    for route in clear.itertuples(index=False):
+        effect = scale * step.sign * step.size * route.per_unit
+        verb = "raises" if effect > 0 else "lowers"
+        parts.append(f"through {input_words(route.route, labels)} it {verb} {top} "
+                     f"({signed(effect)})")  # fmt: skip
+    return "a trade-off: " + ", ".join(parts)
+
+
 def _lever_sentence(row: Mapping[str, Any], tree_fit: TreeFit) -> str:
     """The lever in plain words (the interval's level is :data:`~pga_core.engine.CI_LEVEL`)."""
-    root = tree_fit.variables.get(tree_fit.tree.root.target, {})
+    step = _step(row, tree_fit)
     per_unit, low, high = row["per_unit"], row["unit_ci_low"], row["unit_ci_high"]
-    good = -1.0 if root.get("higher_is_better") is False else 1.0
-    more = per_unit * good >= 0
-    if row["kind"] == "behaviour":
-        step = 1.0 / DAYS_PER_WEEK
-        change = f"yes on one {'more' if more else 'fewer'} day a week"
-    else:
-        step = _nice_step(row["sd"])
-        unit = f" {row['unit']}" if row["unit"] else ""
-        change = f"{_plain(step)}{unit} {'more' if more else 'less'} every day"
-    sign = 1.0 if more else -1.0
-    effect, bounds = sign * per_unit * step, sorted([sign * low * step, sign * high * step])
-    if tree_fit.root is not None and tree_fit.root.classify:
-        scale, what = 100.0, f"percentage points in the chance of {root.get('label', '')!s}"
-    else:
-        unit = root.get("unit", "")
-        scale, what = 1.0, f"{'points' if unit in ('', '%') else unit} of {root.get('label', '')}"
+    factor = step.sign * step.size
+    effect, bounds = (
+        factor * per_unit,
+        sorted(_tidy([factor * low, factor * high], effect=factor * per_unit)),
+    )
+    scale, what = _top_scale(tree_fit)
     text = (
-        f"{row['label']}: {change} → {signed(scale * effect)} {what} on average "
+        f"{row['label']}: {step.words} → {signed(scale * effect)} {what} on average "
         f"({100 * CI_LEVEL:g} % CI {signed(scale * bounds[0])} to {signed(scale * bounds[1])})"
     )
     if bounds[0] < 0 < bounds[1]:
         text += "; the data cannot tell this apart from no effect"
+    if row.get("trade"):
+        text += f"; {row['trade']}"
     if not row["controllable"]:
         text += " — not something you set directly"
     if row["note"]:
         text += f". Note: {row['note']}"
     return text
+
+
+#: An interval bound this small beside the effect is rounding noise of a zero: said as 0.
+NOISE_SHARE = 1e-9
+
+
+def _tidy(values: list[float], *, effect: float) -> list[float]:
+    """``values`` with bounds that are zero up to rounding noise set to exactly zero."""
+    size = max(abs(effect), *(abs(v) for v in values if math.isfinite(v)), 0.0)
+    return [0.0 if math.isfinite(v) and abs(v) <= NOISE_SHARE * size else v for v in values]
 
 
 def _nice_step(sd: float) -> float:
@@ -171,7 +233,8 @@ def lever_lines(levers: pd.DataFrame, *, controllable: bool) -> list[str]:
 
 def levers_table(levers: pd.DataFrame) -> pd.DataFrame:
     """The levers for a table: ``Rank, Lever, You control it, Per SD, 95 % interval,
-    Per unit, Enters`` (the goals it enters), numbers as signed text."""
+    Per unit, Enters`` (the goals it enters), ``Column`` (its name in the data), numbers as
+    signed text."""
     rows = [
         {
             "Rank": rank,
@@ -181,10 +244,12 @@ def levers_table(levers: pd.DataFrame) -> pd.DataFrame:
             "95 % interval": f"{signed(row.ci_low)} to {signed(row.ci_high)}",
             "Per unit": signed(row.per_unit) + (f" per {row.unit}" if row.unit else ""),
             "Enters": row.goals,
+            "Column": row.input,
         }
         for rank, row in enumerate(levers.itertuples(index=False), start=1)
     ]
-    columns = ["Rank", "Lever", "You control it", "Per SD", "95 % interval", "Per unit", "Enters"]
+    columns = ["Rank", "Lever", "You control it", "Per SD", "95 % interval", "Per unit", "Enters",
+               "Column"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pga_core.data import Workspace
-from pga_core.goals import GoalTree, default_tree, fit_tree, leverage
+from pga_core.goals import GoalTree, default_tree, fit_tree, leverage, starter_tree
 from pga_core.views import _data as dashboard
 from pga_core.views import fit_document, fit_json, levers_in_words
 from pga_core.words import signed
@@ -32,8 +32,9 @@ def open_gradient(open_page):
 
 @pytest.fixture(scope="module")
 def sample_fit():
-    """The default tree fitted on the sample person, as the page fits it."""
-    return fit_tree(default_tree(), dashboard.load_sample(), n_boot=N_BOOT)
+    """The starter tree fitted on the sample person, as the page fits it."""
+    sample = dashboard.load_sample()
+    return fit_tree(starter_tree(sample).tree, sample, n_boot=N_BOOT)
 
 
 def root_metric(app: AppTest) -> str:
@@ -45,23 +46,25 @@ def lever_lines(app: AppTest) -> list[str]:
     return [t for t in texts(app.markdown) if re.match(r"\d+\. ", t)]
 
 
-def test_with_nothing_fitted_the_page_offers_to_fit_the_default_tree(open_gradient) -> None:
+def test_with_nothing_fitted_the_page_offers_to_fit_a_starter_tree(
+    open_gradient, sample_fit
+) -> None:
     app = open_gradient()
     assert [t.value for t in app.title] == ["Personal gradient"]
     assert app.info[0].value == dashboard.SAMPLE_NOTICE
     assert any(t.startswith("No goal tree has been fitted on the sample person yet") for t in
                texts(app.info))  # fmt: skip
     assert not app.slider
-    app.button(key="gradient_fit_default").click()
+    app.button(key="gradient_fit_starter").click()
     run(app)
     assert not [t for t in texts(app.info) if t.startswith("No goal tree has been fitted")]
-    assert len(lever_lines(app)) == 11
+    assert len(lever_lines(app)) == len(leverage(sample_fit))
     assert root_metric(app) == "0 points"
 
 
 def test_the_levers_are_ranked_in_plain_words_after_a_fit(open_gradient, sample_fit) -> None:
     app = open_gradient()
-    app.button(key="gradient_fit_default").click()
+    app.button(key="gradient_fit_starter").click()
     run(app)
     levers = levers_in_words(leverage(sample_fit), sample_fit)
     expected = [f"{rank}. {s}" for rank, s in enumerate(levers["sentence"], start=1)]
@@ -73,7 +76,7 @@ def test_the_levers_are_ranked_in_plain_words_after_a_fit(open_gradient, sample_
 
 def test_moving_a_slider_changes_the_top_goals_prediction(open_gradient, sample_fit) -> None:
     app = open_gradient()
-    app.button(key="gradient_fit_default").click()
+    app.button(key="gradient_fit_starter").click()
     run(app)
     start = app.slider(key=ALCOHOL).value
     app.slider(key=ALCOHOL).set_value(start - 1.0)
@@ -83,8 +86,8 @@ def test_moving_a_slider_changes_the_top_goals_prediction(open_gradient, sample_
     assert root_metric(app) == f"{signed(-per_unit / 7)} points"
     assert root_metric(app).startswith("+")
     table = next(t.value for t in app.dataframe if "Before" in t.value.columns)
-    assert table["Goal"].tolist() == ["Zone-5 time", "VO₂ max", "Overall health"]
-    assert table["Change"].tolist() == ["0", "0", signed(-per_unit / 7)]
+    assert table["Goal"].tolist() == ["Day strain", "Zone-5 time", "VO₂ max", "Overall health"]
+    assert table["Change"].tolist() == ["0", "0", "0", signed(-per_unit / 7)]
 
     app.button(key="gradient_reset").click()
     run(app)
@@ -94,19 +97,22 @@ def test_moving_a_slider_changes_the_top_goals_prediction(open_gradient, sample_
 
 def test_a_change_deep_in_the_tree_reaches_the_top_goal(open_gradient) -> None:
     app = open_gradient()
-    app.button(key="gradient_fit_default").click()
+    app.button(key="gradient_fit_starter").click()
     run(app)
     water = app.slider(key="gradient_slider_hydration_l")
     water.set_value(round(water.value + 0.5, 2))
     run(app)
     table = next(t.value for t in app.dataframe if "Before" in t.value.columns)
-    assert all(change.startswith("+") for change in table["Change"])
+    changes = table.set_index("Goal")["Change"]
+    # water feeds zone-5 time, then VO₂ max, then the top goal; the day strain is not on its way
+    assert all(changes[g].startswith("+") for g in ("Zone-5 time", "VO₂ max", "Overall health"))
+    assert changes["Day strain"] == "0"
     assert root_metric(app) == f"{table['Change'].iloc[-1]} points"
 
 
 def test_what_the_person_controls_can_be_changed(open_gradient) -> None:
     app = open_gradient()
-    app.button(key="gradient_fit_default").click()
+    app.button(key="gradient_fit_starter").click()
     run(app)
     control = app.multiselect(key="gradient_you_control_goals")
     chosen = [c for c in control.value if c != "have_any_alcoholic_drinks"] + ["asleep_min"]
@@ -128,7 +134,7 @@ def test_a_saved_fit_of_own_data_is_shown_without_fitting(open_gradient, workspa
     workspace.save_fit("goals", fit_document(fit, imports=revision))
     app = open_gradient()
     assert dashboard.SAMPLE_NOTICE not in [i.value for i in app.info]
-    assert "gradient_fit_default" not in [b.key for b in app.button]
+    assert "gradient_fit_starter" not in [b.key for b in app.button]
     sentences = levers_in_words(leverage(fit), fit)["sentence"]
     expected = [f"{r}. {s}" for r, s in enumerate(sentences, start=1)]
     assert sorted(lever_lines(app)) == sorted(expected)
@@ -150,13 +156,16 @@ def test_a_fit_from_the_command_line_is_shown_with_a_note(open_gradient, workspa
     assert not [w for w in texts(app.warning) if w.startswith("Your data changed")]
 
 
-def test_a_default_tree_the_data_cannot_support_says_why(open_gradient, workspace) -> None:
-    workspace.import_sources([SAMPLE / "habits.csv"])  # no recovery score in a habit sheet
+def test_data_no_tree_can_be_built_from_say_why_and_offer_no_fit(open_gradient, workspace) -> None:
+    workspace.import_sources([SAMPLE / "habits.csv"])  # no measurement at all in a habit sheet
     app = open_gradient()
-    app.button(key="gradient_fit_default").click()
-    run(app)
-    (error,) = texts(app.error)
-    assert error.startswith("goal 'Overall health': feature 'recovery_score': no column named")
+    (warning,) = texts(app.warning)
+    assert warning.startswith(
+        "No goal tree has been fitted on your data, and none can be built from these data: no "
+        "starter goal tree: the data hold no measurement"
+    )
+    assert "gradient_fit_starter" not in [b.key for b in app.button]
+    assert not texts(app.error)
     assert workspace.load_fit("goals") is None
 
 
@@ -204,3 +213,25 @@ def test_names_like_markdown_are_shown_literally(open_gradient, workspace) -> No
     for element in (*app.markdown, *app.caption, *app.warning, *app.info):
         assert tricky not in element.value, element.value
     assert tricky not in slider.label
+
+
+def test_a_whoop_only_person_gets_levers_and_a_working_what_if(open_gradient, workspace) -> None:
+    workspace.import_sources([SAMPLE / "whoop_export.zip"])
+    app = open_gradient()
+    app.button(key="gradient_fit_starter").click()
+    run(app)
+    daily = workspace.daily()
+    fit = fit_tree(starter_tree(daily).tree, daily, n_boot=N_BOOT)
+    levers = levers_in_words(leverage(fit), fit)
+    assert sorted(lever_lines(app)) == sorted(
+        f"{rank}. {s}" for rank, s in enumerate(levers["sentence"], start=1)
+    )
+    assert any("Have any alcoholic drinks?: yes on one fewer day a week" in t
+               for t in lever_lines(app))  # fmt: skip
+    assert root_metric(app) == "0 points"
+    start = app.slider(key=ALCOHOL).value
+    app.slider(key=ALCOHOL).set_value(start - 1.0)
+    run(app)
+    per_unit = leverage(fit).set_index("input").loc["have_any_alcoholic_drinks", "per_unit"]
+    assert root_metric(app) == f"{signed(-per_unit / 7)} points"
+    assert root_metric(app).startswith("+")

@@ -10,9 +10,9 @@ import pytest
 from pga_core.cli import main
 from pga_core.data import Workspace
 from pga_core.data.readers import read_exports
-from pga_core.goals import GoalTree, TreeFit, fit_tree, leverage
+from pga_core.goals import GoalTree, TreeFit, fit_tree, leverage, starter_tree
 from pga_core.sample import generate_person, write_sample
-from pga_core.views import fit_json, levers_in_words
+from pga_core.views import fit_json, levers_in_words, tree_outline
 
 REPO = Path(__file__).resolve().parents[2]
 GOALS = REPO / "data" / "goals.json"
@@ -140,4 +140,91 @@ def test_an_empty_workspace_says_to_import_first(tmp_path, capsys):
     assert err == (
         f"error: {tmp_path / 'ws.sqlite'}: no days of data; import exports first "
         "(python -m pga_core import PATH...) or name them after fit\n"
+    )
+
+
+# --- without --goals: a starter tree built from the data -------------------------------------
+@pytest.fixture(scope="module")
+def whoop_export(exports):
+    """Only the WHOOP export of the synthetic person."""
+    return [exports[0]]
+
+
+def test_without_goals_the_starter_tree_is_fitted_with_the_same_json(whoop_export, capsys):
+    status, out, err = run(["fit", *whoop_export, "--json", "--boot", BOOT], capsys)
+    assert (status, err) == (0, "")
+    daily = read_exports(whoop_export)
+    starter = starter_tree(daily)
+    expected = fit_json(fit_tree(starter.tree, daily, n_boot=int(BOOT)), include_state=False)
+    document = json.loads(out)
+    assert document["left_out"] == [
+        {"goal": x.goal, "input": x.expression, "kind": x.kind, "message": x.message}
+        for x in starter.left_out
+    ]
+    del document["left_out"]
+    assert document == json.loads(json.dumps(expected, allow_nan=False))
+    assert {"nodes", "leverage"} <= set(document)
+    assert "have_any_alcoholic_drinks" in {lever["input"] for lever in document["leverage"]}
+
+
+def test_without_goals_the_tree_is_printed_and_can_be_saved(whoop_export, tmp_path, capsys):
+    saved = tmp_path / "mine.json"
+    status, out, _ = run(["fit", *whoop_export, "--boot", BOOT, "--save-goals", str(saved)],
+                         capsys)  # fmt: skip
+    assert status == 0
+    daily = read_exports(whoop_export)
+    starter = starter_tree(daily)
+    lines = out.splitlines()
+    assert lines[0] == "starter goal tree built from the columns of the data (no --goals given):"
+    assert lines[1 : 1 + len(tree_outline(starter.tree, daily))] == [
+        f"  {line}" for line in tree_outline(starter.tree, daily)
+    ]
+    assert "  Overall health — predicts Health index" in lines
+    assert (
+        "    ← Have any alcoholic drinks? (the day before)   [have_any_alcoholic_drinks@lag1]"
+        in lines
+    )
+    assert f"the tree was written to {saved} (JSON); edit it and fit it with --goals" in lines
+    assert GoalTree.from_json(json.loads(saved.read_text(encoding="utf-8"))).to_json() == (
+        starter.tree.to_json()
+    )
+    assert any(line.startswith("goal tree 'Overall health': 2 of 2 goals fitted") for line in lines)
+    # the saved tree fits with --goals as printed
+    status, again, _ = run(["fit", *whoop_export, "--boot", BOOT, "--goals", str(saved)], capsys)
+    assert status == 0
+    assert again.splitlines()[0] == next(
+        line for line in lines if line.startswith("goal tree 'Overall health'")
+    )
+
+
+def test_without_goals_the_top_goal_can_be_chosen_and_the_workspace_keeps_it(
+    whoop_export, tmp_path, capsys
+):
+    workspace = Workspace(tmp_path / "ws.sqlite")
+    workspace.import_sources(whoop_export)
+    args = ["fit", "--top", "recovery_score", "--boot", BOOT, "--workspace", str(workspace.path)]
+    status, out, _ = run(args, capsys)
+    assert status == 0
+    assert "  Overall health — predicts Recovery score" in out.splitlines()
+    assert out.endswith(f"saved as 'goals' in the workspace {workspace.path}\n")
+    assert workspace.load_goals("goals")["target"] == "recovery_score"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--top", "recovery_score", "--goals", str(GOALS)],
+     "error: --top: chooses the starter tree's top goal; it cannot be used with --goals\n"),
+    (["--top", "recovery_scor"], "did you mean recovery_score?"),
+])  # fmt: skip
+def test_a_bad_top_goal_is_one_line(whoop_export, capsys, args, message):
+    status, out, err = run(["fit", *whoop_export, *args], capsys)
+    assert (status, out) == (2, "")
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_data_without_a_measurement_cannot_have_a_starter_tree(exports, capsys):
+    status, _, err = run(["fit", exports[2], "--boot", BOOT], capsys)
+    assert status == 2
+    assert err.startswith(
+        f"error: {exports[2]}: no starter goal tree: the data hold no measurement"
     )

@@ -12,6 +12,8 @@ from pga_core.words import (
     MINUS,
     SHOWN_DIGITS,
     amount,
+    days_before,
+    feature_words,
     lag_phrase,
     lag_words,
     number,
@@ -122,3 +124,25 @@ def test_lags_in_a_sentence_and_side_by_side() -> None:
         "2 days later",
         "7 days later",
     ]
+
+
+def test_inputs_look_back_in_words():
+    assert [days_before(k) for k in (0, 1, 3)] == ["the same day", "the day before",
+                                                     "3 days before"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("transform", "days", "words"), [
+    ("", 0, "Time in HR zone 5"),
+    ("lag", 1, "Time in HR zone 5 (the day before)"),
+    ("lag", 2, "Time in HR zone 5 (2 days before)"),
+    ("mean", 7, "Time in HR zone 5, mean of 7 days"),
+    ("mean", 1, "Time in HR zone 5, mean of 1 day"),
+    ("sum", 28, "Time in HR zone 5 over 28 days"),
+])  # fmt: skip
+def test_every_transform_has_words(transform, days, words):
+    assert feature_words("Time in HR zone 5", transform, days) == words
+
+
+def test_an_unknown_transform_is_refused():
+    with pytest.raises(ValueError, match="unknown transform 'max'"):
+        feature_words("Steps", "max", 3)

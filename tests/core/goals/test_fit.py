@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import log_loss
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.preprocessing import StandardScaler
 
+from pga_core.data import DailyData, Variable
 from pga_core.engine import block_bootstrap_counts
 from pga_core.goals import GoalTree, fit_tree, leverage
 from pga_core.goals import _tree as goals
@@ -28,8 +30,16 @@ def test_weights_equal_ridge_on_standardised_inputs(person, planted_fit):
     table = planted_fit.weights_table("Health")
     fit = planted_fit.fits["Health"]
     assert (fit.dates == dates).all()
-    np.testing.assert_allclose(table["weight_sd"], ridge.coef_, rtol=1e-7)
     np.testing.assert_allclose(table["weight_unit"], ridge.coef_ / scaler.scale_, rtol=1e-7)
+    # per SD: one standard deviation of the input over every day it has a value (the one basis
+    # of weights and levers), not only over the goal's own days
+    every_day = np.array([
+        days["asleep_min"].std(), days["day_strain"].shift(1).std(),
+        days["have_any_alcoholic_drinks"].shift(1).std(),
+        days["vo2_max"].rolling(7, min_periods=1).mean().std(),
+    ])  # fmt: skip
+    np.testing.assert_allclose(table["weight_sd"], ridge.coef_ / scaler.scale_ * every_day,
+                               rtol=1e-7)  # fmt: skip
     np.testing.assert_allclose(fit.predicted, ridge.predict(scaler.transform(X)), rtol=1e-9)
 
 
@@ -74,8 +84,11 @@ def test_a_yes_no_goal_is_logistic_with_average_marginal_effects(short_person):
     p = reference.predict_proba(Z)[:, 1]
     average_effect = np.mean(p * (1 - p)) * reference.coef_[0]
     # the ascent stops at a relative objective gap of 1e-10: weights agree to ~1e-5
-    np.testing.assert_allclose(node.weight_sd, average_effect, rtol=1e-4)
     np.testing.assert_allclose(node.effect, average_effect / scaler.scale_, rtol=1e-4)
+    every_day = np.array([days["have_any_caffeine"].std(), days["meditate"].shift(1).std(),
+                          days["asleep_min"].shift(1).std()])  # fmt: skip
+    np.testing.assert_allclose(node.weight_sd, average_effect / scaler.scale_ * every_day,
+                               rtol=1e-4)  # fmt: skip
     # a bootstrap draw: the refit on resample weights, its average marginal effect weighted alike
     counts = block_bootstrap_counts(len(days), 20, 7, 0)[:, days.index.get_indexer(node.dates)]
     refit = LogisticRegression(C=1 / (counts[3].sum() * L2), tol=1e-12, max_iter=1000)
@@ -132,3 +145,57 @@ def test_intervals_need_half_of_the_bootstrap_refits_to_succeed(short_person, mo
             f"Only {n_boot - failed} of {n_boot} bootstrap resamples left 'Sleep' enough days to "
             "refit (at least 50 % are needed), so its weights have no intervals."
         ]
+
+
+# --- inputs that are combinations of others -----------------------------------------------------
+ZONES = [f"zone{i}_min" for i in range(1, 6)]
+
+
+def training_days(days=400, seed=0):
+    """Minutes in five heart-rate zones, workout minutes exactly their sum, and a strain."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2024-01-01", periods=days, freq="D", name="date")
+    zones = rng.gamma(2.0, 6.0, size=(days, 5))
+    table = pd.DataFrame(zones, index=index, columns=ZONES)
+    table["workout_min"] = zones.sum(axis=1)
+    table["day_strain"] = 6 + zones @ [0.02, 0.03, 0.05, 0.08, 0.12] + rng.normal(0, 1, days)
+    table["recovery_score"] = 70 - 1.5 * table["day_strain"] + rng.normal(0, 8, days)
+    table["strain_copy"] = 2 * table["day_strain"]
+    registry = {c: Variable(c, c, kind="habit" if c.endswith("_min") else "metric")
+                for c in table.columns}  # fmt: skip
+    return DailyData(table, registry)
+
+
+def test_an_input_that_is_the_sum_of_others_is_left_out_of_the_joint_fit():
+    data = training_days()
+    tree = {"name": "Strain", "target": "day_strain", "inputs": [*ZONES, "workout_min"]}
+    fit = fit_tree(GoalTree.from_json(tree), data, n_boot=20).fits["Strain"]
+    (left,) = fit.left_out
+    assert left.input == "workout_min"
+    assert set(left.explained_by) == set(ZONES)
+    assert left.r2 == pytest.approx(1.0)
+    assert np.isinf(left.vif)
+    # no "holding the others fixed" weight for it: the fit is the fit without it
+    assert fit.inputs == ZONES
+    without = fit_tree(GoalTree.from_json(dict(tree, inputs=ZONES)), data, n_boot=20)
+    np.testing.assert_allclose(fit.weight_sd, without.fits["Strain"].weight_sd, rtol=1e-12)
+    np.testing.assert_allclose(fit.effect_draws, without.fits["Strain"].effect_draws, rtol=1e-12)
+    levers = leverage(fit_tree(GoalTree.from_json(tree), data, n_boot=0))
+    assert "workout_min" not in set(levers["input"])
+    document = fit.to_json(include_state=False)
+    assert document["left_out"] == [
+        {"input": "workout_min", "explained_by": list(left.explained_by),
+         "r2": pytest.approx(1.0), "vif": None}
+    ]  # fmt: skip
+
+
+def test_an_input_a_sub_goal_models_is_never_the_one_left_out():
+    data = training_days()
+    tree = GoalTree.from_json({
+        "name": "Health", "target": "recovery_score", "inputs": ["strain_copy", "day_strain"],
+        "children": [{"name": "Strain", "target": "day_strain", "inputs": ZONES}],
+    })  # fmt: skip
+    fit = fit_tree(tree, data, n_boot=0)
+    assert [c.input for c in fit.fits["Health"].left_out] == ["strain_copy"]
+    assert fit.fits["Health"].inputs == ["day_strain"]
+    assert set(leverage(fit)["input"]) == set(ZONES)  # the chain through the sub-goal holds

@@ -15,6 +15,7 @@ from pga_core.views import (
     climb_chart,
     goal_tree_chart,
     goal_tree_layout,
+    labelled_weights,
     levers_chart,
     levers_in_words,
     predicted_actual_chart,
@@ -161,3 +162,30 @@ def test_what_if_chart_has_one_bar_per_goal_signed_by_its_change(fit):
     ]
     assert np.isclose(rows[-1]["change"], changes["change"].iloc[-1])
     assert isinstance(changes, pd.DataFrame)
+
+
+def test_inputs_are_drawn_in_words_with_the_expression_beside(tree, fit):
+    nodes, _ = goal_tree_layout(fit)
+    inputs = nodes[nodes["kind"] == "input"].set_index("detail")["label"]
+    assert inputs["have_any_alcoholic_drinks@lag1"] == "Have any alcoholic drinks? (the day before)"
+    assert inputs["body_fat_pct@mean28"] == "Body fat, mean of 28 days"
+    assert inputs["asleep_min"] == "Asleep duration"
+    goals = nodes[nodes["kind"] == "goal"].set_index("id")["detail"]
+    assert goals["VO₂ max"] == "predicts VO₂ max"
+    plain, _ = goal_tree_layout(tree)  # no labels known: as written
+    assert (plain.loc[plain["kind"] == "input", "label"]
+            == plain.loc[plain["kind"] == "input", "detail"]).all()  # fmt: skip
+    worded, _ = goal_tree_layout(tree, {"asleep_min": "Time asleep"})
+    assert "Time asleep" in set(worded["label"])
+
+
+def test_weights_with_labels_are_drawn_by_label(fit):
+    table = labelled_weights(fit.fits["VO₂ max"], fit)
+    assert table["label"].tolist() == [
+        "Time in HR zone 5 over 28 days",
+        "Resting heart rate",
+        "Body fat, mean of 28 days",
+    ]
+    rows = [r for r in records(weights_chart(table)) if "weight_sd" in r]
+    assert [r["row"] for r in rows] == table["label"].tolist()
+    assert [r["input"] for r in rows] == table["input"].tolist()

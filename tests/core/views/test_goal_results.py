@@ -22,6 +22,8 @@ from pga_core.views import (
     fit_json,
     fit_matches,
     fitted_imports,
+    input_label,
+    left_out_sentences,
     levers_in_words,
     score_summary,
     score_text,
@@ -61,12 +63,14 @@ def single_goal_fit(daily: DailyData):
 
 
 CONTRACT_NODE = {"name", "target", "model", "n_rows", "score_oos", "score_baseline", "weights"}
-EXTRA_NODE = {"score_name", "beats_baseline", "verdict", "gap_days", "n_splits", "notes"}
+EXTRA_NODE = {"score_name", "beats_baseline", "verdict", "gap_days", "n_splits", "notes",
+              "left_out"}  # fmt: skip
 CONTRACT_WEIGHT = {"input", "weight_sd", "weight_unit", "ci_low", "ci_high"}
 EXTRA_WEIGHT = {"unit_ci_low", "unit_ci_high"}
 CONTRACT_LEVER = {"input", "per_unit", "per_sd", "ci_low", "ci_high"}
 EXTRA_LEVER = {"label", "unit", "kind", "controllable", "unit_ci_low", "unit_ci_high", "sd",
-               "typical", "observed_min", "observed_max", "goals", "note", "sentence"}  # fmt: skip
+               "typical", "observed_min", "observed_max", "goals", "note", "trade",
+               "sentence"}  # fmt: skip
 
 
 def test_the_fit_document_has_the_contracts_keys(fit):
@@ -235,3 +239,35 @@ def test_scores_use_a_true_minus_sign():
     assert score_text(-0.0191) == "−0.019"
     assert score_text(0.175) == "0.175"
     assert score_text(None) == "n/a"
+
+
+def test_an_input_left_out_as_a_combination_is_said_in_words():
+    rng = np.random.default_rng(4)
+    index = pd.date_range("2024-01-01", periods=200, freq="D", name="date")
+    zones = rng.gamma(2.0, 6.0, size=(200, 2))
+    table = pd.DataFrame({"zone1_min": zones[:, 0], "zone2_min": zones[:, 1],
+                          "workout_min": zones.sum(axis=1), "outcome": rng.normal(50, 5, 200)},
+                         index=index)  # fmt: skip
+    labels = {"zone1_min": "Time in HR zone 1", "zone2_min": "Time in HR zone 2",
+              "workout_min": "Workout duration", "outcome": "Outcome"}  # fmt: skip
+    daily = DailyData(table, {c: Variable(c, label) for c, label in labels.items()})
+    tree = GoalTree.from_json(
+        {
+            "name": "Outcome",
+            "target": "outcome",
+            "inputs": ["zone1_min@lag1", "workout_min@lag1", "zone2_min@lag1"],
+        }
+    )
+    fit = fit_tree(tree, daily, n_boot=0)
+    (sentence,) = left_out_sentences(fit.root, fit)
+    assert sentence == (
+        "Workout duration (the day before) was left out of the fit of 'Outcome': Time in HR zone "
+        f"{fit.root.left_out[0].explained_by[0][4]} (the day before) and Time in HR zone "
+        f"{fit.root.left_out[0].explained_by[1][4]} (the day before) explain all of its "
+        "day-to-day variation (it is nearly a sum or mix of them), so the data cannot tell its "
+        "effect apart from theirs; it has no weight of its own, and theirs carry its share"
+    )
+    assert input_label("zone1_min@lag1", fit) == "Time in HR zone 1 (the day before)"
+    assert fit_json(fit, include_state=False)["nodes"][0]["left_out"][0]["input"] == (
+        "workout_min@lag1"
+    )

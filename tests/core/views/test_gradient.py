@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pga_core.data import DailyData
-from pga_core.goals import GoalTree, default_tree, fit_tree, leverage, what_if
+from pga_core.goals import GoalTree, default_tree, fit_tree, lever_routes, leverage, what_if
 from pga_core.sample import generate_person
 from pga_core.views import (
     BEHAVIOUR_STEP,
@@ -239,9 +239,10 @@ def test_a_missing_top_goal_has_no_change(fit):
 
 # --- levers in words ------------------------------------------------------------------------------
 def test_levers_in_words_add_a_note_and_a_sentence_to_the_numbers(fit, levers, worded):
-    assert list(worded.columns) == [*levers.columns, "note", "sentence"]
+    assert list(worded.columns) == [*levers.columns, "note", "trade", "sentence"]
     pd.testing.assert_frame_equal(worded[levers.columns], levers)
     assert (worded["note"] == "").all()  # every goal was fitted
+    assert (worded["trade"] == "").all()  # every lever reaches the top goal by one route
     pairs = zip(levers["label"], worded["sentence"], strict=True)
     assert all(sentence.startswith(f"{label}: ") for label, sentence in pairs)
     empty = levers_in_words(levers.iloc[:0], fit)
@@ -305,3 +306,27 @@ def test_a_lever_whose_path_through_an_unfitted_goal_is_left_out_says_so(person)
     assert water.sentence.endswith(f". Note: {water.note}")
     assert levers.loc["vo2_max", "note"].startswith("the goal 'VO2' that predicts it could not")
     assert levers.loc["asleep_min", "note"] == ""
+
+
+def test_a_lever_whose_routes_pull_apart_is_said_to_be_a_trade_off(person):
+    tree = GoalTree.from_json({
+        "name": "Health", "target": "recovery_score",
+        "inputs": ["day_strain@lag1", "vo2_max@mean7"],
+        "children": [
+            {"name": "Strain", "target": "day_strain", "inputs": ["zone5_min"]},
+            {"name": "VO2", "target": "vo2_max", "inputs": ["zone5_min@sum28"]},
+        ],
+    })  # fmt: skip
+    fit = fit_tree(tree, person.daily, n_boot=50)
+    worded = levers_in_words(leverage(fit), fit).set_index("input")
+    routes = lever_routes(fit).set_index(["input", "route"])["per_unit"]
+    strain = routes[("zone5_min", "day_strain@lag1")]
+    vo2 = routes[("zone5_min", "vo2_max@mean7")]
+    assert strain < 0 < vo2  # the planted truth: harder days cost tomorrow, build fitness
+    step = 10.0  # the round step near the SD of daily zone-5 minutes
+    assert worded.loc["zone5_min", "trade"] == (
+        f"a trade-off: through Day strain (the day before) it lowers Recovery score "
+        f"({signed(step * strain)}), through VO₂ max, mean of 7 days it raises Recovery score "
+        f"({signed(step * vo2)})"
+    )
+    assert worded.loc["zone5_min", "sentence"].endswith(worded.loc["zone5_min", "trade"])
