@@ -34,13 +34,13 @@ from pga_core.engine._objectives import (
     mlp_input_gradient,
     ridge_gram,
 )
+from pga_core.engine._resampling import block_bootstrap_counts
 
 __all__ = [
     "LinearGoalModel",
     "LogisticGoalModel",
     "PerceptronGoalClassifier",
     "PerceptronGoalModel",
-    "block_bootstrap_counts",
     "bootstrap_coefs",
 ]
 
@@ -492,31 +492,6 @@ class PerceptronGoalClassifier(_TwoClasses, ClassifierMixin, _Perceptron):
         return self.classes_[positive.astype(int)]
 
 
-def block_bootstrap_counts(
-    n_samples: int, n_boot: int, block: int, random_state: int | None = 0
-) -> NDArray[np.int64]:
-    """How often each row appears in moving-block bootstrap resamples.
-
-    Each resample strings together blocks of ``block`` consecutive rows starting at uniformly drawn
-    positions until it has ``n_samples`` rows (the last block is cut short). Blocks wrap around the
-    end (the circular block bootstrap), so that every row is equally likely to be drawn; without
-    wrapping the first and last days would be under-represented.
-
-    Returns
-    -------
-    array of int, shape (n_boot, n_samples) — each row sums to ``n_samples``.
-    """
-    if n_samples < 1 or n_boot < 1:
-        raise ValueError("n_samples and n_boot must be at least 1")
-    block = int(min(max(block, 1), n_samples))
-    rng = np.random.default_rng(random_state)
-    n_blocks = -(-n_samples // block)
-    starts = rng.integers(0, n_samples, size=(n_boot, n_blocks))
-    rows = (starts[:, :, None] + np.arange(block)).reshape(n_boot, -1)[:, :n_samples] % n_samples
-    flat = (rows + n_samples * np.arange(n_boot)[:, None]).ravel()
-    return np.bincount(flat, minlength=n_boot * n_samples).reshape(n_boot, n_samples)
-
-
 def bootstrap_coefs(
     model: _GoalModel,
     X: ArrayLike,
@@ -527,10 +502,11 @@ def bootstrap_coefs(
     random_state: int | None = 0,
     counts: NDArray | None = None,
 ) -> Array:
-    """Per-input effects refitted on moving-block bootstrap resamples, all in one batched ascent.
+    """Per-input effects refitted on block-bootstrap resamples, all in one batched ascent.
 
-    Each resample is expressed as integer row weights (:func:`block_bootstrap_counts`), which
-    give exactly the fit on the resampled rows. All refits start from the full-data optimum.
+    Each resample is expressed as integer row weights
+    (:func:`~pga_core.engine.block_bootstrap_counts`: the circular block bootstrap), which give
+    exactly the fit on the resampled rows. All refits start from the full-data optimum.
 
     Parameters
     ----------
