@@ -148,19 +148,6 @@ def test_bootstrap_weights_act_like_repeated_rows():
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-9)
 
 
-def test_block_bootstrap_counts_resample_whole_blocks():
-    counts = block_bootstrap_counts(100, 500, block=10, random_state=3)
-    assert counts.shape == (500, 100)
-    assert np.all(counts.sum(axis=1) == 100)
-    # Every row is equally likely, the first and last included: mean count 1 up to noise.
-    np.testing.assert_allclose(counts.mean(axis=0), 1.0, atol=0.15)
-    assert counts.mean() == 1.0
-    # Blocks make neighbouring days move together: strong lag-1 correlation of counts.
-    lagged = np.corrcoef(counts[:, 40], counts[:, 41])[0, 1]
-    assert lagged > 0.7
-    np.testing.assert_array_equal(counts, block_bootstrap_counts(100, 500, 10, random_state=3))
-
-
 def test_bootstrap_interval_covers_a_planted_slope():
     rng = np.random.default_rng(7)
     n = 730
