@@ -26,7 +26,6 @@ from pga_core.engine._models import (
 from pga_core.engine._objectives import (
     MLPShapes,
     RidgeGram,
-    intercept_design,
     make_logistic,
     make_logistic_curvature,
     make_mlp,
@@ -70,7 +69,6 @@ __all__ = [
     "check_gradient",
     "circular_cross_sums",
     "gradient_ascent",
-    "intercept_design",
     "make_logistic",
     "make_logistic_curvature",
     "make_mlp",

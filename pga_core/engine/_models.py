@@ -25,7 +25,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from pga_core.engine._ascent import AscentResult, gradient_ascent
 from pga_core.engine._objectives import (
     MLPShapes,
-    intercept_design,
     make_logistic,
     make_logistic_curvature,
     make_mlp,
@@ -297,15 +296,14 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
         self.tol = tol
 
     def _solve(self, X: Array, y: Array, weights: Array, start: Array | None) -> AscentResult:
-        design = intercept_design(X)
-        fun = make_logistic(X, y, weights, self.l2, design=design)
+        fun = make_logistic(X, y, weights, self.l2)
         if start is None:
             start = np.zeros(X.shape[1] + 1)
             rate = np.clip((weights[0] @ y) / weights[0].sum(), 1e-6, 1 - 1e-6)
             start[-1] = logit(rate)
         x0 = np.tile(start, (len(weights), 1))
         reference = weights if len(weights) == 1 else np.ones((1, len(X)))
-        curvature = make_logistic_curvature(X, reference, self.l2, design=design)
+        curvature = make_logistic_curvature(X, reference, self.l2)
         if len(weights) == 1 and X.shape[1] < NEWTON_MAX_FEATURES:
             # Few inputs: the exact Hessian costs about one evaluation, so take Newton steps.
             return gradient_ascent(

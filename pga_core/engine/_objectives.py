@@ -18,7 +18,6 @@ from scipy.special import expit
 __all__ = [
     "MLPShapes",
     "RidgeGram",
-    "intercept_design",
     "make_logistic",
     "make_logistic_curvature",
     "make_mlp",
@@ -174,61 +173,82 @@ def make_ridge_gram(stats: RidgeGram, l2: float) -> Objective:
 # --- Logistic: J(w, b) = (1/S) Σ sᵢ [yᵢ zᵢ − log(1 + e^zᵢ)] − (l2/2) ‖w‖², z = x·w + b --------
 
 
-def intercept_design(X: Array) -> Array:
-    """``[X, 1]`` (n, d+1), column-major: one product gives the weights' and the intercept's
-    terms, and scaling its rows (for the curvature) is cheap."""
-    X1 = np.empty((len(X), X.shape[1] + 1), order="F")
-    X1[:, :-1] = X
-    X1[:, -1] = 1.0
-    return X1
+def _scores(X: Array, t: Array) -> Array:
+    """``z = X w + b`` for each parameter row ``[w, b]`` of ``t`` (B, d+1): shape (B, n)."""
+    return (X @ t[:, :-1].T).T + t[:, -1:]
 
 
-def make_logistic(
-    X: Array, y: Array, sample_weight: Array, l2: float, *, design: Array | None = None
-) -> Objective:
-    """Weighted mean log-likelihood of a logistic model; ``theta = [w (d), b]``, y in {0, 1}.
-
-    ``design`` is ``intercept_design(X)`` if the caller already has it.
-    """
+def make_logistic(X: Array, y: Array, sample_weight: Array, l2: float) -> Objective:
+    """Weighted mean log-likelihood of a logistic model; ``theta = [w (d), b]``, y in {0, 1}."""
     weights, total = _weight_rows(sample_weight)
-    X1 = intercept_design(X) if design is None else design
+    shares = weights / total[:, None]
+    y_centred = y - 0.5
 
     def fun(theta: Array) -> tuple[Array, Array]:
         t = np.atleast_2d(theta)
         w = t[:, :-1]
-        z = (X1 @ t.T).T
-        # One exponential serves both log(1 + e^z) and the sigmoid, stably for either sign of z.
-        tail = np.exp(-np.abs(z))
-        loglik = y * z - np.maximum(z, 0.0) - np.log1p(tail)
-        value = (weights * loglik).sum(axis=1) / total - 0.5 * l2 * (w * w).sum(axis=1)
-        sigmoid = np.where(z >= 0, 1.0, tail) / (1.0 + tail)
-        grad = (weights * (y - sigmoid)) @ X1 / total[:, None]
-        grad[:, :-1] -= l2 * w
-        return _squeeze(value, grad, t if theta.ndim == 2 else theta)
+        z = _scores(X, t)
+        # log(1 + e^z) = max(z, 0) + log(1 + e^−|z|), stably for either sign of z.
+        loglik = np.abs(z)
+        np.negative(loglik, out=loglik)
+        np.exp(loglik, out=loglik)
+        np.log1p(loglik, out=loglik)
+        loglik += np.maximum(z, 0.0)
+        np.subtract(y * z, loglik, out=loglik)
+        value = np.vecdot(shares, loglik) - 0.5 * l2 * np.vecdot(w, w)
+        # y − σ(z) = (y − ½) − ½ tanh(z/2), with no exponential to overflow.
+        residual = np.multiply(z, 0.5, out=loglik)
+        np.tanh(residual, out=residual)
+        residual *= -0.5
+        residual += y_centred
+        residual *= shares
+        grad = np.empty_like(t)
+        grad[:, :-1] = residual @ X - l2 * w
+        grad[:, -1] = residual.sum(axis=1)
+        return _squeeze(value, grad, theta)
 
     return fun
 
 
-def make_logistic_curvature(
-    X: Array, sample_weight: Array, l2: float, *, design: Array | None = None
-) -> Callable[[Array], Array]:
+def make_logistic_curvature(X: Array, sample_weight: Array, l2: float) -> Callable[[Array], Array]:
     """Negative Hessian of :func:`make_logistic`'s objective: ``theta`` (B, d+1) → (B, d+1, d+1).
 
-    ``(1/S) X₁ᵀ diag(sᵢ pᵢ (1 − pᵢ)) X₁ + l2`` on the weights' diagonal, X₁ = [X, 1]
-    (``design``, if the caller already has it).
+    ``(1/S) X₁ᵀ diag(sᵢ pᵢ (1 − pᵢ)) X₁ + l2`` on the weights' diagonal, X₁ = [X, 1].
     """
     weights, total = _weight_rows(sample_weight)
-    X1 = intercept_design(X) if design is None else design
-    penalty = np.diag(np.r_[np.full(X.shape[1], l2), 0.0])
+    d = X.shape[1]
+    penalty = np.diag(np.r_[np.full(d, l2), 0.0])
 
     def curvature(theta: Array) -> Array:
         t = np.atleast_2d(theta)
-        p = expit((X1 @ t.T).T)
-        scale = np.sqrt(np.broadcast_to(weights, p.shape) * p * (1.0 - p) / total[:, None])
-        rows = [X1 * row[:, None] for row in scale]
-        return np.stack([Z.T @ Z for Z in rows]) + penalty  # Zᵀ Z: numpy computes one triangle
+        # p (1 − p) = e^−|z| / (1 + e^−|z|)², stably for either sign of z.
+        tail = np.exp(-np.abs(_scores(X, t)))
+        scale = weights * (tail / ((1.0 + tail) ** 2 * total[:, None]))
+        return np.stack([_intercept_gram(X, row) for row in scale]) + penalty
 
     return curvature
+
+
+def _intercept_gram(X: Array, scale: Array) -> Array:
+    """``[X, 1]ᵀ diag(scale) [X, 1]`` (d+1, d+1) for non-negative ``scale`` (n,).
+
+    The inputs' block is a Zᵀ Z product, of which numpy computes one triangle; with equal scales
+    (e.g. at a start where every probability is the base rate) it needs no scaled copy of X.
+    """
+    n, d = X.shape
+    gram = np.empty((d + 1, d + 1))
+    if np.all(scale == scale[0]):
+        gram[:d, :d] = X.T @ X
+        gram[d, :d] = X.sum(axis=0)
+        gram[d, d] = n
+        gram *= scale[0]
+    else:
+        rooted = X * np.sqrt(scale)[:, None]
+        gram[:d, :d] = rooted.T @ rooted
+        gram[d, :d] = scale @ X
+        gram[d, d] = scale.sum()
+    gram[:d, d] = gram[d, :d]
+    return gram
 
 
 # --- One-hidden-layer perceptron: tanh hidden units, linear (or sigmoid) output ----------------
