@@ -8,6 +8,7 @@ Each model states the objective it maximises (see :mod:`pga_core.engine`), suppo
 
 from __future__ import annotations
 
+import math
 import warnings
 from abc import abstractmethod
 from numbers import Integral, Real
@@ -15,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import LinAlgError, cho_factor, cho_solve
+from scipy.linalg import lapack
 from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
@@ -48,8 +49,9 @@ Array = NDArray[np.float64]
 #: Eigenvalues of a curvature matrix below this fraction of the largest are floored when the
 #: matrix is too ill-conditioned for a Cholesky factorisation.
 EIGEN_FLOOR = 1e-12
-#: A logistic fit with fewer inputs than this takes Newton steps (a Hessian per step is cheap);
-#: with more, quasi-Newton steps from one Hessian.
+#: A logistic fit with fewer inputs than this takes Newton steps (a Hessian per step is cheap),
+#: and ridge bootstrap refits factorise every resample's Gram matrix; with more inputs both take
+#: quasi-Newton steps from one shared inverse Hessian.
 NEWTON_MAX_FEATURES = 20
 #: Steps remembered by quasi-Newton ascents.
 CURVATURE_MEMORY = 10
@@ -205,17 +207,20 @@ def _check_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array:
 
 def _inverse_spd(H: Array) -> Array:
     """Inverse of a symmetric positive (semi)definite matrix, with eigenvalues floored if needed."""
-    try:
-        factor = cho_factor(H, check_finite=False)
-        return cho_solve(factor, np.eye(len(H)), check_finite=False)
-    except LinAlgError:
-        values, vectors = np.linalg.eigh(H)
-        floor = max(values.max(), 1.0) * EIGEN_FLOOR
-        return (vectors / np.maximum(values, floor)) @ vectors.T
+    factor, info = lapack.dpotrf(H, lower=True)
+    if info == 0:
+        inverse, info = lapack.dpotri(factor, lower=True)
+    if info == 0:
+        return np.tril(inverse) + np.tril(inverse, -1).T  # LAPACK fills the lower triangle
+    values, vectors = np.linalg.eigh(H)
+    floor = max(values.max(), 1.0) * EIGEN_FLOOR
+    return (vectors / np.maximum(values, floor)) @ vectors.T
 
 
 def _inverse_spd_batch(H: Array) -> Array:
     """Inverses of a batch of SPD matrices (B, p, p)."""
+    if len(H) == 1:
+        return _inverse_spd(H[0])[None]
     try:
         L = np.linalg.cholesky(H)
         L_inv = np.linalg.inv(L)
@@ -229,8 +234,9 @@ class LinearGoalModel(RegressorMixin, _GoalModel):
 
     Maximises ``J(w, b) = −(1/(2S)) Σ sᵢ (yᵢ − xᵢ·w − b)² − (l2/2) ‖w‖²`` (b not penalised): the
     optimum of ``sklearn.linear_model.Ridge(alpha=S·l2)`` with the same sample weights. The
-    intercept is solved in closed form; fits work on the d×d Gram matrix (bootstrap refits get
-    theirs from one matrix product) with each problem's exact Newton preconditioner.
+    intercept is solved in closed form; fits work on the d×d Gram matrix with the exact Newton
+    preconditioner. Bootstrap refits get their Gram matrices from one matrix product and start at
+    the full-data optimum; with many inputs they take quasi-Newton steps from its inverse Hessian.
 
     Parameters
     ----------
@@ -246,14 +252,24 @@ class LinearGoalModel(RegressorMixin, _GoalModel):
 
     def _solve(self, X: Array, y: Array, weights: Array, start: Array | None) -> AscentResult:
         stats = ridge_gram(X, y, weights)
-        d = X.shape[1]
-        P = _inverse_spd_batch(stats.gram + self.l2 * np.eye(d))
-        x0 = np.zeros((len(weights), d)) if start is None else np.tile(start, (len(weights), 1))
+        eye = np.eye(X.shape[1])
+        fun = make_ridge_gram(stats, self.l2)
+        if start is None or X.shape[1] < NEWTON_MAX_FEATURES:
+            # Each problem's exact inverse Hessian: one Newton step lands on the optimum.
+            P = _inverse_spd_batch(stats.gram + self.l2 * eye)
+            x0 = np.zeros_like(stats.cross) if start is None else np.tile(start, (len(weights), 1))
+            return gradient_ascent(
+                fun, x0, precondition=P, accelerate=False, max_iter=self.max_iter, tol=self.tol
+            )
+        # Many bootstrap refits with many inputs start at the full-data optimum and share its
+        # inverse Hessian, refined by quasi-Newton updates: a few steps cost less than factorising
+        # every resample's Gram matrix.
+        full = ridge_gram(X, y, np.ones(len(X)))
         return gradient_ascent(
-            make_ridge_gram(stats, self.l2),
-            x0,
-            precondition=P,
-            accelerate=False,
+            fun,
+            np.tile(start, (len(weights), 1)),
+            precondition=_inverse_spd(full.gram[0] + self.l2 * eye),
+            memory=CURVATURE_MEMORY,
             max_iter=self.max_iter,
             tol=self.tol,
         )
@@ -299,8 +315,8 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
         fun = make_logistic(X, y, weights, self.l2)
         if start is None:
             start = np.zeros(X.shape[1] + 1)
-            rate = np.clip((weights[0] @ y) / weights[0].sum(), 1e-6, 1 - 1e-6)
-            start[-1] = logit(rate)
+            rate = min(max((weights[0] @ y) / weights[0].sum(), 1e-6), 1 - 1e-6)
+            start[-1] = math.log(rate / (1 - rate))
         x0 = np.tile(start, (len(weights), 1))
         reference = weights if len(weights) == 1 else np.ones((1, len(X)))
         curvature = make_logistic_curvature(X, reference, self.l2)

@@ -116,13 +116,10 @@ def ridge_gram(X: Array, y: Array, sample_weight: Array) -> RidgeGram:
     x_shift, y_shift = X.mean(axis=0), y.mean()
     moments = weights @ _pair_products(X - x_shift, y - y_shift) / total[:, None]
     n_upper = d * (d + 1) // 2
-    upper_i, upper_j = np.triu_indices(d)
     x_first = moments[:, n_upper + d : n_upper + 2 * d]
     y_first, y_second = moments[:, -2], moments[:, -1]
-    gram = np.empty((len(weights), d, d))
-    gram[:, upper_i, upper_j] = moments[:, :n_upper]
-    gram[:, upper_j, upper_i] = moments[:, :n_upper]
-    gram -= x_first[:, :, None] * x_first[:, None, :]
+    gram = np.take(moments, _upper_positions(d), axis=1)
+    gram -= np.einsum("bi,bj->bij", x_first, x_first)
     return RidgeGram(
         gram=gram,
         cross=moments[:, n_upper : n_upper + d] - x_first * y_first[:, None],
@@ -130,6 +127,14 @@ def ridge_gram(X: Array, y: Array, sample_weight: Array) -> RidgeGram:
         x_mean=x_first + x_shift,
         y_mean=y_first + y_shift,
     )
+
+
+def _upper_positions(d: int) -> NDArray[np.intp]:
+    """Where entry (i, j) of a symmetric d×d matrix sits in its row-major upper triangle."""
+    upper_i, upper_j = np.triu_indices(d)
+    positions = np.empty((d, d), dtype=np.intp)
+    positions[upper_i, upper_j] = positions[upper_j, upper_i] = np.arange(upper_i.size)
+    return positions
 
 
 def _pair_products(Xc: Array, yc: Array) -> Array:
@@ -221,8 +226,10 @@ def make_logistic_curvature(X: Array, sample_weight: Array, l2: float) -> Callab
 
     def curvature(theta: Array) -> Array:
         t = np.atleast_2d(theta)
-        # p (1 − p) = e^−|z| / (1 + e^−|z|)², stably for either sign of z.
-        tail = np.exp(-np.abs(_scores(X, t)))
+        # p (1 − p) = e^−|z| / (1 + e^−|z|)², stably for either sign of z; with no weights on the
+        # inputs (as at the start) every row has the same z, the intercept.
+        z = t[:, -1:] if not t[:, :-1].any() else _scores(X, t)
+        tail = np.exp(-np.abs(z))
         scale = weights * (tail / ((1.0 + tail) ** 2 * total[:, None]))
         return np.stack([_intercept_gram(X, row) for row in scale]) + penalty
 
