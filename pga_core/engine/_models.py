@@ -30,6 +30,7 @@ from pga_core.engine._objectives import (
     make_logistic_curvature,
     make_mlp,
     make_ridge_gram,
+    make_ridge_products,
     mlp_forward,
     mlp_input_gradient,
     ridge_gram,
@@ -251,22 +252,25 @@ class LinearGoalModel(RegressorMixin, _GoalModel):
         self.tol = tol
 
     def _solve(self, X: Array, y: Array, weights: Array, start: Array | None) -> AscentResult:
-        stats = ridge_gram(X, y, weights)
         eye = np.eye(X.shape[1])
-        fun = make_ridge_gram(stats, self.l2)
         if start is None or X.shape[1] < NEWTON_MAX_FEATURES:
-            # Each problem's exact inverse Hessian: one Newton step lands on the optimum.
-            P = _inverse_spd_batch(stats.gram + self.l2 * eye)
+            # Each problem's Gram matrix and exact inverse Hessian: one Newton step to the optimum.
+            stats = ridge_gram(X, y, weights)
             x0 = np.zeros_like(stats.cross) if start is None else np.tile(start, (len(weights), 1))
             return gradient_ascent(
-                fun, x0, precondition=P, accelerate=False, max_iter=self.max_iter, tol=self.tol
+                make_ridge_gram(stats, self.l2),
+                x0,
+                precondition=_inverse_spd_batch(stats.gram + self.l2 * eye),
+                accelerate=False,
+                max_iter=self.max_iter,
+                tol=self.tol,
             )
-        # Many bootstrap refits with many inputs start at the full-data optimum and share its
-        # inverse Hessian, refined by quasi-Newton updates: a few steps cost less than factorising
-        # every resample's Gram matrix.
+        # Bootstrap refits with many inputs: B Gram matrices would cost more than the few
+        # evaluations on the rows that quasi-Newton steps need, starting at the full-data optimum
+        # from its inverse Hessian.
         full = ridge_gram(X, y, np.ones(len(X)))
         return gradient_ascent(
-            fun,
+            make_ridge_products(X, y, weights, self.l2),
             np.tile(start, (len(weights), 1)),
             precondition=_inverse_spd(full.gram[0] + self.l2 * eye),
             memory=CURVATURE_MEMORY,

@@ -23,6 +23,7 @@ __all__ = [
     "make_mlp",
     "make_ridge",
     "make_ridge_gram",
+    "make_ridge_products",
     "mlp_forward",
     "mlp_input_gradient",
     "ridge_gram",
@@ -66,6 +67,41 @@ def make_ridge(X: Array, y: Array, sample_weight: Array, l2: float) -> Objective
         value = -0.5 * np.einsum("bn,bn->b", weighted, residual) / total
         value -= 0.5 * l2 * np.einsum("bi,bi->b", w, w)
         grad = weighted @ X / total[:, None] - l2 * w
+        return _squeeze(value, grad, theta)
+
+    return fun
+
+
+def make_ridge_products(X: Array, y: Array, sample_weight: Array, l2: float) -> Objective:
+    """The ridge objective of many weighted problems from products with the rows, no Gram matrix.
+
+    ``J(w) = −½ (v − 2 cᵀw + wᵀ G w) − (l2/2) ‖w‖²`` with each problem's weighted, centred
+    moments: ``G w = Xᵀ(s ∘ X w) − x̄ (x̄·w)`` is formed anew at each evaluation from two products
+    of the rows with the B parameter vectors, while the cross moments ``c`` and variance ``v`` are
+    computed once. For B problems with d inputs an evaluation costs about 2·B·n·d
+    multiplications, where their Gram matrices (:func:`ridge_gram`) cost B·n·d²/2 once: the
+    cheaper way when d is large and an ascent needs few evaluations. The rows are first centred
+    on their plain means, so that the problems' moments keep their precision. Same value and
+    gradient as :func:`make_ridge`.
+    """
+    weights, total = _weight_rows(sample_weight)
+    shares = weights / total[:, None]
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    d = X.shape[1]
+    # Every problem's first and second moments from one product: Σ s x, Σ s x y, Σ s y, Σ s y².
+    moments = shares @ np.column_stack([Xc, Xc * yc[:, None], yc, yc * yc])
+    x_mean, y_mean = moments[:, :d], moments[:, -2]
+    cross = moments[:, d : 2 * d] - x_mean * y_mean[:, None]
+    y_var = moments[:, -1] - y_mean**2
+
+    def fun(theta: Array) -> tuple[Array, Array]:
+        w = np.atleast_2d(theta)
+        weighted_scores = w @ Xc.T
+        weighted_scores *= shares
+        gw = weighted_scores @ Xc - x_mean * np.vecdot(x_mean, w)[:, None]
+        value = -0.5 * (y_var - 2 * np.vecdot(cross, w) + np.vecdot(w, gw))
+        value -= 0.5 * l2 * np.vecdot(w, w)
+        grad = cross - gw - l2 * w
         return _squeeze(value, grad, theta)
 
     return fun

@@ -139,6 +139,19 @@ def test_bootstrap_batch_equals_each_resample_fitted_alone(model):
         np.testing.assert_allclose(row, alone, atol=1e-6 * np.abs(alone).max(), rtol=0)
 
 
+@pytest.mark.parametrize("model", [LinearGoalModel(), LogisticGoalModel()])
+def test_bootstrap_batch_with_many_inputs_equals_each_resample_fitted_alone(model):
+    # With many inputs the refits share one inverse Hessian and take quasi-Newton steps.
+    X, y, _ = design(300, 24, seed=13, correlated=True)
+    target = y if isinstance(model, LinearGoalModel) else (y > 0).astype(int)
+    counts = block_bootstrap_counts(len(X), 8, block=7, random_state=4)
+    batch = bootstrap_coefs(model.set_params(tol=1e-14), X, target, counts=counts)
+    assert batch.shape == (8, 24)
+    for draw, row in zip(counts, batch, strict=True):
+        alone = type(model)(tol=1e-14).fit(X, target, sample_weight=draw).coef_
+        np.testing.assert_allclose(row, alone, atol=1e-6 * np.abs(alone).max(), rtol=0)
+
+
 def test_bootstrap_weights_act_like_repeated_rows():
     X, y, _ = design(120, 4, seed=6)
     counts = block_bootstrap_counts(len(X), 1, block=5, random_state=2)[0]
