@@ -317,14 +317,15 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
 
     def _solve(self, X: Array, y: Array, weights: Array, start: Array | None) -> AscentResult:
         fun = make_logistic(X, y, weights, self.l2)
+        fresh = start is None
         if start is None:
             start = np.zeros(X.shape[1] + 1)
             rate = min(max((weights[0] @ y) / weights[0].sum(), 1e-6), 1 - 1e-6)
             start[-1] = math.log(rate / (1 - rate))
         x0 = np.tile(start, (len(weights), 1))
         reference = weights if len(weights) == 1 else np.ones((1, len(X)))
-        curvature = make_logistic_curvature(X, reference, self.l2)
         if len(weights) == 1 and X.shape[1] < NEWTON_MAX_FEATURES:
+            curvature = make_logistic_curvature(X, reference, self.l2)
             # Few inputs: the exact Hessian costs about one evaluation, so take Newton steps.
             return gradient_ascent(
                 fun,
@@ -334,7 +335,11 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
                 tol=self.tol,
             )
         # Otherwise one exact curvature at the start, refined by quasi-Newton updates. Bootstrap
-        # refits start at the full-data optimum, whose curvature serves every resample.
+        # refits start at the full-data optimum, whose curvature serves every resample. It only
+        # preconditions, so single precision will do for the Gram matrix of a fit's start.
+        curvature = make_logistic_curvature(
+            X, reference, self.l2, gram_dtype=np.float32 if fresh else np.float64
+        )
         return gradient_ascent(
             fun,
             x0,
