@@ -250,7 +250,7 @@ class _Ascent:
     def _gap_small(self) -> NDArray[np.bool_]:
         """Whether each problem's estimated gap is within tolerance; keeps the direction at x."""
         self.direction = self._direction(self.g, self.P)
-        self.gap = 0.5 * np.vecdot(self.g, self.direction)
+        self.gap = 0.5 * _row_dot(self.g, self.direction)
         if self.P is None and self.memory is None:
             self.gap *= self.t
         return self.gap <= self.tol * np.maximum(np.abs(self.f), self.scale_floor)
@@ -345,7 +345,7 @@ class _Ascent:
 
         Also returns which problems could not increase the objective beyond rounding noise.
         """
-        slope = np.vecdot(g_y, direction)
+        slope = _row_dot(g_y, direction)
         c = ARMIJO_NEWTON if self.newton else ARMIJO_ACCELERATED
         if self.newton:
             self.t = np.ones_like(self.t)
@@ -444,8 +444,8 @@ class _CurvatureMemory:
         self.stored = 0
 
     def record(self, s: NDArray, y: NDArray, accepted: NDArray[np.bool_]) -> None:
-        sy, yy = np.vecdot(s, y), np.vecdot(y, y)
-        keep = accepted & (sy > CURVATURE_MIN_COSINE * np.sqrt(np.vecdot(s, s) * yy))
+        sy, yy = _row_dot(s, y), _row_dot(y, y)
+        keep = accepted & (sy > CURVATURE_MIN_COSINE * np.sqrt(_row_dot(s, s) * yy))
         if not keep.all():
             s, y = np.where(keep[:, None], s, 0.0), np.where(keep[:, None], y, 0.0)
             sy, yy = np.where(keep, sy, 1.0), np.where(keep, yy, 1.0)
@@ -461,13 +461,18 @@ class _CurvatureMemory:
         q = g.copy()
         alphas = []
         for i in order:
-            alpha = self.rho[i] * np.vecdot(self.S[i], q)
+            alpha = self.rho[i] * _row_dot(self.S[i], q)
             q -= alpha[:, None] * self.Y[i]
             alphas.append(alpha)
         r = self.gamma[:, None] * q if self.P is None else _apply(self.P, q)
         for i, alpha in zip(reversed(order), reversed(alphas), strict=True):
-            r += (alpha - self.rho[i] * np.vecdot(self.Y[i], r))[:, None] * self.S[i]
+            r += (alpha - self.rho[i] * _row_dot(self.Y[i], r))[:, None] * self.S[i]
         return r
+
+
+def _row_dot(a: NDArray, b: NDArray) -> NDArray:
+    """``a[k] · b[k]`` for each row: (B, d), (B, d) → (B,)."""
+    return np.einsum("bi,bi->b", a, b)
 
 
 def _apply(P: NDArray[np.float64], g: NDArray[np.float64]) -> NDArray[np.float64]:
