@@ -216,7 +216,7 @@ def make_ridge_gram(stats: RidgeGram, l2: float) -> Objective:
 
 def _scores(X: Array, t: Array) -> Array:
     """``z = X w + b`` for each parameter row ``[w, b]`` of ``t`` (B, d+1): shape (B, n)."""
-    return (X @ t[:, :-1].T).T + t[:, -1:]
+    return t[:, :-1] @ X.T + t[:, -1:]  # row-major (B, n), as the weights it meets are
 
 
 def make_logistic(X: Array, y: Array, sample_weight: Array, l2: float) -> Objective:
