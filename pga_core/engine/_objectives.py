@@ -264,38 +264,36 @@ def make_logistic_curvature(
     weights, total = _weight_rows(sample_weight)
     d = X.shape[1]
     penalty = np.diag(np.r_[np.full(d, l2), 0.0])
+    equal_weights = (weights == weights[:, :1]).all(axis=1)
 
     def curvature(theta: Array) -> Array:
         t = np.atleast_2d(theta)
         # p (1 − p) = e^−|z| / (1 + e^−|z|)², stably for either sign of z; with no weights on the
         # inputs (as at the start) every row has the same z, the intercept.
-        z = t[:, -1:] if not t[:, :-1].any() else _scores(X, t)
-        tail = np.exp(-np.abs(z))
+        at_intercept = not t[:, :-1].any()
+        tail = np.exp(-np.abs(t[:, -1:] if at_intercept else _scores(X, t)))
         scale = weights * (tail / ((1.0 + tail) ** 2 * total[:, None]))
-        return np.stack([_intercept_gram(X, row, gram_dtype) for row in scale]) + penalty
+        equal = equal_weights & at_intercept
+        grams = [_intercept_gram(X, *row, gram_dtype) for row in zip(scale, equal, strict=True)]
+        return np.stack(grams) + penalty
 
     return curvature
 
 
-def _intercept_gram(X: Array, scale: Array, gram_dtype: DTypeLike) -> Array:
+def _intercept_gram(X: Array, scale: Array, equal: bool, gram_dtype: DTypeLike) -> Array:
     """``[X, 1]ᵀ diag(scale) [X, 1]`` (d+1, d+1) for non-negative ``scale`` (n,).
 
     The inputs' block is a Zᵀ Z product in ``gram_dtype``, of which numpy computes one triangle;
-    with equal scales (e.g. at a start where every probability is the base rate) Z is X itself.
+    with ``equal`` scales (e.g. at a start where every probability is the base rate) Z is X.
     """
     d = X.shape[1]
     gram = np.empty((d + 1, d + 1))
-    equal = np.all(scale == scale[0])
-    rooted = X if equal else X * np.sqrt(scale)[:, None]
-    rooted = rooted.astype(gram_dtype, copy=False)
+    rooted = (X if equal else X * np.sqrt(scale)[:, None]).astype(gram_dtype, copy=False)
     gram[:d, :d] = rooted.T @ rooted
     if equal:
         gram[:d, :d] *= scale[0]
-        gram[d, :d] = scale[0] * X.sum(axis=0)
-    else:
-        gram[d, :d] = scale @ X
+    gram[d, :d] = gram[:d, d] = scale @ X
     gram[d, d] = scale.sum()
-    gram[:d, d] = gram[d, :d]
     return gram
 
 
