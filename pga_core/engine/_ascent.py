@@ -29,6 +29,7 @@ __all__ = ["AscentResult", "DivergenceError", "check_gradient", "gradient_ascent
 
 Objective = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
 Preconditioner = NDArray[np.float64] | Callable[[NDArray[np.float64]], NDArray[np.float64]]
+Exhausted = NDArray[np.bool_] | bool
 
 #: Armijo constant for Newton-type steps, and the fraction of the model increase that an
 #: accelerated step must reach (1/2 is the quadratic upper bound with curvature 1/step).
@@ -210,7 +211,7 @@ class _Ascent:
         self.scale_floor = RELATIVE_FLOOR * np.abs(self.f) + np.finfo(float).tiny
         self.P = self._precondition_at(self.x)
         if memory > 0:
-            self.memory = _CurvatureMemory(memory, *x0.shape, self.P)
+            self.memory = _CurvatureMemory(memory, n_problems, x0.shape[1], self.P)
         self.t = np.full(n_problems, 1.0) if step is None else np.full(n_problems, float(step))
         if step is None and precondition is None and memory <= 0:
             self.t = self._initial_step()
@@ -340,10 +341,11 @@ class _Ascent:
         g_y: NDArray[np.float64],
         direction: NDArray[np.float64],
         active: NDArray[np.bool_],
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], Exhausted]:
         """Backtrack from the current step until the increase is sufficient (per problem).
 
-        Also returns which problems could not increase the objective beyond rounding noise.
+        Also returns which problems could not increase the objective beyond rounding noise
+        (False: none).
         """
         slope = _row_dot(g_y, direction)
         c = ARMIJO_NEWTON if self.newton else ARMIJO_ACCELERATED
@@ -351,7 +353,7 @@ class _Ascent:
             self.t = np.ones_like(self.t)
         pending = active.copy()
         x_new, f_new, g_new = y, f_y, g_y
-        exhausted: NDArray[np.bool_] | bool = False
+        exhausted: Exhausted = False
         predicted_gain = self.t * slope
         for attempt in range(MAX_BACKTRACKS):
             # A Newton-type step is tried at full length first.
