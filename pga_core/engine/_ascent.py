@@ -303,14 +303,15 @@ class _Ascent:
         self.converged |= active & (exhausted | self._gap_small())
         if callable(self.precondition):
             refresh = accept & ~self.converged
+            if not refresh.any():
+                return
             if refresh.all():
                 self.P = self._precondition_at(self.x)
-            elif refresh.any():
+            else:
                 self.P = np.where(
                     refresh[:, None, None], self._precondition_at(self.x), self._expand(self.P)
                 )
-            if refresh.any():
-                self.converged |= active & self._gap_small()
+            self.converged |= active & self._gap_small()
 
     def _momentum_point(
         self, active: NDArray[np.bool_]
@@ -351,10 +352,10 @@ class _Ascent:
         c = ARMIJO_NEWTON if self.newton else ARMIJO_ACCELERATED
         if self.newton:
             self.t = np.ones_like(self.t)
-        pending = active.copy()
+        predicted_gain = self.t * slope
+        pending = active  # copied before the first backtrack changes it
         x_new, f_new, g_new = y, f_y, g_y
         exhausted: Exhausted = False
-        predicted_gain = self.t * slope
         for attempt in range(MAX_BACKTRACKS):
             # A Newton-type step is tried at full length first.
             trial = (
@@ -381,6 +382,7 @@ class _Ascent:
                 break
             if attempt == 0:
                 x_new, f_new, g_new = y.copy(), f_y.copy(), g_y.copy()
+                pending = active.copy()
             x_new[ok], f_new[ok], g_new[ok] = trial[ok], f_t[ok], g_t[ok]
             pending &= ~ok
             if not pending.any():
