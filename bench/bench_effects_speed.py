@@ -79,7 +79,7 @@ def loop_reference(daily: DailyData, names: list[str], seed: int) -> pd.DataFram
         starts = bootstrap_starts(n_days, block, N_BOOT, rng)
         pcts = []
         for draw in starts:
-            index = np.concatenate([np.arange(s, s + block) for s in draw])[:n_days]
+            index = np.concatenate([np.arange(s, s + block) for s in draw])[:n_days] % n_days
             rb, ry = b[index], y[index]
             mean_yes = np.nanmean(np.where(rb == 1, ry, np.nan))
             mean_no = np.nanmean(np.where(rb == 0, ry, np.nan))

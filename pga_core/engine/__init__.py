@@ -3,8 +3,9 @@
 - ``_ascent``: :func:`gradient_ascent`, one problem or a batch advanced together.
 - ``_objectives``: each model's objective beside its gradient, as pure array functions.
 - ``_models``: the goal models (scikit-learn estimators) and :func:`bootstrap_coefs`.
-- ``_resampling``: block bootstrap and rotations that keep day-to-day autocorrelation, and the
-  one percentile interval every 95 % interval in the product is read from.
+- ``_resampling``: the one block bootstrap (circular: blocks wrap round the end) and the
+  rotations that keep day-to-day autocorrelation, and the one percentile interval every 95 %
+  interval in the product is read from.
 - ``_collinearity``: inputs that are (nearly) linear combinations of each other (variance
   inflation), to leave out of a joint fit.
 
@@ -29,18 +30,17 @@ from pga_core.engine._models import (
     LogisticGoalModel,
     PerceptronGoalClassifier,
     PerceptronGoalModel,
-    block_bootstrap_counts,
     bootstrap_coefs,
 )
 from pga_core.engine._objectives import (
     MLPShapes,
     RidgeGram,
-    intercept_design,
     make_logistic,
     make_logistic_curvature,
     make_mlp,
     make_ridge,
     make_ridge_gram,
+    make_ridge_products,
     mlp_forward,
     mlp_input_gradient,
     ridge_gram,
@@ -49,8 +49,10 @@ from pga_core.engine._resampling import (
     CI_LEVEL,
     MIN_VALID_RESAMPLE_SHARE,
     TIE_RTOL,
+    block_bootstrap_counts,
     block_length,
     bootstrap_starts,
+    bootstrap_sums,
     circular_cross_sums,
     percentile_interval,
     rotation_p_from_statistics,
@@ -76,16 +78,17 @@ __all__ = [
     "block_length",
     "bootstrap_coefs",
     "bootstrap_starts",
+    "bootstrap_sums",
     "check_gradient",
     "circular_cross_sums",
     "collinear_columns",
     "gradient_ascent",
-    "intercept_design",
     "make_logistic",
     "make_logistic_curvature",
     "make_mlp",
     "make_ridge",
     "make_ridge_gram",
+    "make_ridge_products",
     "mlp_forward",
     "mlp_input_gradient",
     "percentile_interval",

@@ -33,6 +33,7 @@ Objective = Callable[[NDArray[np.float64]], tuple[float | NDArray[np.float64], N
 #: An objective on a batch (B, d) only: values (B,) and gradients (B, d).
 _BatchObjective = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
 Preconditioner = NDArray[np.float64] | Callable[[NDArray[np.float64]], NDArray[np.float64]]
+Exhausted = NDArray[np.bool_] | bool
 
 #: Armijo constant for Newton-type steps, and the fraction of the model increase that an
 #: accelerated step must reach (1/2 is the quadratic upper bound with curvature 1/step).
@@ -147,13 +148,7 @@ def gradient_ascent(
         raise ValueError("quasi-Newton memory starts from a fixed preconditioner, not a callable")
     single = x0.ndim == 1
     state = _Ascent(
-        _batched(fun, single),
-        np.atleast_2d(x0).copy(),
-        precondition,
-        step,
-        accelerate,
-        tol,
-        _CurvatureMemory(memory, *np.atleast_2d(x0).shape) if memory > 0 else None,
+        _batched(fun, single), np.atleast_2d(x0).copy(), precondition, step, accelerate, tol, memory
     )
     state.run(max_iter)
     return state.result(single)
@@ -201,14 +196,14 @@ class _Ascent:
         step: float | None,
         accelerate: bool | None,
         tol: float,
-        memory: _CurvatureMemory | None,
+        memory: int,
     ) -> None:
         self.fun = fun
-        self.memory = memory
+        self.memory: _CurvatureMemory | None = None
         self.precondition = precondition
         self.fixed_step = step
         if accelerate is None:
-            accelerate = precondition is None and memory is None
+            accelerate = precondition is None and memory <= 0
         self.accelerate = accelerate
         self.newton = not accelerate
         self.tol = tol
@@ -219,8 +214,10 @@ class _Ascent:
         n_problems = len(x0)
         self.scale_floor = RELATIVE_FLOOR * np.abs(self.f) + np.finfo(float).tiny
         self.P = self._precondition_at(self.x)
+        if memory > 0:
+            self.memory = _CurvatureMemory(memory, n_problems, x0.shape[1], self.P)
         self.t = np.full(n_problems, 1.0) if step is None else np.full(n_problems, float(step))
-        if step is None and precondition is None and memory is None:
+        if step is None and precondition is None and memory <= 0:
             self.t = self._initial_step()
         self.x_prev = self.x.copy()
         self.momentum_k = np.zeros(n_problems)
@@ -241,12 +238,10 @@ class _Ascent:
 
     def _direction(self, g: NDArray[np.float64], P: NDArray[np.float64] | None) -> NDArray:
         if self.memory is not None:
-            return self.memory.apply(g, P)
+            return self.memory.apply(g)
         if P is None:
             return g
-        if P.ndim == 2:
-            return g @ P
-        return np.einsum("bij,bj->bi", P, g)
+        return _apply(P, g)
 
     def _initial_step(self) -> NDArray[np.float64]:
         """A first step from a finite-difference probe of the curvature along the gradient."""
@@ -260,7 +255,7 @@ class _Ascent:
     def _gap_small(self) -> NDArray[np.bool_]:
         """Whether each problem's estimated gap is within tolerance; keeps the direction at x."""
         self.direction = self._direction(self.g, self.P)
-        self.gap = 0.5 * np.einsum("bi,bi->b", self.g, self.direction)
+        self.gap = 0.5 * _row_dot(self.g, self.direction)
         if self.P is None and self.memory is None:
             self.gap *= self.t
         return self.gap <= self.tol * np.maximum(np.abs(self.f), self.scale_floor)
@@ -299,21 +294,29 @@ class _Ascent:
             # Momentum continues from where accepted rows came from; rejected rows restart.
             self.x_prev = self.x
             self.momentum_k = np.where(accept, self.momentum_k + 1, 0.0)
-        self.x = _pick(accept, x_new, self.x)
-        self.f = _pick(accept, f_new, self.f)
-        self.g = _pick(accept, g_new, self.g)
+        if accept.all():
+            self.x, self.f, self.g = x_new, f_new, g_new
+        else:
+            self.x = _pick(accept, x_new, self.x)
+            self.f = _pick(accept, f_new, self.f)
+            self.g = _pick(accept, g_new, self.g)
         self.n_iter += active
         # A search that cannot improve on the objective at machine precision has converged. The
         # gap is first estimated with the curvature of the previous iterate: near the optimum it
         # barely changes, and a final, unused curvature evaluation is saved.
         self.converged |= active & (exhausted | self._gap_small())
-        refresh = accept & ~self.converged
-        if callable(self.precondition) and refresh.any():
-            fresh, kept = self._precondition_at(self.x), self._expand(self.P)
-            # A callable preconditioner has given arrays since the first iterate.
-            assert fresh is not None
-            assert kept is not None
-            self.P = np.where(refresh[:, None, None], fresh, kept)
+        if callable(self.precondition):
+            refresh = accept & ~self.converged
+            if not refresh.any():
+                return
+            fresh = self._precondition_at(self.x)
+            assert fresh is not None  # a callable preconditioner gives arrays
+            if refresh.all():
+                self.P = fresh
+            else:
+                kept = self._expand(self.P)
+                assert kept is not None
+                self.P = np.where(refresh[:, None, None], fresh, kept)
             self.converged |= active & self._gap_small()
 
     def _momentum_point(
@@ -345,39 +348,47 @@ class _Ascent:
         g_y: NDArray[np.float64],
         direction: NDArray[np.float64],
         active: NDArray[np.bool_],
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], Exhausted]:
         """Backtrack from the current step until the increase is sufficient (per problem).
 
-        Also returns which problems could not increase the objective beyond rounding noise.
+        Also returns which problems could not increase the objective beyond rounding noise
+        (False: none).
         """
-        slope = np.einsum("bi,bi->b", g_y, direction)
+        slope = _row_dot(g_y, direction)
         c = ARMIJO_NEWTON if self.newton else ARMIJO_ACCELERATED
         if self.newton:
             self.t = np.ones_like(self.t)
-        pending = active.copy()
-        x_new, f_new, g_new = y, f_y, g_y
-        exhausted = np.zeros_like(active)
         predicted_gain = self.t * slope
+        pending = active  # copied before the first backtrack changes it
+        x_new, f_new, g_new = y, f_y, g_y
+        exhausted: Exhausted = False
         for attempt in range(MAX_BACKTRACKS):
-            trial = y + self.t[:, None] * direction
-            if np.abs(trial[pending]).max(initial=0.0) > MAX_ABS_X:
+            # A Newton-type step is tried at full length first.
+            trial = (
+                y + direction if self.newton and attempt == 0 else y + self.t[:, None] * direction
+            )
+            if (
+                np.abs(trial).max() > MAX_ABS_X
+                and np.abs(trial[pending]).max(initial=0.0) > MAX_ABS_X
+            ):
                 self._diverged("the iterates grew beyond 1e150")
             f_t, g_t = self._evaluate(trial)
-            finite = np.isfinite(f_t) & np.isfinite(g_t).all(axis=1)
+            gain = f_t - f_y
+            # Finite iff the objective and every gradient entry are (f_y is finite).
+            finite = np.isfinite(gain + g_t.sum(axis=1))
             if self.fixed_step is not None:
                 if not finite[pending].all():
                     self._diverged("the objective became non-finite")
                 ok = pending
             else:
-                gain = f_t - f_y
                 ok = pending & finite & (gain > 0) & (gain >= c * self.t * slope)
             if attempt == 0 and ok[pending].all():
                 # The common case: every first try is accepted (rows not searched are ignored).
                 x_new, f_new, g_new = trial, f_t, g_t
-                pending = np.zeros_like(pending)
                 break
             if attempt == 0:
                 x_new, f_new, g_new = y.copy(), f_y.copy(), g_y.copy()
+                pending = active.copy()
             x_new[ok], f_new[ok], g_new[ok] = trial[ok], f_t[ok], g_t[ok]
             pending &= ~ok
             if not pending.any():
@@ -426,10 +437,15 @@ class _CurvatureMemory:
     """The last steps and gradient changes of each problem, applied as an inverse curvature.
 
     Pairs are ``s = x_new − x`` and ``y = g − g_new`` (the change of the gradient of −f), kept in a
-    ring shared by the batch; a pair without positive curvature is stored with weight zero.
+    ring shared by the batch; a pair without positive curvature is stored with weight zero. The
+    starting inverse curvature H₀ is the fixed preconditioner ``P`` (symmetric), or the scale
+    ``sᵀy / yᵀy`` of the newest kept pair.
     """
 
-    def __init__(self, size: int, n_problems: int, n_params: int) -> None:
+    def __init__(
+        self, size: int, n_problems: int, n_params: int, P: NDArray[np.float64] | None
+    ) -> None:
+        self.P = P
         self.S = np.zeros((size, n_problems, n_params))
         self.Y = np.zeros((size, n_problems, n_params))
         self.rho = np.zeros((size, n_problems))
@@ -438,34 +454,42 @@ class _CurvatureMemory:
         self.stored = 0
 
     def record(self, s: NDArray, y: NDArray, accepted: NDArray[np.bool_]) -> None:
-        sy = np.einsum("bi,bi->b", s, y)
-        yy = np.einsum("bi,bi->b", y, y)
-        scale = np.sqrt(np.einsum("bi,bi->b", s, s) * yy)
-        keep = accepted & (sy > CURVATURE_MIN_COSINE * scale)
+        sy, yy = _row_dot(s, y), _row_dot(y, y)
+        keep = accepted & (sy > CURVATURE_MIN_COSINE * np.sqrt(_row_dot(s, s) * yy))
+        if not keep.all():
+            s, y = np.where(keep[:, None], s, 0.0), np.where(keep[:, None], y, 0.0)
+            sy, yy = np.where(keep, sy, 1.0), np.where(keep, yy, 1.0)
         self.newest = (self.newest + 1) % len(self.S)
         self.stored = min(self.stored + 1, len(self.S))
-        self.S[self.newest] = np.where(keep[:, None], s, 0.0)
-        self.Y[self.newest] = np.where(keep[:, None], y, 0.0)
-        self.rho[self.newest] = np.where(keep, 1.0 / np.where(keep, sy, 1.0), 0.0)
-        self.gamma = np.where(keep, sy / np.where(keep, yy, 1.0), self.gamma)
+        self.S[self.newest], self.Y[self.newest] = s, y
+        self.rho[self.newest] = np.where(keep, 1.0 / sy, 0.0)
+        self.gamma = np.where(keep, sy / yy, self.gamma)
 
-    def apply(self, g: NDArray, P: NDArray | None = None) -> NDArray:
-        """The two-loop recursion: an approximation of (−∇²f)⁻¹ g for each problem, starting from
-        ``P`` (a fixed preconditioner) or from the scale of the newest pair."""
+    def apply(self, g: NDArray) -> NDArray:
+        """The two-loop recursion: an approximation of (−∇²f)⁻¹ g for each problem (B, d)."""
         order = [(self.newest - i) % len(self.S) for i in range(self.stored)]
         q = g.copy()
-        alpha = {}
+        alphas = []
         for i in order:
-            alpha[i] = self.rho[i] * np.einsum("bi,bi->b", self.S[i], q)
-            q -= alpha[i][:, None] * self.Y[i]
-        if P is None:
-            r = self.gamma[:, None] * q
-        else:
-            r = q @ P if P.ndim == 2 else np.einsum("bij,bj->bi", P, q)
-        for i in reversed(order):
-            beta = self.rho[i] * np.einsum("bi,bi->b", self.Y[i], r)
-            r += (alpha[i] - beta)[:, None] * self.S[i]
+            alpha = self.rho[i] * _row_dot(self.S[i], q)
+            q -= alpha[:, None] * self.Y[i]
+            alphas.append(alpha)
+        r = self.gamma[:, None] * q if self.P is None else _apply(self.P, q)
+        for i, alpha in zip(reversed(order), reversed(alphas), strict=True):
+            r += (alpha - self.rho[i] * _row_dot(self.Y[i], r))[:, None] * self.S[i]
         return r
+
+
+def _row_dot(a: NDArray, b: NDArray) -> NDArray:
+    """``a[k] · b[k]`` for each row: (B, d), (B, d) → (B,)."""
+    return np.einsum("bi,bi->b", a, b)
+
+
+def _apply(P: NDArray[np.float64], g: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``P g`` for each row of g (B, d); P is shared (d, d) or one per row (B, d, d)."""
+    if P.ndim == 2:
+        return g @ P
+    return (P @ g[:, :, None])[:, :, 0]
 
 
 def _pick(mask: NDArray[np.bool_], new: NDArray, old: NDArray) -> NDArray:

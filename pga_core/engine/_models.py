@@ -8,6 +8,7 @@ Each model states the objective it maximises (see :mod:`pga_core.engine`), suppo
 
 from __future__ import annotations
 
+import math
 import warnings
 from abc import abstractmethod
 from numbers import Integral, Real
@@ -15,7 +16,7 @@ from typing import ClassVar, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import LinAlgError, cho_factor, cho_solve
+from scipy.linalg import lapack
 from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
@@ -25,22 +26,22 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from pga_core.engine._ascent import AscentResult, gradient_ascent
 from pga_core.engine._objectives import (
     MLPShapes,
-    intercept_design,
     make_logistic,
     make_logistic_curvature,
     make_mlp,
     make_ridge_gram,
+    make_ridge_products,
     mlp_forward,
     mlp_input_gradient,
     ridge_gram,
 )
+from pga_core.engine._resampling import block_bootstrap_counts
 
 __all__ = [
     "LinearGoalModel",
     "LogisticGoalModel",
     "PerceptronGoalClassifier",
     "PerceptronGoalModel",
-    "block_bootstrap_counts",
     "bootstrap_coefs",
 ]
 
@@ -49,8 +50,9 @@ Array = NDArray[np.float64]
 #: Eigenvalues of a curvature matrix below this fraction of the largest are floored when the
 #: matrix is too ill-conditioned for a Cholesky factorisation.
 EIGEN_FLOOR = 1e-12
-#: A logistic fit with fewer inputs than this takes Newton steps (a Hessian per step is cheap);
-#: with more, quasi-Newton steps from one Hessian.
+#: A logistic fit with fewer inputs than this takes Newton steps (a Hessian per step is cheap),
+#: and ridge bootstrap refits factorise every resample's Gram matrix; with more inputs both take
+#: quasi-Newton steps from one shared inverse Hessian.
 NEWTON_MAX_FEATURES = 20
 #: Steps remembered by quasi-Newton ascents.
 CURVATURE_MEMORY = 10
@@ -208,17 +210,20 @@ def _check_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array:
 
 def _inverse_spd(H: Array) -> Array:
     """Inverse of a symmetric positive (semi)definite matrix, with eigenvalues floored if needed."""
-    try:
-        factor = cho_factor(H, check_finite=False)
-        return cho_solve(factor, np.eye(len(H)), check_finite=False)
-    except LinAlgError:
-        values, vectors = np.linalg.eigh(H)
-        floor = max(values.max(), 1.0) * EIGEN_FLOOR
-        return (vectors / np.maximum(values, floor)) @ vectors.T
+    factor, info = lapack.dpotrf(H, lower=True)
+    if info == 0:
+        inverse, info = lapack.dpotri(factor, lower=True)
+    if info == 0:
+        return np.tril(inverse) + np.tril(inverse, -1).T  # LAPACK fills the lower triangle
+    values, vectors = np.linalg.eigh(H)
+    floor = max(values.max(), 1.0) * EIGEN_FLOOR
+    return (vectors / np.maximum(values, floor)) @ vectors.T
 
 
 def _inverse_spd_batch(H: Array) -> Array:
     """Inverses of a batch of SPD matrices (B, p, p)."""
+    if len(H) == 1:
+        return _inverse_spd(H[0])[None]
     try:
         L = np.linalg.cholesky(H)
         L_inv = np.linalg.inv(L)
@@ -232,8 +237,9 @@ class LinearGoalModel(RegressorMixin, _GoalModel):
 
     Maximises ``J(w, b) = −(1/(2S)) Σ sᵢ (yᵢ − xᵢ·w − b)² − (l2/2) ‖w‖²`` (b not penalised): the
     optimum of ``sklearn.linear_model.Ridge(alpha=S·l2)`` with the same sample weights. The
-    intercept is solved in closed form; fits work on the d×d Gram matrix (bootstrap refits get
-    theirs from one matrix product) with each problem's exact Newton preconditioner.
+    intercept is solved in closed form; fits work on the d×d Gram matrix with the exact Newton
+    preconditioner. Bootstrap refits get their Gram matrices from one matrix product and start at
+    the full-data optimum; with many inputs they take quasi-Newton steps from its inverse Hessian.
 
     Parameters
     ----------
@@ -248,15 +254,28 @@ class LinearGoalModel(RegressorMixin, _GoalModel):
         self.tol = tol
 
     def _solve(self, X: Array, y: Array, weights: Array, start: Array | None) -> AscentResult:
-        stats = ridge_gram(X, y, weights)
-        d = X.shape[1]
-        P = _inverse_spd_batch(stats.gram + self.l2 * np.eye(d))
-        x0 = np.zeros((len(weights), d)) if start is None else np.tile(start, (len(weights), 1))
+        eye = np.eye(X.shape[1])
+        if start is None or X.shape[1] < NEWTON_MAX_FEATURES:
+            # Each problem's Gram matrix and exact inverse Hessian: one Newton step to the optimum.
+            stats = ridge_gram(X, y, weights)
+            x0 = np.zeros_like(stats.cross) if start is None else np.tile(start, (len(weights), 1))
+            return gradient_ascent(
+                make_ridge_gram(stats, self.l2),
+                x0,
+                precondition=_inverse_spd_batch(stats.gram + self.l2 * eye),
+                accelerate=False,
+                max_iter=self.max_iter,
+                tol=self.tol,
+            )
+        # Bootstrap refits with many inputs: B Gram matrices would cost more than the few
+        # evaluations on the rows that quasi-Newton steps need, starting at the full-data optimum
+        # from its inverse Hessian.
+        full = ridge_gram(X, y, np.ones(len(X)))
         return gradient_ascent(
-            make_ridge_gram(stats, self.l2),
-            x0,
-            precondition=P,
-            accelerate=False,
+            make_ridge_products(X, y, weights, self.l2),
+            np.tile(start, (len(weights), 1)),
+            precondition=_inverse_spd(full.gram[0] + self.l2 * eye),
+            memory=CURVATURE_MEMORY,
             max_iter=self.max_iter,
             tol=self.tol,
         )
@@ -299,16 +318,16 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
         self.tol = tol
 
     def _solve(self, X: Array, y: Array, weights: Array, start: Array | None) -> AscentResult:
-        design = intercept_design(X)
-        fun = make_logistic(X, y, weights, self.l2, design=design)
+        fun = make_logistic(X, y, weights, self.l2)
+        fresh = start is None
         if start is None:
             start = np.zeros(X.shape[1] + 1)
-            rate = np.clip((weights[0] @ y) / weights[0].sum(), 1e-6, 1 - 1e-6)
-            start[-1] = logit(rate)
+            rate = min(max((weights[0] @ y) / weights[0].sum(), 1e-6), 1 - 1e-6)
+            start[-1] = math.log(rate / (1 - rate))
         x0 = np.tile(start, (len(weights), 1))
         reference = weights if len(weights) == 1 else np.ones((1, len(X)))
-        curvature = make_logistic_curvature(X, reference, self.l2, design=design)
         if len(weights) == 1 and X.shape[1] < NEWTON_MAX_FEATURES:
+            curvature = make_logistic_curvature(X, reference, self.l2)
             # Few inputs: the exact Hessian costs about one evaluation, so take Newton steps.
             return gradient_ascent(
                 fun,
@@ -318,7 +337,11 @@ class LogisticGoalModel(_TwoClasses, ClassifierMixin, _GoalModel):
                 tol=self.tol,
             )
         # Otherwise one exact curvature at the start, refined by quasi-Newton updates. Bootstrap
-        # refits start at the full-data optimum, whose curvature serves every resample.
+        # refits start at the full-data optimum, whose curvature serves every resample. It only
+        # preconditions, so single precision will do for the Gram matrix of a fit's start.
+        curvature = make_logistic_curvature(
+            X, reference, self.l2, gram_dtype=np.float32 if fresh else np.float64
+        )
         return gradient_ascent(
             fun,
             x0,
@@ -494,31 +517,6 @@ class PerceptronGoalClassifier(_TwoClasses, ClassifierMixin, _Perceptron):
         return self.classes_[positive.astype(int)]
 
 
-def block_bootstrap_counts(
-    n_samples: int, n_boot: int, block: int, random_state: int | None = 0
-) -> NDArray[np.int64]:
-    """How often each row appears in moving-block bootstrap resamples.
-
-    Each resample strings together blocks of ``block`` consecutive rows starting at uniformly drawn
-    positions until it has ``n_samples`` rows (the last block is cut short). Blocks wrap around the
-    end (the circular block bootstrap), so that every row is equally likely to be drawn; without
-    wrapping the first and last days would be under-represented.
-
-    Returns
-    -------
-    array of int, shape (n_boot, n_samples) — each row sums to ``n_samples``.
-    """
-    if n_samples < 1 or n_boot < 1:
-        raise ValueError("n_samples and n_boot must be at least 1")
-    block = int(min(max(block, 1), n_samples))
-    rng = np.random.default_rng(random_state)
-    n_blocks = -(-n_samples // block)
-    starts = rng.integers(0, n_samples, size=(n_boot, n_blocks))
-    rows = (starts[:, :, None] + np.arange(block)).reshape(n_boot, -1)[:, :n_samples] % n_samples
-    flat = (rows + n_samples * np.arange(n_boot)[:, None]).ravel()
-    return np.bincount(flat, minlength=n_boot * n_samples).reshape(n_boot, n_samples)
-
-
 def bootstrap_coefs(
     model: _GoalModel,
     X: ArrayLike,
@@ -529,10 +527,11 @@ def bootstrap_coefs(
     random_state: int | None = 0,
     counts: NDArray | None = None,
 ) -> Array:
-    """Per-input effects refitted on moving-block bootstrap resamples, all in one batched ascent.
+    """Per-input effects refitted on block-bootstrap resamples, all in one batched ascent.
 
-    Each resample is expressed as integer row weights (:func:`block_bootstrap_counts`), which
-    give exactly the fit on the resampled rows. All refits start from the full-data optimum.
+    Each resample is expressed as integer row weights
+    (:func:`~pga_core.engine.block_bootstrap_counts`: the circular block bootstrap), which give
+    exactly the fit on the resampled rows. All refits start from the full-data optimum.
 
     Parameters
     ----------

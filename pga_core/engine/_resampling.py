@@ -1,10 +1,24 @@
 """Resampling that keeps day-to-day autocorrelation: moving blocks and rotations.
 
-The array-level pieces every effect statistic shares (see :mod:`pga_core.stats` for what they
-are for and why): the Politis–White block length and block starts of a moving-block bootstrap,
-percentile intervals of resampled effects, and the circular shifts of a rotation test with
-their cross sums (by FFT) and p-value. Pure NumPy; nothing here knows about behaviours,
-outcomes or columns.
+The array-level pieces every interval and p-value of the product shares (see
+:mod:`pga_core.stats` for what they are for): the Politis–White block length, the one block
+bootstrap (its block starts, each day's count in a resample, and sums over a resample's days),
+percentile intervals of resampled effects, and the circular shifts of a rotation test with their
+cross sums (by FFT) and p-value. Pure NumPy; nothing here knows about behaviours, outcomes,
+columns or models.
+
+**The block bootstrap is circular** (Politis & Romano's circular block bootstrap), for behaviour
+statistics and goal models alike: a resample strings together blocks of ``block`` consecutive
+days whose starts are drawn uniformly from *all* days, and a block that runs past the last day
+wraps round to the first. Every day then appears in a resample once on average, the first and
+last days as often as the others, so the resampled mean is centred on the observed one. Without
+wrapping (blocks kept inside the series), a day within ``block − 1`` days of either end is drawn
+less often — the first and last days ``block`` times less often than a day in the middle — which
+biases the resamples towards the middle of the history and shrinks their spread there. The price
+of wrapping is one artificial seam per resample-block that crosses the end, joining the last days
+to the first; for the block lengths used (a week, or the Politis–White length, at most
+``n/3``) that is a small share of the days. The Politis–White rule's constant
+(``D = (4/3)·g²``) is the same for the circular and the moving block bootstrap.
 """
 
 from __future__ import annotations
@@ -13,14 +27,17 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import fft
 
 __all__ = [
     "CI_LEVEL",
     "MIN_VALID_RESAMPLE_SHARE",
     "TIE_RTOL",
+    "block_bootstrap_counts",
     "block_length",
     "bootstrap_starts",
+    "bootstrap_sums",
     "circular_cross_sums",
     "percentile_interval",
     "rotation_p_from_statistics",
@@ -86,14 +103,103 @@ def block_length(series: np.ndarray) -> int:
     return int(min(max(math.ceil(optimum), 1), longest))
 
 
-def bootstrap_starts(n_days: int, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Block start days of each moving-block resample, shape (n_boot, ceil(n_days / block)).
+def _usable_block(block: int, n_days: int) -> int:
+    """``block`` cut to the series: at least 1 day and at most ``n_days``."""
+    return int(min(max(block, 1), n_days))
 
-    Every block lies wholly inside the series; the last block of a resample is cut so the
-    resample has exactly ``n_days`` days.
+
+def bootstrap_starts(n_days: int, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Block start days of each circular block-bootstrap resample.
+
+    Parameters
+    ----------
+    n_days : length of the series (days); block : block length in days (cut to
+        ``[1, n_days]``); n_boot : number of resamples; rng : the generator of the starts.
+
+    Returns
+    -------
+    array of int, shape (n_boot, ceil(n_days / block))
+        Starts drawn uniformly from all ``n_days`` days. A block covers its start and the
+        following ``block − 1`` days, wrapping past the last day to the first; the last block
+        of a resample is cut so that the resample has exactly ``n_days`` days.
     """
+    block = _usable_block(block, n_days)
     n_blocks = -(-n_days // block)
-    return rng.integers(0, n_days - block + 1, size=(n_boot, n_blocks))
+    return rng.integers(0, n_days, size=(n_boot, n_blocks))
+
+
+def _resample_days(starts: np.ndarray, block: int, n_days: int) -> np.ndarray:
+    """The days of each resample in order, shape (n_boot, n_days)."""
+    n_boot = len(starts)
+    runs = starts[:, :, None] + np.arange(block)
+    return runs.reshape(n_boot, -1)[:, :n_days] % n_days
+
+
+def block_bootstrap_counts(
+    n_samples: int, n_boot: int, block: int, random_state: int | None = 0
+) -> NDArray[np.int64]:
+    """How often each day appears in each circular block-bootstrap resample.
+
+    The resamples of :func:`bootstrap_starts` (drawn with
+    ``np.random.default_rng(random_state)``) as integer weights, the form in which models refit
+    on them: a weight of 2 counts a row twice.
+
+    Parameters
+    ----------
+    n_samples : number of consecutive days (rows); n_boot : number of resamples;
+    block : block length in days (cut to ``[1, n_samples]``); random_state : seed.
+
+    Returns
+    -------
+    array of int, shape (n_boot, n_samples) — each row sums to ``n_samples``.
+    """
+    if n_samples < 1 or n_boot < 1:
+        raise ValueError("n_samples and n_boot must be at least 1")
+    block = _usable_block(block, n_samples)
+    starts = bootstrap_starts(n_samples, block, n_boot, np.random.default_rng(random_state))
+    days = _resample_days(starts, block, n_samples)
+    flat = (days + n_samples * np.arange(n_boot)[:, None]).ravel()
+    return np.bincount(flat, minlength=n_boot * n_samples).reshape(n_boot, n_samples)
+
+
+def bootstrap_sums(values: np.ndarray, starts: np.ndarray, block: int) -> np.ndarray:
+    """Sums of per-day values over the days of each resample of :func:`bootstrap_starts`.
+
+    The same numbers as ``values @ counts.T`` with the resamples' day counts, but every block's
+    sum is read from prefix sums: a resample costs one look-up per block, not one per day.
+
+    Parameters
+    ----------
+    values : array, shape (k, n_days) — k per-day series.
+    starts : array of int, shape (n_boot, ceil(n_days / block)) — from :func:`bootstrap_starts`
+        with the same ``n_days`` and ``block``.
+    block : block length in days (cut to ``[1, n_days]``).
+
+    Returns
+    -------
+    array, shape (k, n_boot)
+    """
+    values = np.atleast_2d(values)
+    k, n_days = values.shape
+    block = _usable_block(block, n_days)
+    if starts.ndim != 2 or starts.shape[1] != -(-n_days // block):
+        raise ValueError(
+            f"starts must have shape (n_boot, {-(-n_days // block)}) for {n_days} days in blocks "
+            f"of {block}, got {starts.shape}"
+        )
+    last_length = n_days - (starts.shape[1] - 1) * block
+    # Prefix sums over the series followed by its first block − 1 days: a block starting at s
+    # sums prefix[s + length] − prefix[s] whether or not it wraps past the last day.
+    wrapped = np.concatenate([values, values[:, : block - 1]], axis=1)
+    prefix = np.zeros((k, wrapped.shape[1] + 1))
+    np.cumsum(wrapped, axis=1, out=prefix[:, 1:])
+    block_sums = prefix[:, block : block + n_days] - prefix[:, :n_days]
+    full, last = starts[:, :-1], starts[:, -1]
+    totals = np.empty((k, len(starts)))
+    for row in range(k):
+        totals[row] = block_sums[row][full].sum(axis=1)
+    totals += prefix[:, last + last_length] - prefix[:, last]
+    return totals
 
 
 def percentile_interval(draws: np.ndarray) -> tuple[float, float]:

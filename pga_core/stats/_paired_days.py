@@ -1,8 +1,8 @@
 """One behaviour against the outcome ``lag`` days later: the paired days and their resampling.
 
-:class:`PairedDays` lines a yes/no diary up with the outcome; the moving-block bootstrap and
-the rotation test (:mod:`pga_core.stats` explains both) then give the confidence intervals
-and the p-value of that one test. Pure NumPy arrays in and out.
+:class:`PairedDays` lines a yes/no diary up with the outcome; the block bootstrap (circular, as
+everywhere in the product) and the rotation test (:mod:`pga_core.stats` explains both) then
+give the confidence intervals and the p-value of that one test. Pure NumPy arrays in and out.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 
 from pga_core.engine import (
     bootstrap_starts,
+    bootstrap_sums,
     circular_cross_sums,
     percentile_interval,
     rotation_p_from_statistics,
@@ -97,7 +98,7 @@ def influence_series(days: PairedDays, mean_yes: float, mean_no: float) -> np.nd
 def bootstrap_effects(
     days: PairedDays, block: int, n_boot: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Difference in means and percent change in each moving-block resample.
+    """Difference in means and percent change in each circular block-bootstrap resample.
 
     Parameters
     ----------
@@ -111,22 +112,10 @@ def bootstrap_effects(
     (differences, pct_changes) : arrays, shape (n_boot,)
         In outcome units and in percent; NaN for resamples lacking yes or no days (and, for
         the percentage, where the no-day mean is not positive).
-
-    Every block's sums are computed once from prefix sums, so a resample costs one look-up
-    per block rather than one per day.
     """
     n_days = days.seen.size
-    block = min(block, n_days)
     starts = bootstrap_starts(n_days, block, n_boot, rng)
-    last_length = n_days - (starts.shape[1] - 1) * block
-    prefix = np.concatenate([np.zeros((4, 1)), np.cumsum(days.group_sums(), axis=1)], axis=1)
-    block_sums = prefix[:, block:] - prefix[:, : n_days - block + 1]
-    full, last = starts[:, :-1], starts[:, -1]
-    totals = np.empty((4, n_boot))
-    for k in range(4):
-        totals[k] = block_sums[k][full].sum(axis=1)
-    totals += prefix[:, last + last_length] - prefix[:, last]
-    n_yes, sum_yes, n_no, sum_no = totals
+    n_yes, sum_yes, n_no, sum_no = bootstrap_sums(days.group_sums(), starts, block)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_yes = np.where(n_yes > 0, sum_yes / n_yes, np.nan)
         mean_no = np.where(n_no > 0, sum_no / n_no, np.nan)

@@ -13,6 +13,8 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 CORE = REPO / "pga_core"
 
@@ -103,6 +105,27 @@ def test_the_engine_imports_no_view_and_nothing_imports_a_page() -> None:
         assert "from dashboard" not in path.read_text(), path
 
 
+def test_no_import_circles() -> None:
+    graph = {m: _imports(m) & set(_modules()) for m in _modules()}
+    # A package imports its private modules; those may import siblings, never their package.
+    state: dict[str, int] = {}
+    circles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                circles.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert circles == []
+
+
 def test_no_names_loaded_from_strings() -> None:
     for path in CORE.rglob("*.py"):
         text = path.read_text()
@@ -160,6 +183,21 @@ def test_a_private_modules_public_names_are_published_by_its_package() -> None:
         published = set(_all(modules[package]))
         missing = set(_all(tree)) - published
         assert missing == set(), f"{package} does not publish {sorted(missing)} from {leaf}"
+
+
+def _source_modules() -> list[Path]:
+    skip = {"__init__.py", "__main__.py"}
+    return [p for p in sorted(CORE.rglob("*.py")) if p.name not in skip]
+
+
+@pytest.mark.parametrize("path", _source_modules(), ids=lambda p: str(p.relative_to(CORE)))
+def test_every_module_has_its_test_file(path: Path) -> None:
+    relative = path.relative_to(CORE)
+    folder = REPO / "tests" / "core" / relative.parent
+    stem = relative.stem.lstrip("_")
+    assert list(folder.glob(f"test_{stem}.py")) or list(folder.glob(f"test_{stem}_*.py")), (
+        f"no tests/core/{relative.parent}/test_{stem}.py"
+    )
 
 
 def test_core_never_imports_streamlit() -> None:

@@ -11,6 +11,7 @@ from pga_core.engine import (
     make_mlp,
     make_ridge,
     make_ridge_gram,
+    make_ridge_products,
     ridge_gram,
 )
 
@@ -25,6 +26,7 @@ SHAPES = MLPShapes(D, HIDDEN)
 OBJECTIVES = {
     "ridge": (make_ridge(X, Y_REAL, WEIGHTS, 0.3), D),
     "ridge_gram": (make_ridge_gram(ridge_gram(X, Y_REAL, WEIGHTS), 0.3), D),
+    "ridge_products": (make_ridge_products(X, Y_REAL, WEIGHTS, 0.3), D),
     "logistic": (make_logistic(X, Y_BINARY, WEIGHTS, 0.3), D + 1),
     "mlp_regression": (make_mlp(X, Y_REAL, WEIGHTS, 0.1, SHAPES, classify=False), SHAPES.size),
     "mlp_classifier": (make_mlp(X, Y_BINARY, WEIGHTS, 0.1, SHAPES, classify=True), SHAPES.size),
@@ -59,6 +61,23 @@ def test_gram_form_equals_the_row_form_of_ridge():
     np.testing.assert_allclose(by_rows[1], by_gram[1], rtol=1e-10, atol=1e-12)
 
 
+def gram_form(X_, y_, weights, l2):
+    return make_ridge_gram(ridge_gram(X_, y_, weights), l2)
+
+
+@pytest.mark.parametrize("make", [make_ridge_products, gram_form], ids=["products", "gram"])
+def test_moment_forms_of_many_weight_rows_equal_the_row_form(make):
+    rows = np.random.default_rng(13).integers(0, 4, size=(6, N)).astype(float)
+    rows[:, 0] += 1
+    shifted = X + 50.0  # far from zero, as raw inputs can be
+    w = np.random.default_rng(14).normal(size=(6, D))
+    values, grads = make(shifted, Y_REAL, rows, 0.3)(w)
+    for b, row in enumerate(rows):
+        value, grad = make_ridge(shifted, Y_REAL, row, 0.3)(w[b])
+        assert values[b] == pytest.approx(value, rel=1e-9)
+        np.testing.assert_allclose(grads[b], grad, rtol=1e-8, atol=1e-9)
+
+
 def test_gram_statistics_of_many_weight_rows_equal_one_row_at_a_time():
     rows = np.random.default_rng(12).integers(0, 4, size=(6, N)).astype(float)
     rows[:, 0] += 1
@@ -82,13 +101,16 @@ def test_ridge_value_is_the_documented_formula_with_the_best_intercept():
     assert make_ridge(X, Y_REAL, WEIGHTS, 0.3)(w)[0] == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize("name", ["ridge", "logistic", "mlp_regression", "mlp_classifier"])
+@pytest.mark.parametrize(
+    "name", ["ridge", "ridge_products", "logistic", "mlp_regression", "mlp_classifier"]
+)
 def test_batched_weight_rows_equal_separate_problems(name):
     rows = np.random.default_rng(6).integers(0, 3, size=(4, N)).astype(float)
     rows[:, 0] += 1  # every row keeps some weight
     y = Y_BINARY if name in ("logistic", "mlp_classifier") else Y_REAL
     build = {
         "ridge": lambda s: make_ridge(X, y, s, 0.3),
+        "ridge_products": lambda s: make_ridge_products(X, y, s, 0.3),
         "logistic": lambda s: make_logistic(X, y, s, 0.3),
         "mlp_regression": lambda s: make_mlp(X, y, s, 0.1, SHAPES, classify=False),
         "mlp_classifier": lambda s: make_mlp(X, y, s, 0.1, SHAPES, classify=True),
@@ -120,14 +142,20 @@ def test_integer_weights_equal_repeated_rows(name):
     np.testing.assert_allclose(weighted[1], expanded[1], rtol=1e-10, atol=1e-12)
 
 
-def test_logistic_hessian_matches_differences_of_the_gradient():
-    fun = make_logistic(X, Y_BINARY, WEIGHTS, 0.3)
+@pytest.mark.parametrize(
+    ("where", "weights"),
+    [("anywhere", WEIGHTS), ("at_a_start", WEIGHTS), ("at_a_start", np.ones(N))],
+)
+def test_logistic_hessian_matches_differences_of_the_gradient(where, weights):
+    fun = make_logistic(X, Y_BINARY, weights, 0.3)
     theta = np.random.default_rng(10).normal(size=D + 1)
+    if where == "at_a_start":  # no weight on any input: every row has the same probability
+        theta[:-1] = 0.0
     eps = 1e-6
     numeric = np.empty((D + 1, D + 1))
     for i in range(D + 1):
         shift = np.zeros(D + 1)
         shift[i] = eps
         numeric[:, i] = -(fun(theta + shift)[1] - fun(theta - shift)[1]) / (2 * eps)
-    analytic = make_logistic_curvature(X, WEIGHTS, 0.3)(theta)[0]
+    analytic = make_logistic_curvature(X, weights, 0.3)(theta)[0]
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)

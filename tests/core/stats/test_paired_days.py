@@ -82,7 +82,8 @@ def test_bootstrap_effects_are_the_means_of_resamples_built_block_by_block() -> 
     differences, pcts = bootstrap_effects(days, block, n_boot, np.random.default_rng(11))
     starts = bootstrap_starts(n_days, block, n_boot, np.random.default_rng(11))
     for k in range(n_boot):
-        picked = np.concatenate([np.arange(s, s + block) for s in starts[k]])[:n_days]
+        blocks = [np.arange(s, s + block) % n_days for s in starts[k]]  # blocks wrap round the end
+        picked = np.concatenate(blocks)[:n_days]
         yes = days.value[picked][(days.yes[picked] > 0) & (days.seen[picked] > 0)]
         no = days.value[picked][(days.no[picked] > 0) & (days.seen[picked] > 0)]
         assert differences[k] == pytest.approx(yes.mean() - no.mean(), rel=1e-9)
