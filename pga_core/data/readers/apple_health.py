@@ -139,6 +139,13 @@ _ENERGY_STATISTIC = b"HKQuantityTypeIdentifierActiveEnergyBurned"
 _DURATION_UNITS = {b"min": 1.0, b"s": 1.0 / 60, b"sec": 1.0 / 60, b"hr": 60.0, b"h": 60.0}
 #: Each quantity's plausible range in its variable's unit (checked on every record).
 _BOUNDS = {q.name: (range_of(q.name).low, range_of(q.name).high) for q in _QUANTITIES.values()}
+#: Record type → what the inline path of the scan needs, in one look-up. Body fat is left out:
+#: its unit depends on the value (a fraction or a percentage), so add_quantity reads it.
+_FAST = {
+    t: (q, q.name, q.units, *_BOUNDS[q.name])
+    for t, q in _QUANTITIES.items()
+    if q.name != "body_fat_pct"
+}
 _DAY = re.compile(rb"\d{4}-\d\d-\d\d")
 _TYPE_NAMES = {q.name: t.decode("ascii") for t, q in _QUANTITIES.items()}
 
@@ -298,7 +305,8 @@ class _Tally:
     notes: ValueNotes = field(default_factory=ValueNotes)
     #: First and last plausible day as ``b"YYYY-MM-DD"`` (the last is the export date, once read).
     window: tuple[bytes, bytes] = field(default_factory=lambda: _window_bytes(date_window()))
-    #: Where the record being read is: its index among the region's records, or a byte offset.
+    #: Where the record being read is: the id of its tuple among the region's records, or a
+    #: byte offset.
     position: tuple[str, int] = ("record", 0)
     pending: list[tuple[tuple[str, int], dict]] = field(default_factory=list)
     lines_before: int = 0  # line ends before the chunk being scanned
@@ -455,21 +463,26 @@ class _Tally:
             return math.nan
         return kcal if self.in_range("workout_energy", kcal, "Workout energy (kcal)") else math.nan
 
-    def resolve_lines(self, buf: bytes, start: int, stop: int) -> None:
+    def resolve_lines(
+        self, buf: bytes, start: int, stop: int, records: list[tuple[bytes, ...]]
+    ) -> None:
         """Give the findings waiting in ``pending`` their line numbers and note them.
 
-        Records are found by their index among the region's records (the same regex finds them
-        again, only when something was flagged); workouts by their byte offset in ``buf``.
+        A record is known by the identity of its tuple among ``records`` (what the scan's regex
+        found in ``buf[start:stop]``); the same regex finds it again, only when something was
+        flagged. A workout is known by its byte offset in ``buf``.
         """
         if not self.pending:
             return
-        indexes = {i for (kind, i), _ in self.pending if kind == "record"}
+        flagged = {key for (kind, key), _ in self.pending if kind == "record"}
+        index = {id(r): i for i, r in enumerate(records) if id(r) in flagged} if flagged else {}
         offsets: dict[int, int] = {}
-        if indexes:
-            last = max(indexes)
+        if index:
+            wanted = {i: key for key, i in index.items()}
+            last = max(wanted)
             for i, match in enumerate(_RECORD.finditer(buf, start, stop)):
-                if i in indexes:
-                    offsets[i] = match.start()
+                if i in wanted:
+                    offsets[wanted[i]] = match.start()
                 if i >= last:
                     break
         located = sorted(
@@ -586,36 +599,44 @@ def _scan_records(buf: bytes, start: int, stop: int, tally: _Tally) -> None:
     daily = tally.daily
     day = b""
     records = _RECORD.findall(buf, start, stop)
-    for i, (record_type, source, unit, begin, end, value, odd_layout, type_later) in enumerate(
-        records
-    ):
+    for record in records:
+        record_type, source, unit, begin, end, value, odd_layout, type_later = record
         if type_later or odd_layout:
             attrs = _attributes(odd_layout or type_later)
-            tally.position = ("record", i)
+            tally.position = ("record", id(record))
             tally.add_record(record_type or attrs.get(b"type", b""), attrs)
             day = attrs.get(b"startDate", day)
             continue
         day = begin
-        quantity = _QUANTITIES.get(record_type)
-        if quantity is None:
-            tally.position = ("record", i)
-            tally.add_sleep(source, begin, end, value)
+        fast = _FAST.get(record_type)
+        if fast is None:  # sleep, or body fat
+            tally.position = ("record", id(record))
+            tally.add_record(
+                record_type,
+                {
+                    b"sourceName": source,
+                    b"unit": unit,
+                    b"startDate": begin,
+                    b"endDate": end,
+                    b"value": value,
+                },
+            )
             continue
-        # The common case inline (millions of records): a known unit, a finite number, a day
+        # The common case inline (millions of records): a known unit, a plausible number, a day
         # already seen. Everything else goes through add_quantity, which handles all cases.
-        factor = quantity.units.get(unit)
-        acc = daily.get((quantity.name, source, begin[:10]))
-        if factor is None or acc is None or quantity.name == "body_fat_pct":
-            tally.position = ("record", i)
+        quantity, name, units, low, high = fast
+        factor = units.get(unit)
+        acc = daily.get((name, source, begin[:10]))
+        if factor is None or acc is None:
+            tally.position = ("record", id(record))
             tally.add_quantity(quantity, source, unit, begin, value)
             continue
         try:
             number = float(value) * factor
         except ValueError:
             number = math.nan
-        low, high = _BOUNDS[quantity.name]
         if not low <= number <= high:  # also NaN: add_quantity says what is wrong
-            tally.position = ("record", i)
+            tally.position = ("record", id(record))
             tally.add_quantity(quantity, source, unit, begin, value)
             continue
         acc[0] += number
@@ -625,7 +646,7 @@ def _scan_records(buf: bytes, start: int, stop: int, tally: _Tally) -> None:
             acc[3] = number
     if day:
         tally.last_day = day[:10].decode("ascii", "replace")
-    tally.resolve_lines(buf, start, stop)
+    tally.resolve_lines(buf, start, stop, records)
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes]:
