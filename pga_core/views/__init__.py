@@ -1,6 +1,7 @@
 """What each dashboard page shows, decided here so that pages only place it, and the charts.
 
 - ``_data``: the active data (an import or the sample person), imports, coverage.
+- ``_days``: the daily table out, as spreadsheet-safe CSV and as JSON.
 - ``_behaviours``: the Behaviours page's tables, choices and sentences.
 - ``_goal_editor``: editing a goal tree and checking it against the data.
 - ``_goal_results``: a fitted tree for people: which fit, its scores and weights in words.
@@ -74,6 +75,7 @@ from pga_core.views._data import (
     import_uploads,
     load_sample,
     overview,
+    quality_notes,
     removal_options,
     removal_question,
     source_name,
@@ -81,6 +83,7 @@ from pga_core.views._data import (
     weekly_coverage,
     workspace_revision,
 )
+from pga_core.views._days import FORMULA_STARTS, days_csv, days_json, spreadsheet_safe
 from pga_core.views._goal_editor import (
     AUTOMATIC,
     DEFAULT_GOALS_FILE,
@@ -141,6 +144,7 @@ __all__ = [
     "DEFAULT_GOALS_FILE",
     "DEFAULT_TREE_NAME",
     "FINDINGS",
+    "FORMULA_STARTS",
     "HABIT_CLEAR_HIGHER",
     "HABIT_CLEAR_LOWER",
     "HABIT_FINDINGS",
@@ -183,6 +187,8 @@ __all__ = [
     "correlation_heatmap",
     "correlations",
     "coverage_chart",
+    "days_csv",
+    "days_json",
     "default_behaviour",
     "default_correlation_columns",
     "default_document",
@@ -225,6 +231,7 @@ __all__ = [
     "outcome_choices",
     "overview",
     "predicted_actual_chart",
+    "quality_notes",
     "read_document",
     "removal_options",
     "removal_question",
@@ -235,6 +242,7 @@ __all__ = [
     "score_text",
     "slider_changes",
     "source_name",
+    "spreadsheet_safe",
     "variables_table",
     "weekly_coverage",
     "weights_chart",
