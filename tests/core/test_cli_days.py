@@ -124,3 +124,21 @@ def test_an_empty_workspace_says_to_import_first(
     status, _, err = run(["days", "--workspace", str(tmp_path / "w.sqlite")], capsys)
     assert status == 2
     assert "no days of data; import exports first" in err
+
+
+def test_import_says_each_note_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("date,steps\n2024-03-04,9000\n2024-03-05,1e15\n1900-01-01,5\n", encoding="utf-8")
+    workspace = tmp_path / "w.sqlite"
+    status, out, _ = run(["import", str(log), "--workspace", str(workspace)], capsys)
+    assert status == 0
+    lines = out.splitlines()
+    left_out = [line for line in lines if "left out" in line]
+    assert left_out == [
+        f"  warning: {log}: 1 record dated 1900-01-01, before 2000-01-01, left out (row 4; an "
+        "Excel or Unix epoch date, not a real record)",
+        f"  warning: {log}: 1 value of 'steps' above 150,000 left out (row 3; plausible: 0 to "
+        "150,000 steps; ultramarathon days reach about 100,000 steps)",
+    ]
+    assert len(set(lines)) == len(lines)
+    assert Workspace(workspace).daily().table["steps"].dropna().tolist() == [9000.0]
