@@ -42,6 +42,13 @@ The watch, the phone and apps often record the same thing; their values are neve
   other Apple Health data but no workout has 0 workouts; earlier days and days without any data are
   missing.
 
+Implausible records
+-------------------
+A value outside its variable's plausible range (steps of 1e15 or −50,000, a resting heart rate
+of −400), an asleep interval or workout longer than a day or ending before it starts, and a
+record dated before 2000 or after the export's ``ExportDate`` are left out; each is noted with
+the line it is on.
+
 Which sources were used, and on how many days, is reported in ``DailyData.warnings``.
 """
 

@@ -15,6 +15,9 @@ Rules (see the README's "Data formats" section):
   yes and an empty cell is no on the days the person logged (rows with something in any column;
   in a file of tick columns only, every row up to the last tick). In every other column an empty
   cell is missing, never no.
+- Rows dated before 2000 or after today are left out, and so are numbers outside the plausible
+  range of the variable a column is named after (``steps``, ``weight_kg`` …; any other number must
+  be finite and below a billion); each is noted with its row and column.
 - ``,``, ``;`` or tab separators; decimal commas with ``;`` or tab; UTF-8 (with or without BOM),
   UTF-16, or Windows-1252/Latin-1 (with a warning).
 """
