@@ -99,15 +99,27 @@ def _overview(active: views.ActiveData) -> None:
         hide_index=True,
         column_config={"Days": st.column_config.NumberColumn(format="%d")},
     )
+    st.download_button(
+        "Download the daily table (CSV)",
+        data=views.days_csv(active.daily),
+        file_name="sample_daily.csv" if active.is_sample else "daily.csv",
+        mime="text/csv",
+        key="data_download_days",
+        help="One row per day, the date and every column; an empty cell is a missing value.",
+    )
 
     st.subheader("Quality notes")
     st.caption(
-        "What the readers noticed: quirks of the export, files skipped, days where two "
-        "sources disagree (and which one was kept)."
+        "What the readers noticed: quirks of the export, files skipped, values left out as "
+        "implausible (with their file, row and column), days where two sources disagree (and "
+        "which one was kept)."
     )
+    notes = views.quality_notes(active.daily, st.session_state.data_last_import)
     if not active.daily.warnings:
         st.success("Nothing to report.", icon=":material/check_circle:")
-    for warning in active.daily.warnings:
+    elif not notes:
+        st.success("Nothing besides the import's notes above.", icon=":material/check_circle:")
+    for warning in notes:
         st.warning(escape_markdown(warning), icon=":material/warning:")
 
 
@@ -162,7 +174,8 @@ st.caption(
     "Add WHOOP, Apple Health, Oura, Loop Habit Tracker, Daylio or Bearable exports — the zip "
     "as it arrived, or the files inside it — "
     "and daily spreadsheets saved as CSV, several at once. A file that cannot be read stops the "
-    "whole import and says why; importing the same files again changes nothing."
+    "whole import and says why; a value that cannot be right (a heart rate of 400, a date in "
+    "1900) is left out and listed; importing the same files again changes nothing."
 )
 uploads = st.file_uploader(
     "Export files or zips",

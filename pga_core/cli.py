@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,6 +39,8 @@ from pga_core.stats import (
 )
 from pga_core.views import (
     DEFAULT_TREE_NAME,
+    days_csv,
+    days_json,
     fit_json,
     left_out_sentences,
     levers_in_words,
@@ -482,3 +485,39 @@ def _impact_report(
 
 
 _COMMANDS.append(_register_impact)
+
+
+# --- days -----------------------------------------------------------------------------------------
+def _register_days(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "days",
+        help="print the daily table (CSV or JSON)",
+        description="Print the merged daily table: one row per day, the date and every column. "
+        "CSV by default (cells a spreadsheet would run as a formula are quoted); --json adds "
+        "each column's label, unit, kind and source. Works on the exports given as PATHs (the "
+        "workspace is left untouched), or on the workspace's data when none are given.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="export file, folder or zip")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--csv", action="store_true", help="print CSV (the default)")
+    output.add_argument("--json", action="store_true", help="print JSON")
+    add_workspace_argument(parser)
+    parser.set_defaults(run=_run_days)
+
+
+def _run_days(args: argparse.Namespace) -> int:
+    daily, _, _ = _days_to_use(args)
+    text = (
+        json.dumps(days_json(daily), ensure_ascii=False, allow_nan=False) + "\n"
+        if args.json
+        else days_csv(daily)
+    )
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `days | head`: the reader has all it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stdout at exit)
+    return 0
+
+
+_COMMANDS.append(_register_days)

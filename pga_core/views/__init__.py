@@ -1,6 +1,7 @@
 """What each dashboard page shows, decided here so that pages only place it, and the charts.
 
 - ``_data``: the active data (an import or the sample person), imports, coverage.
+- ``_days``: the daily table out, as spreadsheet-safe CSV and as JSON.
 - ``_behaviours``: the Behaviours page's tables, choices and sentences.
 - ``_goal_editor``: editing a goal tree and checking it against the data.
 - ``_goal_results``: a fitted tree for people: which fit, its scores and weights in words.
@@ -70,6 +71,7 @@ from pga_core.views._data import (
     import_uploads,
     load_sample,
     overview,
+    quality_notes,
     removal_options,
     removal_question,
     source_name,
@@ -77,6 +79,7 @@ from pga_core.views._data import (
     weekly_coverage,
     workspace_revision,
 )
+from pga_core.views._days import FORMULA_STARTS, days_csv, days_json, spreadsheet_safe
 from pga_core.views._goal_editor import (
     AUTOMATIC,
     DEFAULT_TREE_NAME,
@@ -140,6 +143,7 @@ __all__ = [
     "BUILT_IN",
     "DATA_KEY",
     "DEFAULT_TREE_NAME",
+    "FORMULA_STARTS",
     "HABIT_CLEAR_HIGHER",
     "HABIT_CLEAR_LOWER",
     "HABIT_UNCLEAR",
@@ -184,6 +188,8 @@ __all__ = [
     "correlation_heatmap",
     "correlations",
     "coverage_chart",
+    "days_csv",
+    "days_json",
     "default_behaviour",
     "default_correlation_columns",
     "default_outcome",
@@ -226,6 +232,7 @@ __all__ = [
     "outcome_choices",
     "overview",
     "predicted_actual_chart",
+    "quality_notes",
     "removal_options",
     "removal_question",
     "remove_goal",
@@ -236,6 +243,7 @@ __all__ = [
     "score_text",
     "slider_changes",
     "source_name",
+    "spreadsheet_safe",
     "tree_outline",
     "variables_table",
     "weekly_coverage",

@@ -39,6 +39,7 @@ __all__ = [
     "import_uploads",
     "load_sample",
     "overview",
+    "quality_notes",
     "removal_options",
     "removal_question",
     "source_name",
@@ -254,6 +255,15 @@ def _moods(results: Sequence[ReadResult]) -> pd.DataFrame | None:
     return scale.rename(
         columns={"mood": "Mood", "entries": "Entries", "score": "Score", "basis": "Scored by"}
     )
+
+
+def quality_notes(daily: DailyData, last_import: ImportReport | None = None) -> list[str]:
+    """The readers' notes on ``daily``, except those the last import's report shows already.
+
+    A page that shows an import's report and then the data's notes says each note once.
+    """
+    shown = {w for i in last_import.summary.imports for w in i.warnings} if last_import else set()
+    return [w for w in daily.warnings if w not in shown]
 
 
 _IMPORT_COLUMNS = ("Source", "Result", "Days", "From", "To", "Variables", "Files", "File names")

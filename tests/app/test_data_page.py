@@ -15,6 +15,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRe
 from streamlit.testing.v1 import AppTest
 
 from dashboard import session
+from pga_core import views
 from pga_core.data import Workspace
 from pga_core.views import _data as dashboard
 from pga_core.views import escape_markdown
@@ -208,3 +209,24 @@ def test_a_column_named_like_markdown_is_shown_literally(open_page, workspace) -
     for element in (*app.warning, *app.success, *app.error, *app.info, *app.caption):
         assert TRICKY not in element.value, element.value
     assert Workspace(workspace.path).daily().registry["bold_b_x_b_link_http_x"].label == TRICKY
+
+
+def test_a_value_left_out_is_said_once_on_the_page(open_page, workspace) -> None:
+    log = b"date,steps\n2024-03-04,9000\n2024-03-05,-50000\n2024-03-06,7000\n"
+    app = _upload(open_page(DATA_PAGE), ("log.csv", log))
+    note = (
+        "Daily CSV: log.csv: 1 value of 'steps' negative left out (row 3; plausible: 0 to "
+        "150,000 steps; ultramarathon days reach about 100,000 steps)"
+    )
+    warnings = [shown(w.value) for w in app.warning]
+    assert warnings.count(note) == 1
+    assert not any("left out" in w for w in warnings if w != note)
+    assert workspace.daily().table["steps"].dropna().tolist() == [9000.0, 7000.0]
+
+
+def test_the_daily_table_can_be_downloaded_as_csv(open_page, workspace) -> None:
+    workspace.import_sources([SAMPLE / "habits.csv"])
+    app = open_page(DATA_PAGE)
+    (button,) = app.get("download_button")
+    assert button.proto.label == "Download the daily table (CSV)"
+    assert views.days_csv(workspace.daily()).startswith("date,hydration_l,carbs_g,")

@@ -22,7 +22,11 @@ class Reader(Protocol):
         ...
 
     def read(self, files: list[ExportFile]) -> DailyData:
-        """Read all files of one export that this format claimed; raise ValueError on bad input."""
+        """Read all files of one export that this format claimed; raise ValueError on bad input.
+
+        A value or record that is only implausible is left out, never a reason to raise: readers
+        screen through ``_plausible.ValueNotes`` and add its lines to the table's warnings.
+        """
         ...
 
 

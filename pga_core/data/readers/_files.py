@@ -48,6 +48,11 @@ MAX_TEXT_BYTES = 256 * 2**20
 MAX_LINE_BYTES = 2**20
 #: Most columns a CSV table may have.
 MAX_COLUMNS = 2000
+#: Bytes of a CSV scanned at a time for its line ends and separators (bounds the memory used).
+SCAN_BLOCK_BYTES = 4 * 2**20
+#: Rows of another length than the header (blank lines) the fast path looks at one by one;
+#: with more, the file is read row by row to name the faulty one.
+MAX_IRREGULAR_ROWS = 10_000
 #: Share of control characters (other than tab and line ends) above which bytes are binary.
 BINARY_CONTROL_SHARE = 0.01
 #: Separators a CSV may use, in order of preference when the header row has as many of each.
@@ -465,45 +470,115 @@ def _split_regular(text: str, sep: str) -> tuple[list[str], pd.DataFrame] | None
     """Header and rows read by pandas, when a vectorised count shows every row is regular.
 
     Counting separators and line ends outside double quotes (by the parity of the quotes before
-    them) gives each row's number of values without parsing. When every row has as many as the
-    header, pandas' fast parser reads the file; otherwise (or on any doubt) this returns None and
-    :func:`_split_exact` finds and names the faulty row.
+    them) gives each row's number of values without parsing. When every row that is not blank
+    has as many as the header, pandas' fast parser reads the file; otherwise (or on any doubt)
+    this returns None and :func:`_split_exact` finds and names the faulty row.
+
+    Memory stays a small multiple of the file: the bytes are scanned in blocks of
+    ``SCAN_BLOCK_BYTES`` (one number per row is kept), and pandas keeps its strings in Arrow.
     """
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    quoted = np.bitwise_xor.accumulate(data == ord('"'))
-    if data.size == 0 or quoted[-1]:
+    encoded = text.encode("utf-8")
+    data = np.frombuffer(encoded, dtype=np.uint8)
+    if data.size == 0:
         return None
-    outside = ~quoted
-    ends = np.flatnonzero((data == ord("\n")) & outside)
-    starts = np.concatenate(([0], ends + 1))
-    stops = np.concatenate((ends, [data.size]))
+    ends, open_quote = _line_ends(data)
+    if open_quote:
+        return None
+    starts = np.concatenate((np.zeros(1, dtype=np.int32), ends + 1))
+    stops = np.concatenate((ends, np.array([data.size], dtype=np.int32)))
     if starts[-1] == data.size:  # the final line end closes the last row
         starts, stops = starts[:-1], stops[:-1]
-    separators = np.flatnonzero((data == ord(sep)) & outside)
-    counts = np.searchsorted(separators, stops) - np.searchsorted(separators, starts) + 1
-    meaningful = ~np.isin(data, np.frombuffer(f' \t\r\n"{sep}'.encode(), dtype=np.uint8))
-    content = np.concatenate(([0], np.cumsum(meaningful)))
-    blank = content[stops] == content[starts]
-    if blank[0] or counts[0] > MAX_COLUMNS or np.any(~blank & (counts != counts[0])):
+    counts = _values_per_row(data, starts, stops, sep)
+    odd = np.flatnonzero(counts != counts[0])
+    if odd.size > MAX_IRREGULAR_ROWS or counts[0] > MAX_COLUMNS:
         return None
+    if _is_blank(data, starts[0], stops[0], sep):
+        return None
+    if not all(_is_blank(data, starts[i], stops[i], sep) for i in odd):
+        return None
+    # Arrow's reader builds its strings without a Python object per cell (a third of the memory)
+    # but skips empty lines; with those, or without pyarrow, pandas' own C reader is used.
+    engines = ("pyarrow", "c") if odd.size == 0 else ("c",)
+    table = next((t for t in (_parsed(encoded, sep, e) for e in engines) if t is not None), None)
+    if table is None or len(table) != starts.size or table.shape[1] != counts[0]:
+        return None
+    header = table.iloc[0].tolist()
+    body = table.iloc[1:]
+    # A row of empty cells (a spreadsheet's blank row) is left out; rows are ruled out column by
+    # column, so only the few candidates are looked at past the first column.
+    blank = np.flatnonzero(body[0].str.strip().eq("").to_numpy(dtype=bool))
+    for column in body.columns[1:]:
+        if not blank.size:
+            break
+        blank = blank[body[column].iloc[blank].str.strip().eq("").to_numpy(dtype=bool)]
+    kept = np.ones(len(body), dtype=bool)
+    kept[blank] = False
+    cells = body.loc[kept] if blank.size else body
+    cells.index = np.flatnonzero(kept) + 2
+    return header, cells
+
+
+def _parsed(encoded: bytes, sep: str, engine: str) -> pd.DataFrame | None:
+    """Every cell as text (empty cells as ``""``), by one of pandas' readers; None if it fails."""
+    options = {"na_filter": False, "skip_blank_lines": False} if engine == "c" else {}
     try:
-        table = pd.read_csv(
-            io.StringIO(text),
+        return pd.read_csv(
+            io.BytesIO(encoded),
+            encoding="utf-8",
             sep=sep,
             header=None,
             dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
+            keep_default_na=False,
+            engine=engine,
+            **options,
         )
-    except (pd.errors.ParserError, ValueError):
+    except (pd.errors.ParserError, ValueError, ImportError):
         return None
-    if len(table) != starts.size or table.shape[1] != counts[0]:
-        return None
-    header = table.iloc[0].tolist()
-    cells = table.iloc[1:].loc[~blank[1:]]
-    cells.index = np.flatnonzero(~blank[1:]) + 2
-    return header, cells
+
+
+def _line_ends(data: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Positions of the line ends outside double quotes, and whether a quote is left open."""
+    found = []
+    inside = False  # whether the block starts inside a quoted value
+    for begin in range(0, data.size, SCAN_BLOCK_BYTES):
+        block = data[begin : begin + SCAN_BLOCK_BYTES]
+        quoted = np.bitwise_xor.accumulate(block == ord('"'))
+        if inside:
+            np.logical_not(quoted, out=quoted)
+        inside = bool(quoted[-1])
+        line_end = block == ord("\n")
+        line_end &= ~quoted
+        # int32 halves the memory of files with short lines (a CSV is far below 2 GB).
+        found.append((np.flatnonzero(line_end) + begin).astype(np.int32))
+    return np.concatenate(found), inside
+
+
+def _values_per_row(
+    data: np.ndarray, starts: np.ndarray, stops: np.ndarray, sep: str
+) -> np.ndarray:
+    """How many values each row has: its separators outside quotes, plus one.
+
+    Rows are taken a block of about ``SCAN_BLOCK_BYTES`` at a time; a row starts outside quotes,
+    so each block's quoting is known from its own bytes.
+    """
+    counts = np.empty(starts.size, dtype=np.int32)
+    first = 0
+    while first < starts.size:
+        last = max(first + 1, int(np.searchsorted(starts, starts[first] + SCAN_BLOCK_BYTES)))
+        begin = starts[first]
+        block = data[begin : min(stops[last - 1] + 1, data.size)]
+        separator = block == ord(sep)
+        separator &= ~np.bitwise_xor.accumulate(block == ord('"'))
+        # Each row's segment runs to the next row's start (its line end included): never empty.
+        counts[first:last] = np.add.reduceat(separator, starts[first:last] - begin, dtype=np.int64)
+        first = last
+    return counts + 1
+
+
+def _is_blank(data: np.ndarray, start: int, stop: int, sep: str) -> bool:
+    """Whether ``data[start:stop]`` holds nothing but separators, quotes and white space."""
+    filler = np.frombuffer(f' \t\r\n"{sep}'.encode(), dtype=np.uint8)
+    return bool(np.isin(data[start:stop], filler).all())
 
 
 def _split_exact(name: str, text: str, sep: str) -> tuple[list[str], pd.DataFrame]:

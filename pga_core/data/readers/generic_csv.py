@@ -15,6 +15,9 @@ Rules (see the README's "Data formats" section):
   yes and an empty cell is no on the days the person logged (rows with something in any column;
   in a file of tick columns only, every row up to the last tick). In every other column an empty
   cell is missing, never no.
+- Rows dated before 2000 or after today are left out, and so are numbers outside the plausible
+  range of the variable a column is named after (``steps``, ``weight_kg`` …; any other number must
+  be finite and below a billion); each is noted with its row and column.
 - ``,``, ``;`` or tab separators; decimal commas with ``;`` or tab; UTF-8 (with or without BOM),
   UTF-16, or Windows-1252/Latin-1 (with a warning).
 """
@@ -101,6 +104,8 @@ MIN_COLUMNS = 2
 #: How many examples a message lists.
 MAX_EXAMPLES = 5
 
+#: How most logs write a day, and the only way that is never ambiguous.
+ISO_DATE = "%Y-%m-%d"
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _YEAR_FIRST = re.compile(rf"^(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME}$")
 _YEAR_LAST = re.compile(rf"^(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}){_TIME}$")
@@ -262,9 +267,19 @@ def _holds_dates(cells: pd.Series) -> bool:
     """Whether every filled cell of a column is a date."""
     present = cells.str.strip()
     present = present[present.ne("")]
+    if _iso_days(present) is not None and len(present):
+        return True
     return bool(len(present)) and bool(
         (present.str.match(_YEAR_FIRST) | present.str.match(_YEAR_LAST)).all()
     )
+
+
+def _iso_days(cells: pd.Series) -> pd.Series | None:
+    """The days of a column written ``YYYY-MM-DD`` throughout (the common case, read in C), or
+    None when some filled cell is written otherwise (then the rules below apply)."""
+    present = cells.ne("")
+    days = pd.to_datetime(cells.where(present), format=ISO_DATE, errors="coerce")
+    return days if bool(days.notna().eq(present).all()) else None
 
 
 def _parse_dates(
@@ -272,6 +287,9 @@ def _parse_dates(
 ) -> tuple[pd.Series, str | None]:
     """Each row's day (midnight) and a note on the date order read, if it had to be decided."""
     cells = rows.cells[position].str.strip()
+    iso = _iso_days(cells)
+    if iso is not None:
+        return iso, None
     present = cells.ne("")
     year_first = cells.str.extract(_YEAR_FIRST)
     year_last = cells.str.extract(_YEAR_LAST)
@@ -352,7 +370,7 @@ def _check_dates(name: str, days: pd.Series, values: pd.DataFrame) -> None:
         return
     rows_by_day = repeated.groupby(repeated).groups
     examples = [
-        f"{day:%Y-%m-%d} (rows {' and '.join(f'{r:,}' for r in rows)})"
+        f"{day:%Y-%m-%d} (rows {_rows(list(rows))})"
         for day, rows in list(rows_by_day.items())[:MAX_EXAMPLES]
     ]
     more = len(rows_by_day) - MAX_EXAMPLES
@@ -361,6 +379,13 @@ def _check_dates(name: str, days: pd.Series, values: pd.DataFrame) -> None:
         f"{name}: dates appear more than once: {', '.join(examples)}{tail}; expected one row per "
         "day — merge or remove the repeated rows"
     )
+
+
+def _rows(rows: list[int]) -> str:
+    """``2 and 3``, or the first few and how many more."""
+    shown = " and ".join(f"{r:,}" for r in rows[:MAX_EXAMPLES])
+    more = len(rows) - MAX_EXAMPLES
+    return f"{shown} and {more:,} more" if more > 0 else shown
 
 
 def _parse_column(

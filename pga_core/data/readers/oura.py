@@ -12,6 +12,9 @@ Files
   ``enhancedtag``. The JSON ``contributors`` cells are 1–100 sub-scores that make up the score
   itself (circular with it) and are not read.
 
+Values outside their plausible range (scores above 100, ``inf``, a negative HRV) and rows dated
+before 2000 or after today are left out, each noted with its file, row and column.
+
 Headers are matched leniently (case, spacing, punctuation, accents); the warnings say which
 columns were recognised and which were not used. These formats are described in public code, not
 checked in real files: recognise what is there, and say so. Files are read through the readers'

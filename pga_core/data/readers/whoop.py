@@ -16,6 +16,10 @@ Dating rules (see the README's "Data formats" section):
   ``physiological_cycles.csv``, every day up to the last day any file reaches. ``workout_strain``
   (the day's hardest workout) is missing on days without a workout.
 
+Values outside their plausible range are left out (WHOOP's rounding to 101 % is clamped to 100)
+and cycles, sleeps, workouts and journal rows dated before 2000 or after today are left out;
+each is noted with its file, row and column.
+
 Files are recognised by their header row, matched leniently (case, spacing, punctuation, units,
 snake_case re-saves), not by their names.
 """
@@ -323,13 +327,15 @@ def read(files: list[ExportFile]) -> DailyData:
     DailyData
         Columns: the :data:`REGISTRY` variables the files hold, plus one yes/no behaviour per
         journal question (named ``slugify(question)``, labelled with the trimmed question).
-        Warnings: header deviations, collisions of two cycles on one day, overlaps between exports.
+        Warnings: header deviations, collisions of two cycles on one day, overlaps between exports,
+        and the values and rows left out as implausible (see ``_plausible``), by file, row and
+        column.
 
     Raises
     ------
     ValueError
-        Naming the file, row and column: impossible values, text in numeric columns, a file cut off
-        mid-row, duplicate cycles, a missing required column, or no data rows in any file.
+        Naming the file, row and column: text in numeric columns, a file cut off mid-row,
+        duplicate cycles, a missing required column, or no data rows in any file.
     """
     warnings: list[str] = []
     notes = ValueNotes()

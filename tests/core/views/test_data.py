@@ -341,3 +341,30 @@ def test_weekly_coverage_of_nothing_is_an_empty_table() -> None:
     coverage = dashboard.weekly_coverage(DailyData.empty())
     assert coverage.empty
     assert "share" in coverage.columns
+
+
+# --- notes said once -------------------------------------------------------------------------
+
+
+def test_an_imports_value_notes_are_in_its_report_and_not_again_in_the_quality_notes(
+    tmp_path: Path,
+) -> None:
+    workspace = Workspace(tmp_path / "w.sqlite")
+    workspace.import_sources([("old.csv", b"date,sauna\n2024-03-01,yes\n2024-03-02,no\n")])
+    log = b"date,steps\n2024-03-06,9000\n2024-03-07,-50000\n1900-01-01,3\n"
+    report = dashboard.import_uploads(workspace, [("log.csv", log)])
+    notes = [w for w in report.warnings if "left out" in w]
+    assert notes == [
+        "Daily CSV: log.csv: 1 record dated 1900-01-01, before 2000-01-01, left out (row 4; an "
+        "Excel or Unix epoch date, not a real record)",
+        "Daily CSV: log.csv: 1 value of 'steps' negative left out (row 3; plausible: 0 to "
+        "150,000 steps; ultramarathon days reach about 100,000 steps)",
+    ]
+    daily = workspace.daily()
+    remaining = dashboard.quality_notes(daily, report)
+    assert not any("left out" in w for w in remaining)
+    assert set(remaining) | {w.removeprefix("Daily CSV: ") for w in report.warnings} >= set(
+        daily.warnings
+    )
+    # without an import report, every note is a quality note
+    assert dashboard.quality_notes(daily) == daily.warnings

@@ -337,3 +337,39 @@ def test_header_keys_can_leave_out_unit_words_and_join_words_without_a_separator
 def test_a_header_key_is_the_column_name_a_header_becomes(header: str) -> None:
     # Both fold a header the same way; a name only adds a prefix when it starts with a digit.
     assert header_key(header) == slugify(header)
+
+
+# --- memory ----------------------------------------------------------------------------------
+
+#: A WHOOP journal grown to this size (a real five-year journal is about 5 MB).
+MEMORY_CHECK_BYTES = 16 * 2**20
+#: Reading may take this many times the file's size in memory, on top of what it took before
+#: (it takes about 9: a copy of the text and Arrow strings; it took over 40 before the CSV layer
+#: scanned in blocks and let Arrow build the strings).
+MEMORY_PER_BYTE = 12
+_MEASURE = """
+import resource, sys
+from pga_core.data.readers import read_sources
+sample = open(sys.argv[1], "rb").read()
+header, body = sample.split(b"\\n", 1)
+data = header + b"\\n" + body * (int(sys.argv[2]) // len(body) + 1)
+read_sources([("journal_entries.csv", sample)])  # what the first read costs any file
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+read_sources([("journal_entries.csv", data)])
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(len(data), grown * 1024)
+"""
+
+
+def test_reading_a_large_csv_takes_a_few_times_its_size_in_memory() -> None:
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[4]
+    journal = repo / "data" / "sample" / "whoop" / "journal_entries.csv"
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(journal), str(MEMORY_CHECK_BYTES)],
+        capture_output=True, text=True, check=True, cwd=repo,
+    )  # fmt: skip
+    size, grown = map(int, result.stdout.split())
+    assert grown < MEMORY_PER_BYTE * size, (size, grown)

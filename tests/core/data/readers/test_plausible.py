@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -153,3 +155,15 @@ def test_screen_daily_returns_a_plausible_table_unchanged() -> None:
         pd.DataFrame({"steps": [5.0]}, index=index), {"steps": Variable("steps", "S")}
     )
     assert screen_daily(daily, file="x", window=date_window(today=date(2024, 6, 1))) is daily
+
+
+def test_the_readmes_table_of_ranges_is_the_modules() -> None:
+    readme = (Path(__file__).resolve().parents[4] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<summary>The plausible ranges</summary>", 1)[1].split("</details>")[0]
+    found = {}
+    for row in table.strip().splitlines()[2:]:
+        names, bounds, _ = (cell.strip() for cell in row.strip("|").split("|"))
+        low, _, high = bounds.split()[:3]
+        for name in re.findall(r"`(\w+)`", names):
+            found[name] = (float(low.replace(",", "")), float(high.replace(",", "")))
+    assert found == {name: (r.low, r.high) for name, r in RANGES.items()}
