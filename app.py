@@ -8,6 +8,8 @@ the page script, named ``__main__``, where it only routes.
 import streamlit as st
 
 if __name__ == "__main__":
+    from dashboard import session
+
     st.set_page_config(page_title="Personal Gradient Ascent", page_icon="⛰️", layout="wide")
     router = st.navigation(
         [
@@ -19,6 +21,7 @@ if __name__ == "__main__":
             ),
         ]
     )
+    session.date_range_control()  # drawn here, around every page, so that it keeps its state
     router.run()
 else:  # imported by the server: build it (it runs this file again as the page script)
     from dashboard.server import middleware

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +26,10 @@ from pga_core.stats import (
     behaviour_impact,
     impact_records,
 )
-from pga_core.views import fit_json, levers_in_words, outcome_choices
+from pga_core.views import fit_json, levers_in_words, outcome_choices, parse_day, range_words
 from pga_core.words import EFFECT_DIGITS, lag_words, plural, signed
 
-__all__ = ["add_workspace_argument", "main", "open_workspace"]
+__all__ = ["add_range_arguments", "add_workspace_argument", "main", "open_workspace"]
 
 EXIT_BAD_INPUT = 2
 
@@ -85,9 +86,31 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     return Workspace(getattr(args, "workspace", None))
 
 
+def add_range_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--from DAY`` and ``--to DAY`` (ISO dates, both included; default: all days)."""
+    for flag, end in (("--from", "first"), ("--to", "last")):
+        parser.add_argument(
+            flag,
+            dest=f"date_{flag[2:]}",
+            metavar="YYYY-MM-DD",
+            type=_day,
+            default=None,
+            help=f"{end} day to use, included (default: the data's {end} day)",
+        )
+
+
+def _day(text: str) -> date:
+    """An ISO date from the command line; a usage error (one line, exit 2) otherwise."""
+    try:
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _days_to_use(args: argparse.Namespace) -> tuple[DailyData, str, Workspace | None]:
-    """The exports named as PATHs, read alone (no workspace), or else the workspace's days;
-    with where they came from. ValueError when there are no days."""
+    """The exports named as PATHs, read alone (no workspace), or else the workspace's days,
+    within ``--from``/``--to`` when the command has them; with where they came from.
+    ValueError when there are no days."""
     if args.paths:
         daily, where, workspace = read_exports(args.paths), ", ".join(args.paths), None
     else:
@@ -98,7 +121,17 @@ def _days_to_use(args: argparse.Namespace) -> tuple[DailyData, str, Workspace | 
             f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
             f"or name them after {args.command}"
         )
-    return daily, where, workspace
+    first, last = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    try:
+        in_range = daily.between(first, last)
+    except ValueError as error:
+        raise ValueError(f"--from/--to: {error}") from error
+    if in_range.days == 0:
+        raise ValueError(
+            f"{where}: no days of data between --from {first or 'the first day'} and --to "
+            f"{last or 'the last day'}; the data run {range_words(daily)}"
+        )
+    return in_range, where, workspace
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -176,6 +209,7 @@ def _register_fit(commands: argparse._SubParsersAction) -> None:
         "--boot", type=int, default=200, metavar="N", help="bootstrap resamples (default 200)"
     )
     add_workspace_argument(parser)
+    add_range_arguments(parser)
     parser.set_defaults(run=_run_fit)
 
 
@@ -303,6 +337,7 @@ def _register_impact(commands: argparse._SubParsersAction) -> None:
         help=f"bootstrap resamples for the intervals (default {EFFECT_N_BOOT:,})",
     )  # fmt: skip
     add_workspace_argument(parser)
+    add_range_arguments(parser)
     parser.set_defaults(run=_run_impact)
 
 

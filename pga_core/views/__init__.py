@@ -6,6 +6,7 @@
 - ``_goal_results``: a fitted tree for people: which fit, its scores and weights in words.
 - ``_gradient``: the personal gradient in words, what-if sliders and the top goal's change.
 - ``_charts``: Altair chart builders (pure functions returning ``alt.Chart``).
+- ``_date_range``: the date range every page and the report use, and its statement.
 """
 
 from pga_core.views._behaviours import (
@@ -77,6 +78,17 @@ from pga_core.views._data import (
     weekly_coverage,
     workspace_revision,
 )
+from pga_core.views._date_range import (
+    ALL_DAYS,
+    CUSTOM_RANGE,
+    LAST_12_MONTHS,
+    RANGE_CHOICES,
+    SINCE_A_DATE,
+    chosen_range,
+    days_in_use,
+    parse_day,
+    range_words,
+)
 from pga_core.views._goal_editor import (
     AUTOMATIC,
     DEFAULT_TREE_NAME,
@@ -126,15 +138,18 @@ from pga_core.views._gradient import (
 )
 
 __all__ = [
+    "ALL_DAYS",
     "AUTOMATIC",
     "BEHAVIOUR_STEP",
     "BUILT_IN",
+    "CUSTOM_RANGE",
     "DATA_KEY",
     "DEFAULT_TREE_NAME",
     "HABIT_CLEAR_HIGHER",
     "HABIT_CLEAR_LOWER",
     "HABIT_UNCLEAR",
     "LAG_CHOICES",
+    "LAST_12_MONTHS",
     "LIKELY_HIGHER",
     "LIKELY_LOWER",
     "MIN_OUTCOME_DAYS",
@@ -142,9 +157,11 @@ __all__ = [
     "NOT_CLEAR",
     "NOT_ENOUGH",
     "PREFERRED_OUTCOMES",
+    "RANGE_CHOICES",
     "SAMPLE_DIR",
     "SAMPLE_EXPORTS",
     "SAMPLE_NOTICE",
+    "SINCE_A_DATE",
     "SLIDER_STEPS",
     "TRANSFORM_CHOICES",
     "ActiveData",
@@ -161,6 +178,7 @@ __all__ = [
     "behaviour_choices",
     "check_tree",
     "choose_fit",
+    "chosen_range",
     "climb_chart",
     "column_choices",
     "controllable_overrides",
@@ -171,6 +189,7 @@ __all__ = [
     "correlation_heatmap",
     "correlations",
     "coverage_chart",
+    "days_in_use",
     "default_behaviour",
     "default_correlation_columns",
     "default_outcome",
@@ -209,7 +228,9 @@ __all__ = [
     "load_sample",
     "outcome_choices",
     "overview",
+    "parse_day",
     "predicted_actual_chart",
+    "range_words",
     "removal_options",
     "removal_question",
     "remove_goal",
