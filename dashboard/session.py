@@ -104,6 +104,11 @@ def data_key() -> DataKey:
     return path, revision, (_iso(first), _iso(last))
 
 
+def range_choice() -> str:
+    """The date range in use, as chosen (one of :data:`pga_core.views.RANGE_CHOICES`)."""
+    return _range(*_all_days())[2]
+
+
 def has_own_data() -> bool:
     """Whether the person has imported anything (else the sample person is shown)."""
     return not _all_days()[0].is_sample

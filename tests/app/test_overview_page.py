@@ -74,3 +74,21 @@ def test_the_range_is_part_of_what_results_are_cached_under(open_page) -> None:
     assert _days_paired(app) <= 366
     act(app.selectbox(key="days_choice").select("All days"))
     assert _days_paired(app) > 366
+
+
+# --- the Overview page ----------------------------------------------------------------------------
+OVERVIEW_PAGE = "app_pages/overview.py"
+
+
+def test_the_sample_person_gets_a_useful_overview(open_page) -> None:
+    app = open_page(OVERVIEW_PAGE, overview_n_boot=50)
+    assert [t.value for t in app.title] == ["Overview"]
+    headers = [h.value for h in app.header]
+    assert headers == ["Your outcomes over time", "Strongest findings", "Top levers",
+                       "What to import next", "Share"]  # fmt: skip
+    assert app.selectbox(key="overview_behaviour").value == "have_any_alcoholic_drinks"
+    sentences = texts(app.markdown)
+    first = next(s for s in sentences if "= yes, " in s)
+    assert first.startswith(":material/priority_high: After 'Have any alcoholic drinks?' = yes, "
+                            "Recovery score the next day is 21% lower (95% CI −25% to")  # fmt: skip
+    assert app.download_button(key="overview_report") is not None
