@@ -26,7 +26,21 @@ from pga_core.stats import (
     behaviour_impact,
     impact_records,
 )
-from pga_core.views import fit_json, levers_in_words, outcome_choices, parse_day, range_words
+from pga_core.views import (
+    ALL_DAYS,
+    CUSTOM_RANGE,
+    SINCE_A_DATE,
+    days_in_use,
+    findings,
+    fit_json,
+    levers_in_words,
+    marked_behaviour,
+    outcome_choices,
+    parse_day,
+    range_words,
+    report_fit,
+    report_html,
+)
 from pga_core.words import EFFECT_DIGITS, lag_words, plural, signed
 
 __all__ = ["add_range_arguments", "add_workspace_argument", "main", "open_workspace"]
@@ -437,3 +451,65 @@ def _impact_report(
 
 
 _COMMANDS.append(_register_impact)
+
+
+# --- report ---------------------------------------------------------------------------------------
+def _register_report(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="write a report to share (one HTML file)",
+        description="Write a self-contained HTML report of the exports given as PATHs (or of the "
+        "workspace's data): the overview, the behaviour impact chart and table, the goal tree "
+        "and its levers, each with its interval and what it cannot tell. It opens offline in "
+        "any browser and loads nothing from elsewhere.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="export file, folder or zip")
+    parser.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
+    parser.add_argument(
+        "--goals", metavar="FILE", default=None,
+        help="goal tree to fit for the report (JSON; default: the default tree)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--boot", type=int, default=EFFECT_N_BOOT, metavar="N",
+        help=f"bootstrap resamples for the behaviour intervals (default {EFFECT_N_BOOT:,})",
+    )  # fmt: skip
+    add_workspace_argument(parser)
+    add_range_arguments(parser)
+    parser.set_defaults(run=_run_report)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    if args.boot < 1:
+        raise ValueError(f"--boot: expected a number of resamples, 1 or more, got {args.boot}")
+    tree = None if args.goals is None else _read_goals(Path(args.goals))
+    daily, where, workspace = _days_to_use(args)
+    found = findings(daily, n_boot=args.boot)
+    fit, note = report_fit(daily, tree=tree)
+    if args.date_to is not None:
+        choice = CUSTOM_RANGE
+    else:
+        choice = ALL_DAYS if args.date_from is None else SINCE_A_DATE
+    page = report_html(
+        daily,
+        found,
+        label="Your data" if workspace is not None else f"Exports: {where}",
+        days=days_in_use(daily, choice),
+        fit=fit,
+        fit_note=note,
+        made_on=date.today(),
+        marked=marked_behaviour(found, daily),
+    )
+    out = Path(args.out)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"{out}: the report cannot be written ({error.strerror})") from error
+    print(
+        f"wrote {out} ({len(page.encode('utf-8')):,} bytes): {range_words(daily)}, "
+        f"{plural(found.n_tests, 'test')}, {plural(found.likely_count, 'likely effect')}"
+        + ("" if fit is None else f", goal tree {fit.tree.root.name!r}")
+    )
+    return 0
+
+
+_COMMANDS.append(_register_report)

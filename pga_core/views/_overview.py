@@ -237,7 +237,7 @@ def outcome_chart(daily: DailyData, outcome: str, behaviour: str | None = None) 
             .mark_rule(color=MARK_COLOUR, opacity=MARK_OPACITY)
             .encode(x=alt.X("date:T", title=None))
         )
-    return alt.layer(*layers, daily_line, smooth_line).properties(
+    return alt.LayerChart(layer=[*layers, daily_line, smooth_line]).properties(
         width="container", height=CHART_HEIGHT
     )
 

@@ -104,3 +104,56 @@ def test_a_bad_date_or_an_empty_range_is_one_line_and_status_2(
         assert err.count("\n") == 1
         assert err.startswith("error: ")
         assert message in err
+
+
+# --- report -------------------------------------------------------------------------------------
+def test_report_writes_one_self_contained_html_file(exports, tmp_path, capsys) -> None:
+    out = tmp_path / "report.html"
+    status, printed, err = run(["report", *exports, "--out", str(out), "--boot", BOOT,
+                                "--from", FIRST, "--to", LAST], capsys)  # fmt: skip
+    assert (status, err) == (0, "")
+    assert printed.startswith(f"wrote {out} (")
+    assert "from 2023-03-01 to 2023-08-31, 184 days" in printed
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "http://" not in page
+    assert "https://" not in page
+    assert "<script" not in page
+    assert "Days used: from one date to another, from 2023-03-01 to 2023-08-31, 184 days." in page
+    for section in ('id="overview"', 'id="behaviours"', 'id="goals"', 'id="limits"'):
+        assert section in page
+    assert "Overall health" in page  # the default tree, fitted for the report
+
+
+def test_report_of_the_workspace_leaves_it_as_it_was(exports, tmp_path, capsys) -> None:
+    workspace = tmp_path / "ws.sqlite"
+    Workspace(workspace).import_sources(exports)
+    before = Workspace(workspace).goal_names()
+    out = tmp_path / "report.html"
+    status, _, err = run(["report", "--out", str(out), "--boot", BOOT, "--workspace",
+                          str(workspace)], capsys)  # fmt: skip
+    assert (status, err) == (0, "")
+    assert "Your data. Days used: all days, from 2023-01-02 to 2023-10-28, 300 days." in (
+        out.read_text(encoding="utf-8")
+    )
+    assert Workspace(workspace).goal_names() == before
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--out", "/no/such/folder/report.html"], "/no/such/folder/report.html: the report "
+         "cannot be written"),
+        (["--out", "r.html", "--boot", "0"], "--boot: expected a number of resamples, 1 or more"),
+        (["--out", "r.html", "--goals", "missing.json"], "missing.json: no such goal file"),
+        (["--out", "r.html", "--from", "2023-1-1x"], "argument --from: expected a date written "
+         "as YYYY-MM-DD"),
+        ([], "the following arguments are required: --out"),
+    ],
+)  # fmt: skip
+def test_report_bad_input_is_one_line_and_status_2(exports, capsys, flags, message) -> None:
+    status, out, err = run(["report", *exports, *flags], capsys)
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert message in err
