@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from pga_core import views
+from pga_core.goals import default_tree, fit_tree
+from tests.app.conftest import ROOT, RUN_TIMEOUT_S
 from tests.app.page_text import run, texts
+
+SAMPLE = ROOT / "data" / "sample"
 
 DATA_PAGE = "app_pages/data.py"
 BEHAVIOURS_PAGE = "app_pages/behaviours.py"
@@ -92,3 +98,62 @@ def test_the_sample_person_gets_a_useful_overview(open_page) -> None:
     assert first.startswith(":material/priority_high: After 'Have any alcoholic drinks?' = yes, "
                             "Recovery score the next day is 21% lower (95% CI −25% to")  # fmt: skip
     assert app.download_button(key="overview_report") is not None
+
+
+def _own_data(workspace, *names: str) -> None:
+    workspace.import_sources([str(SAMPLE / name) for name in names])
+
+
+def test_with_own_data_the_overview_comes_first(workspace) -> None:
+    _own_data(workspace, "whoop_export.zip")
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT_S)
+    app.session_state["overview_n_boot"] = 20
+    run(app)
+    assert [t.value for t in app.title] == ["Overview"]
+    assert views.SAMPLE_NOTICE not in [i.value for i in app.info]  # the person's own data
+    lines = texts(app.markdown)
+    assert any(line.startswith("- No VO₂ max: an Apple Watch export adds it.") for line in lines)
+    run(app.switch_page(DATA_PAGE))
+    assert [t.value for t in app.title] == ["Data"]
+
+
+def test_the_top_levers_of_a_saved_fit(workspace) -> None:
+    _own_data(workspace, "whoop_export.zip", "apple_health/export.zip", "habits.csv")
+    daily = workspace.daily()
+    fit = fit_tree(default_tree(), daily, n_boot=10)
+    revision = tuple(int(i) for i in workspace.imports()["import_id"])
+    workspace.save_goals(views.DEFAULT_TREE_NAME, default_tree().to_json())
+    workspace.save_fit(views.DEFAULT_TREE_NAME, views.fit_document(fit, imports=revision))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT_S)
+    app.session_state["overview_n_boot"] = 20
+    run(app)
+    shown_lines = texts(app.markdown)
+    for line in views.top_lever_lines(fit):
+        assert line in shown_lines
+    assert not app.warning  # the fit is of these days
+    act(app.selectbox(key="days_choice").select("The last 12 months"))
+    stale = "Your data changed since this fit (imports added or removed, or other days chosen)"
+    assert any(w.value.startswith(stale) for w in app.warning)
+
+
+def test_names_written_like_markdown_stay_literal(open_page, workspace) -> None:
+    days = pd.date_range("2024-01-01", periods=120, freq="D")
+    rows = ["date,mood,**sauna** <b>x</b>"] + [
+        f"{d:%Y-%m-%d},{3 + (i % 3)},{'yes' if i % 4 == 0 else 'no'}" for i, d in enumerate(days)
+    ]
+    path = workspace.path.parent / "habits.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    workspace.import_sources([str(path)])
+    app = open_page(OVERVIEW_PAGE, overview_n_boot=20)
+    picker = app.selectbox(key="overview_behaviour")
+    assert picker.value == "sauna_b_x_b"
+    assert "**sauna** <b>x</b>" in picker.options[0]
+    assert "orange lines: the days with **sauna** <b>x</b>." in " ".join(texts(app.caption))
+    assert any("'**sauna** <b>x</b>' = yes" in line for line in texts(app.markdown))
+
+
+def test_the_report_button_is_there_with_its_file_name(open_page) -> None:
+    app = open_page(OVERVIEW_PAGE, overview_n_boot=20)
+    button = app.download_button(key="overview_report")
+    assert button.label == "Download the report"
+    assert "Download the report" in [b.label for b in app.download_button]
