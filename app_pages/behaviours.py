@@ -21,14 +21,14 @@ from pga_core.words import lag_phrase, lag_words
 
 session.init_state(behaviours_n_boot=EFFECT_N_BOOT, behaviours_scan_for=None)
 
-DataKey = tuple[str, tuple[int, ...]]
+DataKey = session.DataKey
 
 
 # --- cached calls into the core, keyed on the active data ---------------------------------------
 def _data_key() -> DataKey:
-    """Which data is active: the workspace file and its imports (none: the sample person)."""
-    current = session.workspace()
-    return str(current.path), views.workspace_revision(current)
+    """Which data is active: the workspace file, its imports (none: the sample person), the
+    date range."""
+    return session.data_key()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

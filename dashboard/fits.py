@@ -8,8 +8,8 @@ Where a fit lives:
 - While the sample person is shown (an empty workspace), fits live in this session only:
   nothing derived from the sample is ever written into the person's workspace.
 
-Every fit is filed under the data it belongs to (the sample, or the workspace's imports), so
-that a fit of other data is never shown as if it were of these.
+Every fit is filed under the data it belongs to (the sample, or the workspace's imports, and
+the date range in use), so that a fit of other data is never shown as if it were of these.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from pga_core.views import escape_markdown
 #: Bootstrap resamples of a fit unless the person (or a test) sets ``fit_n_boot``.
 N_BOOT = 200
 _SAMPLE_KEY = ("sample",)
+#: Where a saved fit records the date range it was fitted on (absent: all days).
+_DAYS_FIELD = "days"
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,12 @@ def init() -> None:
 
 
 def data_key(active: views.ActiveData) -> tuple[Any, ...]:
-    """Which data a fit belongs to: the sample, or the workspace at its current imports."""
+    """Which data a fit belongs to: the sample, or the workspace at its current imports; and
+    the date range (last)."""
+    path, revision, days = session.data_key()
     if active.is_sample:
-        return _SAMPLE_KEY
-    workspace = session.workspace()
-    return (str(workspace.path), views.workspace_revision(workspace))
+        return (*_SAMPLE_KEY, days)
+    return (path, revision, days)
 
 
 def _kept() -> dict[tuple[Any, ...], dict[str, KeptFit]]:
@@ -79,17 +82,23 @@ def find(active: views.ActiveData, name: str) -> KeptFit | None:
         st.warning(escape_markdown(f"Saved fit of {name!r}: {error}"), icon=":material/warning:")
         return None
     imports = views.fitted_imports(document)
-    current = None if imports is None else imports == key[1]
+    current = None if imports is None else imports == key[1] and _fitted_days(document) == key[2]
     kept[name] = KeptFit(fit=fit, current=current, saved=True)
     return kept[name]
+
+
+def _fitted_days(document: dict[str, Any]) -> tuple[str | None, str | None] | None:
+    """The date range a saved fit was fitted on (None: all days, as every fit before ranges)."""
+    days = document.get(views.DATA_KEY, {}).get(_DAYS_FIELD)
+    return None if days is None else (days[0], days[1])
 
 
 def say_if_stale(kept: KeptFit) -> None:
     """Under a fit: a warning when the data changed since, a note when it cannot be told."""
     if kept.current is False:
         st.warning(
-            "Your data changed since this fit (imports added or removed): fit the tree again "
-            "to update it.",
+            "Your data changed since this fit (imports added or removed, or other days chosen): "
+            "fit the tree again to update it.",
             icon=":material/update:",
         )
     elif kept.current is None:
@@ -129,7 +138,10 @@ def run(active: views.ActiveData, name: str, tree: GoalTree) -> TreeFit | None:
         if not active.is_sample:
             workspace = session.workspace()
             workspace.save_goals(name, tree.to_json())
-            workspace.save_fit(name, views.fit_document(fit, imports=key[1]))
+            document = views.fit_document(fit, imports=key[1])
+            if key[2] is not None:
+                document[views.DATA_KEY][_DAYS_FIELD] = list(key[2])
+            workspace.save_fit(name, document)
         status.update(label="Fitted", state="complete", expanded=False)
     _kept().setdefault(key, {})[name] = KeptFit(fit=fit, current=True, saved=not active.is_sample)
     st.session_state.fits_last_name = name

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -38,18 +39,28 @@ from pga_core.stats import (
     impact_records,
 )
 from pga_core.views import (
+    ALL_DAYS,
+    CUSTOM_RANGE,
     DEFAULT_TREE_NAME,
+    SINCE_A_DATE,
     days_csv,
+    days_in_use,
     days_json,
+    findings,
     fit_json,
     left_out_sentences,
     levers_in_words,
+    marked_behaviour,
     outcome_choices,
+    parse_day,
+    range_words,
+    report_fit,
+    report_html,
     tree_outline,
 )
 from pga_core.words import EFFECT_DIGITS, lag_words, plural, signed
 
-__all__ = ["add_workspace_argument", "main", "open_workspace"]
+__all__ = ["add_range_arguments", "add_workspace_argument", "main", "open_workspace"]
 
 EXIT_BAD_INPUT = 2
 
@@ -106,9 +117,31 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     return Workspace(getattr(args, "workspace", None))
 
 
+def add_range_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--from DAY`` and ``--to DAY`` (ISO dates, both included; default: all days)."""
+    for flag, end in (("--from", "first"), ("--to", "last")):
+        parser.add_argument(
+            flag,
+            dest=f"date_{flag[2:]}",
+            metavar="YYYY-MM-DD",
+            type=_day,
+            default=None,
+            help=f"{end} day to use, included (default: the data's {end} day)",
+        )
+
+
+def _day(text: str) -> date:
+    """An ISO date from the command line; a usage error (one line, exit 2) otherwise."""
+    try:
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _days_to_use(args: argparse.Namespace) -> tuple[DailyData, str, Workspace | None]:
-    """The exports named as PATHs, read alone (no workspace), or else the workspace's days;
-    with where they came from. ValueError when there are no days."""
+    """The exports named as PATHs, read alone (no workspace), or else the workspace's days,
+    within ``--from``/``--to`` when the command has them; with where they came from.
+    ValueError when there are no days."""
     if args.paths:
         daily, where, workspace = read_exports(args.paths), ", ".join(args.paths), None
     else:
@@ -119,7 +152,17 @@ def _days_to_use(args: argparse.Namespace) -> tuple[DailyData, str, Workspace | 
             f"{where}: no days of data; import exports first (python -m pga_core import PATH...) "
             f"or name them after {args.command}"
         )
-    return daily, where, workspace
+    first, last = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    try:
+        in_range = daily.between(first, last)
+    except ValueError as error:
+        raise ValueError(f"--from/--to: {error}") from error
+    if in_range.days == 0:
+        raise ValueError(
+            f"{where}: no days of data between --from {first or 'the first day'} and --to "
+            f"{last or 'the last day'}; the data run {range_words(daily)}"
+        )
+    return in_range, where, workspace
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -211,6 +254,7 @@ def _register_fit(commands: argparse._SubParsersAction) -> None:
         "--boot", type=int, default=200, metavar="N", help="bootstrap resamples (default 200)"
     )
     add_workspace_argument(parser)
+    add_range_arguments(parser)
     parser.set_defaults(run=_run_fit)
 
 
@@ -386,6 +430,7 @@ def _register_impact(commands: argparse._SubParsersAction) -> None:
         help=f"bootstrap resamples for the intervals (default {EFFECT_N_BOOT:,})",
     )  # fmt: skip
     add_workspace_argument(parser)
+    add_range_arguments(parser)
     parser.set_defaults(run=_run_impact)
 
 
@@ -502,6 +547,7 @@ def _register_days(commands: argparse._SubParsersAction) -> None:
     output.add_argument("--csv", action="store_true", help="print CSV (the default)")
     output.add_argument("--json", action="store_true", help="print JSON")
     add_workspace_argument(parser)
+    add_range_arguments(parser)
     parser.set_defaults(run=_run_days)
 
 
@@ -521,3 +567,65 @@ def _run_days(args: argparse.Namespace) -> int:
 
 
 _COMMANDS.append(_register_days)
+
+
+# --- report ---------------------------------------------------------------------------------------
+def _register_report(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="write a report to share (one HTML file)",
+        description="Write a self-contained HTML report of the exports given as PATHs (or of the "
+        "workspace's data): the overview, the behaviour impact chart and table, the goal tree "
+        "and its levers, each with its interval and what it cannot tell. It opens offline in "
+        "any browser and loads nothing from elsewhere.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="export file, folder or zip")
+    parser.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
+    parser.add_argument(
+        "--goals", metavar="FILE", default=None,
+        help="goal tree to fit for the report (JSON; default: the default tree)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--boot", type=int, default=EFFECT_N_BOOT, metavar="N",
+        help=f"bootstrap resamples for the behaviour intervals (default {EFFECT_N_BOOT:,})",
+    )  # fmt: skip
+    add_workspace_argument(parser)
+    add_range_arguments(parser)
+    parser.set_defaults(run=_run_report)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    if args.boot < 1:
+        raise ValueError(f"--boot: expected a number of resamples, 1 or more, got {args.boot}")
+    tree = None if args.goals is None else _read_goals(Path(args.goals))
+    daily, where, workspace = _days_to_use(args)
+    found = findings(daily, n_boot=args.boot)
+    fit, note = report_fit(daily, tree=tree)
+    if args.date_to is not None:
+        choice = CUSTOM_RANGE
+    else:
+        choice = ALL_DAYS if args.date_from is None else SINCE_A_DATE
+    page = report_html(
+        daily,
+        found,
+        label="Your data" if workspace is not None else f"Exports: {where}",
+        days=days_in_use(daily, choice),
+        fit=fit,
+        fit_note=note,
+        made_on=date.today(),
+        marked=marked_behaviour(found, daily),
+    )
+    out = Path(args.out)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"{out}: the report cannot be written ({error.strerror})") from error
+    print(
+        f"wrote {out} ({len(page.encode('utf-8')):,} bytes): {range_words(daily)}, "
+        f"{plural(found.n_tests, 'test')}, {plural(found.likely_count, 'likely effect')}"
+        + ("" if fit is None else f", goal tree {fit.tree.root.name!r}")
+    )
+    return 0
+
+
+_COMMANDS.append(_register_report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -143,6 +144,39 @@ class DailyData:
             return self.table.copy()
         days = pd.date_range(index[0], index[-1], freq="D", name="date")
         return self.table.reindex(days)
+
+    def between(self, first: date | None = None, last: date | None = None) -> DailyData:
+        """The days from ``first`` to ``last``, both included: a date range of the data.
+
+        Parameters
+        ----------
+        first, last : the range's first and last calendar day; None leaves that end open
+            (``between()`` is all days). A range may reach beyond the data's own days.
+
+        Returns
+        -------
+        DailyData
+            A copy holding the days in the range (possibly none), with every variable of the
+            registry (a variable without a value in the range stays, all missing) and the
+            warnings.
+
+        Raises
+        ------
+        ValueError
+            ``first`` is after ``last``.
+        """
+        if first is not None and last is not None and first > last:
+            raise ValueError(
+                f"the date range starts on {first:%Y-%m-%d}, after its end on {last:%Y-%m-%d}; "
+                "give the earlier date first"
+            )
+        index = self.table.index
+        keep = np.ones(len(index), dtype=bool)
+        if first is not None:
+            keep &= index >= pd.Timestamp(first).normalize()
+        if last is not None:
+            keep &= index <= pd.Timestamp(last).normalize()
+        return DailyData(self.table.loc[keep].copy(), dict(self.registry), list(self.warnings))
 
     def names(self, kind: str | None = None) -> list[str]:
         """Column names, optionally only those of one kind (metric, behaviour or habit)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -155,3 +157,29 @@ def test_merge_of_nothing_or_one_part() -> None:
     assert merge_daily([]).days == 0
     single = _daily("csv", mood=[1.0])
     assert merge_daily([single]).table.equals(single.table)
+
+
+def test_between_keeps_the_days_of_the_range_both_ends_included() -> None:
+    daily = _daily("whoop", hrv=[50.0, 51.0, 52.0, 53.0])
+    inside = daily.between(date(2024, 3, 5), date(2024, 3, 6))
+    assert list(inside.table.index.strftime("%Y-%m-%d")) == ["2024-03-05", "2024-03-06"]
+    assert inside.table["hrv"].tolist() == [51.0, 52.0]
+    assert inside.registry == daily.registry
+    assert daily.days == 4  # the original is left as it was
+
+
+def test_between_with_an_open_end_and_a_range_beyond_the_data() -> None:
+    daily = _daily("whoop", hrv=[50.0, 51.0, 52.0, 53.0])
+    assert daily.between(first=date(2024, 3, 6)).table["hrv"].tolist() == [52.0, 53.0]
+    assert daily.between(last=pd.Timestamp("2024-03-04")).table["hrv"].tolist() == [50.0]
+    assert daily.between().table.equals(daily.table)
+    assert daily.between(date(2020, 1, 1), date(2030, 1, 1)).days == 4
+    nothing = daily.between(date(2025, 1, 1))
+    assert nothing.days == 0
+    assert list(nothing.registry) == ["hrv"]
+
+
+def test_between_refuses_a_range_that_ends_before_it_starts() -> None:
+    daily = _daily("whoop", hrv=[50.0, 51.0])
+    with pytest.raises(ValueError, match="starts on 2024-03-05, after its end on 2024-03-04"):
+        daily.between(date(2024, 3, 5), date(2024, 3, 4))
