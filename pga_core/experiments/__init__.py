@@ -37,6 +37,9 @@ from pga_core.experiments._conditions import (
     yes_no_conditions,
 )
 from pga_core.experiments._plan import (
+    ABANDONED,
+    ACTIVE,
+    COMPLETE,
     CONDITION_LETTERS,
     MAX_LAG,
     MAX_PERIOD_DAYS,
@@ -44,6 +47,7 @@ from pga_core.experiments._plan import (
     Design,
     ExperimentPlan,
     draw_orders,
+    new_seed,
     plan_experiment,
 )
 from pga_core.experiments._power import (
@@ -58,6 +62,7 @@ from pga_core.experiments._power import (
     PowerReport,
     design_power,
     null_differences,
+    outcome_history,
     outcome_model,
     plan_power,
     simulated_intervals,
@@ -80,7 +85,10 @@ from pga_core.experiments._tracking import (
 )
 
 __all__ = [
+    "ABANDONED",
+    "ACTIVE",
     "CALENDAR_COLUMNS",
+    "COMPLETE",
     "CONDITION_LETTERS",
     "DAY_STATUSES",
     "DEFAULT_CHANGE_PCT",
@@ -119,8 +127,10 @@ __all__ = [
     "estimate_effect",
     "ics_escape",
     "ics_fold",
+    "new_seed",
     "null_differences",
     "order_signs",
+    "outcome_history",
     "outcome_model",
     "period_table",
     "plan_experiment",

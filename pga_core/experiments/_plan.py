@@ -21,6 +21,9 @@ from pga_core.data import DailyData
 from pga_core.experiments._conditions import Condition, yes_no_conditions
 
 __all__ = [
+    "ABANDONED",
+    "ACTIVE",
+    "COMPLETE",
     "CONDITION_LETTERS",
     "MAX_LAG",
     "MAX_PERIOD_DAYS",
@@ -28,6 +31,7 @@ __all__ = [
     "Design",
     "ExperimentPlan",
     "draw_orders",
+    "new_seed",
     "plan_experiment",
 ]
 
@@ -43,6 +47,8 @@ MAX_PAIRS = 104
 MAX_LAG = 7
 #: Seeds are drawn from [0, 2³²) when the person gives none.
 SEED_RANGE = 2**32
+#: A stored experiment's status: running (or still to start), given up, or analysed at its end.
+ACTIVE, ABANDONED, COMPLETE = "active", "abandoned", "complete"
 _DAY_FORMAT = "%Y-%m-%d"
 
 
@@ -244,7 +250,7 @@ class ExperimentPlan:
     def restarted(self, start: pd.Timestamp | str, seed: int | None = None) -> ExperimentPlan:
         """The same experiment from a new first day, with new orders (from ``seed``, or a
         freshly drawn one)."""
-        new_seed = _new_seed() if seed is None else _check_seed(seed)
+        chosen = new_seed() if seed is None else _check_seed(seed)
         return ExperimentPlan(
             name=self.name,
             behaviour=self.behaviour,
@@ -253,8 +259,8 @@ class ExperimentPlan:
             design=self.design,
             start=pd.Timestamp(start),
             lag=self.lag,
-            seed=new_seed,
-            orders=draw_orders(new_seed, self.design.pairs),
+            seed=chosen,
+            orders=draw_orders(chosen, self.design.pairs),
             behaviour_label=self.behaviour_label,
             outcome_label=self.outcome_label,
             outcome_unit=self.outcome_unit,
@@ -293,8 +299,8 @@ def _schedule(plan: ExperimentPlan) -> pd.DataFrame:
     )
 
 
-def _new_seed() -> int:
-    """A fresh seed, to be stored with the plan."""
+def new_seed() -> int:
+    """A fresh seed for a plan, drawn from [0, 2³²), to be stored with it."""
     return int(np.random.default_rng().integers(SEED_RANGE))
 
 
@@ -370,7 +376,7 @@ def plan_experiment(
     except ValueError as error:
         raise ValueError(f"start: expected a date such as 2024-05-01, got {start!r}") from error
     design = Design(pairs, period_days, washout_days)
-    chosen_seed = _new_seed() if seed is None else _check_seed(seed)
+    chosen_seed = new_seed() if seed is None else _check_seed(seed)
     outcome_variable = daily.registry[outcome]
     return ExperimentPlan(
         name=name,

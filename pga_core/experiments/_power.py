@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import signal
 
+from pga_core.data import DailyData
 from pga_core.engine import block_length
 from pga_core.experiments._plan import Design
 from pga_core.experiments._randomisation import (
@@ -44,6 +45,7 @@ __all__ = [
     "PowerReport",
     "design_power",
     "null_differences",
+    "outcome_history",
     "outcome_model",
     "plan_power",
     "simulated_intervals",
@@ -113,6 +115,15 @@ class OutcomeModel:
         starts = rng.integers(0, self.residuals.size - self.block + 1, size=(n_sim, blocks))
         index = (starts[:, :, None] + np.arange(self.block)).reshape(n_sim, -1)[:, :n_days]
         return self.residuals[index]
+
+
+def outcome_history(daily: DailyData, outcome: str, before: pd.Timestamp) -> pd.Series:
+    """The outcome on every calendar day of the data before ``before`` (NaN where not logged):
+    what :func:`plan_power` learns from. Empty when the data has no such column or days."""
+    calendar = daily.calendar()
+    if outcome not in calendar:
+        return pd.Series(dtype=np.float64, index=pd.DatetimeIndex([], name="date"))
+    return calendar.loc[calendar.index < pd.Timestamp(before), outcome]
 
 
 def outcome_model(history: pd.Series, *, method: str = "ar1") -> OutcomeModel:
@@ -247,9 +258,10 @@ class PowerReport:
         when none); ``detectable_pct`` the same in percent of the mean.
     pairs_needed : fewest pairs (of the same periods) that find ``change`` with
         :data:`TARGET_POWER`; None when even ``options``' longest design does not.
-    options : DataFrame, one row per number of pairs from 1 up to the design's or to the first
-        that finds ``change`` with the power asked, whichever is more (at most the longest
-        design weighed): ``pairs, days, power, detectable, detectable_pct``.
+    options : DataFrame, one row per design weighed, by number of pairs: every one from the
+        fewest that can be significant (:data:`MIN_PAIRS_FOR_SIGNIFICANCE`, or the plan's if
+        fewer) up to the plan's, then those a bisection weighed to find ``pairs_needed`` when
+        the plan is too short: ``pairs, days, power, detectable, detectable_pct``.
     n_sim : simulated trials per design.
     """
 
@@ -326,26 +338,40 @@ def plan_power(
     to_pct = 100.0 / model.mean if model.mean > 0 else math.nan
     longest = design.with_pairs(max(design.pairs, max_pairs))
     differences = null_differences(model, longest, n_sim=n_sim, random_state=random_state)
-    rows = []
-    for pairs in range(1, longest.pairs + 1):
+
+    def weigh(pairs: int) -> dict[str, float]:
         if pairs < MIN_PAIRS_FOR_SIGNIFICANCE:
             found, detectable = 0.0, math.inf
         else:
             low, high = simulated_intervals(differences[:, :pairs], random_state=pairs)
             found = float(design_power(low, high, change))
             detectable = _detectable(low, high, power)
-        rows.append({
+        return {
             "pairs": pairs,
             "days": design.with_pairs(pairs).days,
             "power": found,
             "detectable": detectable,
             "detectable_pct": detectable * to_pct,
-        })  # fmt: skip
-        if pairs >= design.pairs and found >= power:
-            break  # longer designs would only confirm what is already enough
-    options = pd.DataFrame(rows)
-    chosen = options.loc[options["pairs"] == design.pairs].iloc[0]
-    enough = options.loc[options["power"] >= power, "pairs"]
+        }
+
+    shortest = min(design.pairs, MIN_PAIRS_FOR_SIGNIFICANCE)
+    weighed = {pairs: weigh(pairs) for pairs in range(shortest, design.pairs + 1)}
+    needed = next((p for p, row in weighed.items() if row["power"] >= power), None)
+    if needed is None and longest.pairs > design.pairs:
+        # longer designs are searched by bisection: with common random numbers the power rises
+        # with the length, and weighing every length up to 30 pairs would take seconds
+        weighed[longest.pairs] = weigh(longest.pairs)
+        if weighed[longest.pairs]["power"] >= power:
+            below, needed = design.pairs, longest.pairs
+            while needed - below > 1:
+                middle = (below + needed) // 2
+                weighed[middle] = weigh(middle)
+                if weighed[middle]["power"] >= power:
+                    needed = middle
+                else:
+                    below = middle
+    options = pd.DataFrame([weighed[p] for p in sorted(weighed)])
+    chosen = weighed[design.pairs]
     return PowerReport(
         model=model,
         design=design,
@@ -354,7 +380,7 @@ def plan_power(
         power=float(chosen["power"]),
         detectable=float(chosen["detectable"]),
         detectable_pct=float(chosen["detectable_pct"]),
-        pairs_needed=int(enough.iloc[0]) if len(enough) else None,
+        pairs_needed=needed,
         options=options,
         n_sim=n_sim,
     )

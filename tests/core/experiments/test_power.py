@@ -19,12 +19,13 @@ from pga_core.experiments import (
     design_power,
     null_differences,
     order_signs,
+    outcome_history,
     outcome_model,
     plan_power,
     randomisation_p,
     simulated_intervals,
 )
-from tests.core.experiments.people import MEAN, SD, ar1
+from tests.core.experiments.people import MEAN, OUTCOME, SD, START, ar1, history
 
 
 def series(values: np.ndarray, start: str = "2023-01-01") -> pd.Series:
@@ -122,13 +123,15 @@ def test_the_report_offers_shorter_and_longer_designs() -> None:
     rng = np.random.default_rng(8)
     report = plan_power(series(MEAN + ar1(rng, 200, 0.4)), Design(10, 4), change_pct=10)
     options = report.options.set_index("pairs")
-    assert options.index[0] == 1
-    too_short = options.loc[: MIN_PAIRS_FOR_SIGNIFICANCE - 1]
-    assert (too_short["power"] == 0).all()
-    assert np.isinf(too_short["detectable"]).all()
-    assert options.loc[10, "power"] == report.power
+    # every shorter design that can be significant, then a bisection towards the one needed
+    assert options.index[: 10 - MIN_PAIRS_FOR_SIGNIFICANCE + 1].tolist() == list(
+        range(MIN_PAIRS_FOR_SIGNIFICANCE, 11)
+    )
+    assert options.index.is_monotonic_increasing
+    assert options.loc[10, "power"] == report.power < TARGET_POWER
     assert (options["days"] == options.index * 8).all()
-    assert report.pairs_needed == options.index[options["power"] >= TARGET_POWER][0]
+    assert options.loc[report.pairs_needed, "power"] >= TARGET_POWER
+    assert options.loc[report.pairs_needed - 1, "power"] < TARGET_POWER
     assert report.days_needed == report.pairs_needed * 8
     # the detectable change is found with the power asked, and a hair less is not (the
     # report's own trials: the first 10 pairs of the longest design, orders seeded by K)
@@ -137,7 +140,16 @@ def test_the_report_offers_shorter_and_longer_designs() -> None:
     assert design_power(*low_high, report.detectable * (1 + 1e-6)) >= TARGET_POWER
     assert design_power(*low_high, report.detectable * (1 - 1e-6)) < TARGET_POWER
     assert report.detectable_pct == pytest.approx(report.detectable / report.model.mean * 100)
-    assert options["detectable"].loc[MIN_PAIRS_FOR_SIGNIFICANCE:].is_monotonic_decreasing
+    assert options["detectable"].is_monotonic_decreasing
+
+
+def test_the_history_is_the_outcome_on_every_day_before_the_start() -> None:
+    daily = history(30)
+    before = outcome_history(daily, OUTCOME, START - pd.Timedelta(days=10))
+    assert len(before) == 20
+    assert before.index[-1] == START - pd.Timedelta(days=11)
+    np.testing.assert_array_equal(before.to_numpy(), daily.table[OUTCOME].to_numpy()[:20])
+    assert outcome_history(daily, "nope", START).empty
 
 
 def test_power_is_reproducible_and_can_be_asked_in_units() -> None:
@@ -156,6 +168,7 @@ def test_power_is_reproducible_and_can_be_asked_in_units() -> None:
 def test_a_design_too_short_to_find_anything_says_so() -> None:
     history = series(MEAN + ar1(np.random.default_rng(10), 120, 0.3))
     report = plan_power(history, Design(4, 3), change_pct=1, max_pairs=8)
+    assert report.options["pairs"].tolist() == [4, 8]
     assert report.power == 0.0
     assert math.isinf(report.detectable)
     assert report.pairs_needed is None
