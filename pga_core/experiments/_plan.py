@@ -48,7 +48,9 @@ MAX_LAG = 7
 #: Seeds are drawn from [0, 2³²) when the person gives none.
 SEED_RANGE = 2**32
 #: A stored experiment's status: running (or still to start), given up, or analysed at its end.
-ACTIVE, ABANDONED, COMPLETE = "active", "abandoned", "complete"
+ACTIVE = "active"
+ABANDONED = "abandoned"
+COMPLETE = "complete"
 _DAY_FORMAT = "%Y-%m-%d"
 
 
