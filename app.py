@@ -9,6 +9,7 @@ router = st.navigation(
         st.Page("app_pages/behaviours.py", title="Behaviours", icon=":material/insights:"),
         st.Page("app_pages/goals.py", title="Goals", icon=":material/flag:"),
         st.Page("app_pages/gradient.py", title="Personal gradient", icon=":material/trending_up:"),
+        st.Page("app_pages/experiments.py", title="Experiments", icon=":material/science:"),
     ]
 )
 router.run()

@@ -80,8 +80,6 @@ ANALYSIS_SHORT = {"as_planned": "as planned", "as_done": "as done"}
 #: Colours of condition A and B in the calendar, and of what happened on a day.
 CONDITION_COLOURS = ("#2166ac", "#e08214")
 STATUS_SHAPES = {"done": "circle", "missed": "cross", "not logged": "triangle", "to come": "square"}
-#: The column a history's days are marked A or B in, for the behaviour statistics.
-_CONTRAST = "experiment_conditions"
 
 
 # --- choosing what to test ------------------------------------------------------------------------
@@ -673,14 +671,15 @@ def _history_row(result: ExperimentResult, daily: DailyData) -> dict[str, Any]:
     values = before[plan.behaviour].to_numpy(dtype=np.float64)
     in_a, in_b = (c.rule.holds(values) for c in plan.conditions)
     marked = np.where(in_a & ~in_b, 1.0, np.where(in_b & ~in_a, 0.0, np.nan))
-    table = pd.DataFrame({plan.outcome: before[plan.outcome], _CONTRAST: marked})
+    # the behaviour's own name: its tests draw the same resamples as the Behaviours page's
+    table = pd.DataFrame({plan.outcome: before[plan.outcome], plan.behaviour: marked})
     registry = {
         plan.outcome: daily.registry[plan.outcome],
-        _CONTRAST: Variable(_CONTRAST, "A rather than B", kind="behaviour"),
+        plan.behaviour: Variable(plan.behaviour, "A rather than B", kind="behaviour"),
     }
     try:
         row = behaviour_impact(
-            DailyData(table, registry), plan.outcome, lag=plan.lag, behaviours=[_CONTRAST],
+            DailyData(table, registry), plan.outcome, lag=plan.lag, behaviours=[plan.behaviour],
             n_boot=EFFECT_N_BOOT,
         ).iloc[0]  # fmt: skip
     except ValueError as error:

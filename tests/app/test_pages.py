@@ -12,6 +12,7 @@ import pytest
         ("app_pages/behaviours.py", "Behaviours"),
         ("app_pages/goals.py", "Goals"),
         ("app_pages/gradient.py", "Personal gradient"),
+        ("app_pages/experiments.py", "Experiments"),
     ],
 )
 def test_each_page_renders(open_page, page: str, title: str) -> None:
