@@ -88,7 +88,7 @@ def period_table(plan: ExperimentPlan, daily: DailyData) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame, shape (2 × pairs, 13)
+    DataFrame, shape (2 × pairs, 14)
         ``pair, period, condition`` (0 = A, 1 = B), ``first_day, last_day``; day counts
         ``done, missed, not_logged, to_come``; ``over`` (every day is past), ``kept`` (over and
         at least :data:`KEPT_SHARE` of its days done), ``outcome_days`` (analysed days, washout
