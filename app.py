@@ -28,6 +28,7 @@ if __name__ == "__main__":
             st.Page(
                 "app_pages/gradient.py", title="Personal gradient", icon=":material/trending_up:"
             ),
+            st.Page("app_pages/experiments.py", title="Experiments", icon=":material/science:"),
         ]
     )
     session.date_range_control()  # drawn here, around every page, so that it keeps its state

@@ -18,6 +18,22 @@ import pandas as pd
 
 from pga_core.data import DailyData, Workspace
 from pga_core.data.readers import read_exports
+from pga_core.experiments import (
+    ABANDONED,
+    COMPLETE,
+    CONDITION_LETTERS,
+    DEFAULT_CHANGE_PCT,
+    METHODS,
+    ExperimentPlan,
+    PowerReport,
+    adherence,
+    analyse_experiment,
+    calendar_csv,
+    calendar_ics,
+    outcome_history,
+    plan_experiment,
+    plan_power,
+)
 from pga_core.goals import (
     GoalTree,
     LeftOut,
@@ -41,21 +57,38 @@ from pga_core.stats import (
 from pga_core.views import (
     ALL_DAYS,
     CUSTOM_RANGE,
+    DEFAULT_PERIOD_DAYS,
     DEFAULT_TREE_NAME,
+    DEFAULT_WEEKS,
     SINCE_A_DATE,
+    change_unit,
+    comparison_table,
+    conditions_from_text,
     days_csv,
     days_in_use,
     days_json,
+    experiment_state,
+    experiments_table,
     findings,
+    fit_from_document,
     fit_json,
     left_out_sentences,
+    lever_choices,
     levers_in_words,
     marked_behaviour,
     outcome_choices,
+    pairs_for_weeks,
     parse_day,
+    plan_day_table,
+    plan_lines,
+    power_json,
+    power_lines,
+    power_options,
+    progress_lines,
     range_words,
     report_fit,
     report_html,
+    result_lines,
     tree_outline,
 )
 from pga_core.words import EFFECT_DIGITS, lag_words, plural, signed
@@ -629,3 +662,386 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 _COMMANDS.append(_register_report)
+
+
+# --- experiment -----------------------------------------------------------------------------------
+def _register_experiment(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "experiment",
+        help="plan, follow and analyse a randomised on/off self-experiment",
+        description="Turn a yes/no behaviour or habit into a randomised on/off trial: periods of "
+        "a few days in pairs, the order within each pair a coin toss, analysed with a "
+        "randomisation test of those coin tosses. Experiments live in the workspace; what you "
+        "did each day is read from the behaviour's own column as you import new exports.",
+    )
+    actions = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    _add_experiment_plan(actions)
+    _add_experiment_lookups(actions)
+    _add_experiment_changes(actions)
+
+
+def _add_experiment_plan(actions: argparse._SubParsersAction) -> None:
+    plan = actions.add_parser(
+        "plan",
+        help="plan an experiment, weigh its power and save it",
+        description="Plan an experiment on the workspace's data: which column to change, the "
+        "two conditions (A, the change tried, against B), how long, and the outcome. Prints "
+        "the plan, its power from simulated trials of your own outcome and the calendar, and "
+        "saves it in the workspace (unless --dry-run).",
+    )
+    plan.add_argument("name", metavar="NAME", help="what to call the experiment")
+    plan.add_argument("--behaviour", required=True, metavar="COLUMN", help="behaviour or habit")
+    plan.add_argument("--outcome", required=True, metavar="COLUMN", help="outcome column")
+    plan.add_argument("--on", default=None, metavar="RULE",
+                      help="condition A's rule: yes, no, '<= 1', '0' (default yes)")  # fmt: skip
+    plan.add_argument("--off", default=None, metavar="RULE",
+                      help="condition B's rule (default no)")  # fmt: skip
+    plan.add_argument("--on-name", default="", metavar="TEXT", help="condition A's name")
+    plan.add_argument("--off-name", default="", metavar="TEXT", help="condition B's name")
+    length = plan.add_mutually_exclusive_group()
+    length.add_argument("--pairs", type=int, default=None, metavar="N",
+                        help="pairs of periods (default: as many as --weeks allow)")  # fmt: skip
+    length.add_argument(
+        "--weeks", type=float, default=None, metavar="W",
+        help=f"how long you can keep it up, in weeks (default {DEFAULT_WEEKS})",
+    )  # fmt: skip
+    plan.add_argument(
+        "--period-days", type=int, default=DEFAULT_PERIOD_DAYS, metavar="D",
+        help=f"days per period (default {DEFAULT_PERIOD_DAYS})",
+    )  # fmt: skip
+    plan.add_argument("--washout-days", type=int, default=0, metavar="D",
+                      help="first days of each period not analysed (default 0)")  # fmt: skip
+    plan.add_argument("--lag", type=int, default=1, metavar="K",
+                      help="days from the behaviour to the outcome (default 1)")  # fmt: skip
+    plan.add_argument("--start", default=None, metavar="DATE",
+                      help="first day (default: the day after your data's last day)")  # fmt: skip
+    plan.add_argument("--seed", type=int, default=None, metavar="S",
+                      help="seed of the coin tosses (default: a fresh one, saved)")  # fmt: skip
+    plan.add_argument(
+        "--change", type=float, default=DEFAULT_CHANGE_PCT, metavar="PCT",
+        help=f"change to size the plan for, in %% of the outcome (default {DEFAULT_CHANGE_PCT:g})",
+    )  # fmt: skip
+    plan.add_argument("--method", choices=METHODS, default=METHODS[0],
+                      help="how your outcome is simulated (default ar1)")  # fmt: skip
+    plan.add_argument("--csv", default=None, metavar="FILE", help="write the calendar as CSV")
+    plan.add_argument("--ics", default=None, metavar="FILE", help="write the calendar (.ics)")
+    plan.add_argument("--json", action="store_true", help="print JSON instead of text")
+    plan.add_argument("--dry-run", action="store_true", help="do not save the plan")
+    add_workspace_argument(plan)
+    plan.set_defaults(run=_run_experiment_plan)
+
+
+def _add_experiment_lookups(actions: argparse._SubParsersAction) -> None:
+    listing = actions.add_parser("list", help="the saved experiments")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_workspace_argument(listing)
+    listing.set_defaults(run=_run_experiment_list)
+
+    for action, text, run in (
+        ("status", "adherence and progress of an experiment", _run_experiment_status),
+        ("analyse", "the effect, as planned and as done, with both tests", _run_experiment_analyse),
+    ):
+        command = actions.add_parser(
+            action, help=text, aliases=["analyze"] if action == "analyse" else []
+        )
+        command.add_argument("name", metavar="NAME", help="the experiment")
+        command.add_argument("--json", action="store_true", help="print JSON instead of text")
+        add_workspace_argument(command)
+        command.set_defaults(run=run)
+    analyse = actions.choices["analyse"]
+    analyse.add_argument("--goals", default=None, metavar="TREE",
+                         help="a goal tree fitted in the workspace, to set its lever beside "
+                         "the experiment")  # fmt: skip
+
+    calendar = actions.add_parser("calendar", help="write an experiment's calendar")
+    calendar.add_argument("name", metavar="NAME", help="the experiment")
+    calendar.add_argument("--csv", default=None, metavar="FILE", help="CSV file (default stdout)")
+    calendar.add_argument("--ics", default=None, metavar="FILE", help="iCalendar file (.ics)")
+    add_workspace_argument(calendar)
+    calendar.set_defaults(run=_run_experiment_calendar)
+
+
+def _add_experiment_changes(actions: argparse._SubParsersAction) -> None:
+    abandon = actions.add_parser("abandon", help="give an experiment up (it stays saved)")
+    abandon.add_argument("name", metavar="NAME", help="the experiment")
+    add_workspace_argument(abandon)
+    abandon.set_defaults(run=_run_experiment_abandon)
+
+    restart = actions.add_parser(
+        "restart", help="start an experiment again from a new day, with new coin tosses"
+    )
+    restart.add_argument("name", metavar="NAME", help="the experiment")
+    restart.add_argument("--start", default=None, metavar="DATE",
+                         help="first day (default: the day after your data ends)")  # fmt: skip
+    restart.add_argument("--seed", type=int, default=None, metavar="S",
+                         help="seed of the new coin tosses (default: a fresh one)")  # fmt: skip
+    add_workspace_argument(restart)
+    restart.set_defaults(run=_run_experiment_restart)
+
+
+def _workspace_days(args: argparse.Namespace) -> tuple[Workspace, DailyData]:
+    workspace = open_workspace(args)
+    return workspace, workspace.daily()
+
+
+def _stored_plan(workspace: Workspace, name: str) -> tuple[ExperimentPlan, str]:
+    """The saved experiment's plan and status; ValueError naming the saved ones if none."""
+    record = workspace.load_experiment(name)
+    try:
+        return ExperimentPlan.from_json(record["plan"]), str(record["status"])
+    except ValueError as error:
+        raise ValueError(f"{workspace.path}: experiment {name!r}: {error}") from error
+
+
+def _json_out(document: object) -> None:
+    print(json.dumps(document, ensure_ascii=False, allow_nan=False))
+
+
+def _finite(value: object) -> object:
+    """A number for JSON: None where it is missing or not finite."""
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    return value
+
+
+def _write_calendar(plan: ExperimentPlan, csv: str | None, ics: str | None) -> list[str]:
+    """Write the calendar files asked for; the lines saying so."""
+    written = []
+    if csv:
+        Path(csv).write_text(calendar_csv(plan), encoding="utf-8")
+        written.append(f"calendar written to {csv}")
+    if ics:
+        Path(ics).write_bytes(calendar_ics(plan).encode("utf-8"))
+        written.append(f"calendar written to {ics}")
+    return written
+
+
+def _plan_from_args(args: argparse.Namespace, daily: DailyData) -> ExperimentPlan:
+    """The plan the ``experiment plan`` flags ask for, checked against the data."""
+    if (args.on is None) != (args.off is None):
+        raise ValueError("--on and --off: give both conditions' rules, or neither")
+    if args.behaviour not in daily.registry:
+        choices = ", ".join(lever_choices(daily)) or "none"
+        raise ValueError(
+            f"--behaviour {args.behaviour!r}: no such column; behaviours and habits: {choices}"
+        )
+    conditions = None
+    if args.on is not None:
+        conditions = conditions_from_text(
+            args.on, args.off, on_name=args.on_name, off_name=args.off_name
+        )
+    pairs = args.pairs
+    if pairs is None:
+        pairs = pairs_for_weeks(args.weeks or DEFAULT_WEEKS, args.period_days)
+    return plan_experiment(
+        daily,
+        name=args.name,
+        behaviour=args.behaviour,
+        outcome=args.outcome,
+        conditions=conditions,
+        pairs=pairs,
+        period_days=args.period_days,
+        washout_days=args.washout_days,
+        lag=args.lag,
+        start=args.start,
+        seed=args.seed,
+    )
+
+
+def _calendar_records(plan: ExperimentPlan) -> list[dict[str, object]]:
+    days = plan.schedule()
+    return [
+        {"date": f"{day:%Y-%m-%d}", "pair": int(row.pair), "period": int(row.period),
+         "condition": CONDITION_LETTERS[int(row.condition)], "do": row.condition_name,
+         "outcome_counted": not row.washout}
+        for day, row in zip(days.index, days.itertuples(), strict=True)
+    ]  # fmt: skip
+
+
+def _plan_report(plan: ExperimentPlan, report: PowerReport | None, note: str | None) -> list[str]:
+    """The plan, its power with the shorter and longer designs, and its calendar, as text."""
+    lines = [*plan_lines(plan), ""]
+    lines.extend(power_lines(report, plan) if report is not None else [f"power: {note}"])
+    options = power_options(report) if report is not None else pd.DataFrame()
+    if len(options) > 1:
+        lines.extend(["", "shorter or longer, with the same periods:"])
+        finds = options.columns[4]
+        for row in options.to_dict(orient="records"):
+            mark = "  <- this plan" if row["This plan"] else ""
+            found = "-" if not np.isfinite(row[finds]) else f"{row[finds]:g}"
+            lines.append(
+                f"  {row['Pairs']:>3} pairs  {row['Days']:>4} days  "
+                f"power {row['Power']:>3.0f} %  {finds.lower()}: {found}{mark}"
+            )
+    lines.extend(["", "calendar:"])
+    for row in plan_day_table(plan).to_dict(orient="records"):
+        counted = "" if row["Outcome counted"] else "  (washout: outcome not counted)"
+        lines.append(
+            f"  {row['Date']}  {row['Day']}  pair {row['Pair']:>2}  {row['Condition']}  "
+            f"{row['Do']}{counted}"
+        )
+    return lines
+
+
+def _run_experiment_plan(args: argparse.Namespace) -> int:
+    workspace, daily = _workspace_days(args)
+    if daily.days == 0:
+        raise ValueError(
+            f"{workspace.path}: no days of data; import exports first (python -m pga_core "
+            "import PATH...) so that the plan can be checked against them"
+        )
+    if not args.dry_run and args.name in workspace.experiment_names():
+        raise ValueError(
+            f"{workspace.path}: an experiment named {args.name!r} exists; restart it "
+            "(python -m pga_core experiment restart NAME) or choose another name"
+        )
+    plan = _plan_from_args(args, daily)
+    report, note = None, None
+    try:
+        history = outcome_history(daily, plan.outcome, plan.start)
+        report = plan_power(history, plan.design, change_pct=args.change, method=args.method)
+    except ValueError as error:
+        note = str(error)
+    if not args.dry_run:
+        workspace.save_experiment(plan.name, plan.to_json(), seed=plan.seed)
+    written = _write_calendar(plan, args.csv, args.ics)
+    if args.json:
+        _json_out({
+            "plan": plan.to_json(),
+            "power": None if report is None else power_json(report),
+            "power_note": note,
+            "saved": not args.dry_run,
+            "calendar": _calendar_records(plan),
+        })  # fmt: skip
+        return 0
+    lines = [*_plan_report(plan, report, note), "", *written]
+    if not args.dry_run:
+        lines.append(f"saved as {plan.name!r} in the workspace {workspace.path}")
+    for line in lines:
+        print(line)
+    return 0
+
+
+def _run_experiment_list(args: argparse.Namespace) -> int:
+    workspace, daily = _workspace_days(args)
+    table = experiments_table(workspace.experiments(), daily)
+    if args.json:
+        _json_out([
+            {key.lower().replace(" ", "_"): str(value) for key, value in row.items()}
+            for row in table.to_dict(orient="records")
+        ])  # fmt: skip
+        return 0
+    if table.empty:
+        print(
+            f"no experiments in {workspace.path}: plan one with python -m pga_core experiment plan"
+        )
+        return 0
+    for row in table.to_dict(orient="records"):
+        print(
+            f"{row['Experiment']}: {row['Changes']} -> {row['Outcome']}, {row['Start']} to "
+            f"{row['End']}, {row['State']} ({row['Days done']} days done)"
+        )
+    return 0
+
+
+def _run_experiment_status(args: argparse.Namespace) -> int:
+    workspace, daily = _workspace_days(args)
+    plan, status = _stored_plan(workspace, args.name)
+    progress = adherence(plan, daily)
+    if args.json:
+        _json_out({"name": plan.name, "status": status,
+                   "state": experiment_state(status, progress), **progress.to_json()})  # fmt: skip
+        return 0
+    lines = [*plan_lines(plan), f"state: {experiment_state(status, progress)}"]
+    lines.extend(progress_lines(progress, plan))
+    for line in lines:
+        print(line)
+    return 0
+
+
+def _comparison_records(table: pd.DataFrame) -> list[dict[str, object]]:
+    names = {"Source": "source", "Effect": "difference", "Effect low": "ci_low",
+             "Effect high": "ci_high", "Effect (%)": "pct_change", "p": "p_value",
+             "Based on": "based_on"}  # fmt: skip
+    return [
+        {names[key]: _finite(value) for key, value in row.items()}
+        for row in table.to_dict(orient="records")
+    ]
+
+
+def _run_experiment_analyse(args: argparse.Namespace) -> int:
+    workspace, daily = _workspace_days(args)
+    plan, status = _stored_plan(workspace, args.name)
+    result = analyse_experiment(plan, daily)
+    fit = None
+    if args.goals is not None:
+        document = workspace.load_fit(args.goals)
+        if document is None:
+            raise ValueError(f"{workspace.path}: no fit of a goal tree named {args.goals!r}")
+        fit = fit_from_document(document)
+    comparison = comparison_table(result, daily, fit=fit, tree_name=args.goals or "")
+    document = result.to_json()
+    if status != ABANDONED:
+        workspace.save_experiment_result(
+            plan.name, document, status=COMPLETE if result.final else status
+        )
+    if args.json:
+        _json_out({**document, "compared": _comparison_records(comparison)})
+        return 0
+    lines = [*plan_lines(plan), *progress_lines(result.adherence, plan), ""]
+    lines.extend(result_lines(result))
+    lines.extend(["", f"beside what was known before (A − B, in {change_unit(plan)}):"])
+    for row in comparison.to_dict(orient="records"):
+        interval = (
+            f" ({signed(row['Effect low'], digits=EFFECT_DIGITS, trim=True)} to "
+            f"{signed(row['Effect high'], digits=EFFECT_DIGITS, trim=True)})"
+            if np.isfinite([row["Effect low"], row["Effect high"]]).all()
+            else ""
+        )
+        effect = signed(row["Effect"], digits=EFFECT_DIGITS, trim=True)
+        lines.append(f"  {row['Source']}: {effect}{interval}; {row['Based on']}")
+    for line in lines:
+        print(line)
+    return 0
+
+
+def _run_experiment_calendar(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    plan, _ = _stored_plan(workspace, args.name)
+    if not args.csv and not args.ics:
+        sys.stdout.write(calendar_csv(plan))
+        return 0
+    for line in _write_calendar(plan, args.csv, args.ics):
+        print(line)
+    return 0
+
+
+def _run_experiment_abandon(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    _stored_plan(workspace, args.name)
+    workspace.set_experiment_status(args.name, ABANDONED)
+    print(f"experiment {args.name!r} abandoned; it stays in {workspace.path} (restart it anytime)")
+    return 0
+
+
+def _run_experiment_restart(args: argparse.Namespace) -> int:
+    workspace, daily = _workspace_days(args)
+    plan, _ = _stored_plan(workspace, args.name)
+    start = args.start
+    if start is None:
+        if daily.days == 0:
+            raise ValueError("--start: the workspace has no days; give the first day")
+        start = daily.table.index.max() + pd.Timedelta(days=1)
+    try:
+        first_day = pd.Timestamp(start)
+    except ValueError as error:
+        raise ValueError(f"--start: expected a date such as 2024-05-01, got {start!r}") from error
+    again = plan.restarted(first_day, seed=args.seed)
+    workspace.save_experiment(again.name, again.to_json(), seed=again.seed)
+    for line in plan_lines(again):
+        print(line)
+    print(f"restarted; saved in the workspace {workspace.path}")
+    return 0
+
+
+_COMMANDS.append(_register_experiment)

@@ -109,6 +109,21 @@ CREATE TABLE goals (name TEXT PRIMARY KEY, tree_json TEXT NOT NULL, saved_at TEX
 CREATE TABLE fits (name TEXT PRIMARY KEY, result_json TEXT NOT NULL, saved_at TEXT NOT NULL);
 """
 _IMPORT_TABLES = ("daily_values", "import_days", "variables", "import_files", "imports")
+#: Self-experiments: each plan, its seed, status and latest result (JSON text). Added to every
+#: workspace when it is opened (new ones and those made before experiments existed), and never
+#: touched by imports, so experiments survive re-imports and removals.
+_EXPERIMENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS experiments (
+    experiment_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    plan_json TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    result_json TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+"""
 
 
 def default_workspace_path() -> Path:
@@ -212,6 +227,7 @@ class Workspace:
                 "choose another path"
             ) from error
         self._open_or_create()
+        self._add_experiments_table()
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"
@@ -494,6 +510,150 @@ class Workspace:
                 f"SELECT {column} FROM {table} WHERE name = ?", (name,)
             ).fetchone()
         return None if row is None else json.loads(row[0])
+
+    # --- self-experiments -------------------------------------------------------------------------
+    def _add_experiments_table(self) -> None:
+        """Give a workspace without the experiments table one; nothing else changes."""
+        with self._transaction(write=False) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'experiments'"
+            ).fetchone()
+        if found is None:
+            with self._transaction(write=True) as connection:
+                connection.execute(_EXPERIMENTS_SCHEMA)
+
+    def save_experiment(
+        self, name: str, plan_json: dict[str, Any], *, seed: int, status: str = "active"
+    ) -> None:
+        """Save an experiment's plan under ``name``, or replace it (a restart).
+
+        A replaced plan keeps its creation time; its status becomes ``status`` and its stored
+        result is cleared (it belonged to the old plan).
+        """
+        text = _experiment_text(name, "plan", plan_json)
+        _check_status(name, status)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._transaction(write=True) as connection:
+            connection.execute(
+                "INSERT INTO experiments (name, plan_json, seed, status, result_json, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET plan_json = excluded.plan_json, "
+                "seed = excluded.seed, status = excluded.status, result_json = NULL, "
+                "updated_at = excluded.updated_at",
+                (name, text, int(seed), status, now, now),
+            )
+
+    def experiments(self) -> list[dict[str, Any]]:
+        """Every saved experiment, oldest first (see :meth:`load_experiment` for the fields)."""
+        with self._transaction(write=False) as connection:
+            rows = connection.execute(
+                f"SELECT {_EXPERIMENT_FIELDS} FROM experiments ORDER BY experiment_id"
+            ).fetchall()
+        return [_experiment_record(row) for row in rows]
+
+    def experiment_names(self) -> list[str]:
+        """Names of the saved experiments, oldest first."""
+        return [record["name"] for record in self.experiments()]
+
+    def load_experiment(self, name: str) -> dict[str, Any]:
+        """The experiment saved under ``name``.
+
+        Returns
+        -------
+        dict
+            ``id, name, plan`` (the plan's JSON document), ``seed, status``, ``result`` (the
+            latest result's document, or None), ``created_at, updated_at`` (UTC, ISO 8601).
+
+        Raises
+        ------
+        ValueError
+            No experiment has that name (the message lists the saved ones).
+        """
+        with self._transaction(write=False) as connection:
+            row = connection.execute(
+                f"SELECT {_EXPERIMENT_FIELDS} FROM experiments WHERE name = ?", (name,)
+            ).fetchone()
+        if row is None:
+            raise ValueError(self._no_experiment(name))
+        return _experiment_record(row)
+
+    def set_experiment_status(self, name: str, status: str) -> None:
+        """Change an experiment's status (``active``, ``abandoned``, ``complete``, …)."""
+        _check_status(name, status)
+        self._update_experiment(name, "status = ?", (status,))
+
+    def save_experiment_result(
+        self, name: str, result_json: dict[str, Any] | None, *, status: str | None = None
+    ) -> None:
+        """Store an experiment's latest result (None clears it), and its status if given."""
+        text = None if result_json is None else _experiment_text(name, "result", result_json)
+        if status is None:
+            self._update_experiment(name, "result_json = ?", (text,))
+            return
+        _check_status(name, status)
+        self._update_experiment(name, "result_json = ?, status = ?", (text, status))
+
+    def delete_experiment(self, name: str) -> None:
+        """Forget an experiment; ValueError if there is none of that name."""
+        with self._transaction(write=True) as connection:
+            deleted = connection.execute("DELETE FROM experiments WHERE name = ?", (name,)).rowcount
+        if not deleted:
+            raise ValueError(self._no_experiment(name))
+
+    def _update_experiment(self, name: str, assignments: str, values: tuple[Any, ...]) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._transaction(write=True) as connection:
+            changed = connection.execute(
+                f"UPDATE experiments SET {assignments}, updated_at = ? WHERE name = ?",
+                (*values, now, name),
+            ).rowcount
+        if not changed:
+            raise ValueError(self._no_experiment(name))
+
+    def _no_experiment(self, name: str) -> str:
+        saved = ", ".join(repr(n) for n in self.experiment_names()) or "none"
+        return f"{self.path}: no experiment named {name!r} (saved: {saved})"
+
+
+# --- experiment internals -------------------------------------------------------------------------
+_EXPERIMENT_FIELDS = (
+    "experiment_id, name, plan_json, seed, status, result_json, created_at, updated_at"
+)
+
+
+def _experiment_text(name: str, what: str, document: dict[str, Any]) -> str:
+    """An experiment's plan or result as JSON text; ValueError naming what cannot be saved."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"experiment name: expected a non-empty text, got {name!r}")
+    if not isinstance(document, dict):
+        raise TypeError(
+            f"experiment {name!r}: expected the {what} as a dict, got {type(document).__name__}"
+        )
+    try:
+        return json.dumps(document, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"experiment {name!r}: the {what} cannot be saved as JSON ({error})"
+        ) from error
+
+
+def _check_status(name: str, status: str) -> None:
+    if not isinstance(status, str) or not status.strip():
+        raise ValueError(f"experiment {name!r}: expected a status text, got {status!r}")
+
+
+def _experiment_record(row: tuple[Any, ...]) -> dict[str, Any]:
+    experiment_id, name, plan, seed, status, result, created, updated = row
+    return {
+        "id": experiment_id,
+        "name": name,
+        "plan": json.loads(plan),
+        "seed": seed,
+        "status": status,
+        "result": None if result is None else json.loads(result),
+        "created_at": created,
+        "updated_at": updated,
+    }
 
 
 # --- files and schema -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ PAGES = [
     ("app_pages/behaviours.py", "Behaviours"),
     ("app_pages/goals.py", "Goals"),
     ("app_pages/gradient.py", "Personal gradient"),
+    ("app_pages/experiments.py", "Experiments"),
 ]
 #: Seconds a page waits for a lock in these tests instead of the real 30.
 SHORT_BUSY_TIMEOUT_S = 0.2

@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pga_core.data._daily",),
     ("pga_core.data.readers",),
     ("pga_core.data",),
-    ("pga_core.stats", "pga_core.goals", "pga_core.sample"),
+    ("pga_core.stats", "pga_core.goals", "pga_core.sample", "pga_core.experiments"),
     ("pga_core.views",),
     ("pga_core.cli",),
     ("pga_core.__main__",),
