@@ -52,19 +52,9 @@ def _levers(goal: FittedGoal) -> dict[str, Array]:
     """The chain rule: per leaf column (an input no fitted sub-goal models), its effect on
     ``goal``'s prediction per unit of a sustained change — an array (1 + B,): the estimate, then
     one value per bootstrap resample. Empty for a goal that was not fitted."""
-    fit = goal.fit
-    if fit is None:
-        return {}
-    effects = np.vstack([fit.effect[None, :], fit.effect_draws])
     out: dict[str, Array] = {}
-    for j, feature in enumerate(fit.features):
-        path = effects[:, j] * feature.sustained_factor
-        child = goal.fitted_child(feature.name)
-        below: Mapping[str, Array | float] = (
-            _levers(child) if child is not None else {feature.name: 1.0}
-        )
-        for column, effect in below.items():
-            out[column] = out.get(column, 0.0) + path * effect
+    for (column, _), effect in _routes(goal).items():
+        out[column] = out.get(column, 0.0) + effect
     return out
 
 
