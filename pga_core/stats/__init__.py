@@ -17,6 +17,7 @@ from pga_core.stats._correlations import (
 from pga_core.stats._habits import (
     HABIT_COLUMNS,
     MIN_DAYS_PER_HABIT_INPUT,
+    SPARSE_HABIT_SHARE,
     habit_effects,
 )
 from pga_core.stats._impact import (
@@ -69,6 +70,7 @@ __all__ = [
     "MIN_DAYS_PER_GROUP",
     "MIN_DAYS_PER_HABIT_INPUT",
     "MIN_PAIRS_FOR_CORRELATION",
+    "SPARSE_HABIT_SHARE",
     "ImpactRequest",
     "LaggedCorrelations",
     "PairedDays",

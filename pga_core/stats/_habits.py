@@ -35,10 +35,13 @@ from pga_core.stats._inputs import (
 )
 from pga_core.words import EFFECT_DIGITS, lag_words, number, signed
 
-__all__ = ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "habit_effects"]
+__all__ = ["HABIT_COLUMNS", "MIN_DAYS_PER_HABIT_INPUT", "SPARSE_HABIT_SHARE", "habit_effects"]
 
 #: A habit model needs at least this many complete days per input.
 MIN_DAYS_PER_HABIT_INPUT = 20
+#: A habit known on fewer than this share of the joint fit's days is fitted on its own rather
+#: than shrink the joint fit below its minimum.
+SPARSE_HABIT_SHARE = 0.5
 
 
 HABIT_COLUMNS: tuple[str, ...] = (
@@ -129,7 +132,7 @@ def habit_effects(
     inputs = calendar[names].to_numpy(dtype=np.float64)
     inputs = inputs[: len(calendar) - lag]
     later = outcome_values[lag:]
-    groups = [names] if joint else [[name] for name in names]
+    groups = _joint_groups(inputs, later, names, min_days) if joint else [[n] for n in names]
     rows: list[dict[str, object]] = []
     for group in groups:
         columns = [names.index(name) for name in group]
@@ -142,10 +145,40 @@ def habit_effects(
             seed=int(rng_for_test(base_seed, rng_key, outcome, lag).integers(2**31)),
         )
         rows.extend(
-            _habit_row(daily, group, position, outcome, lag, joint, effects)
+            _habit_row(daily, group, position, outcome, lag, joint, effects, joint_group=groups[0])
             for position in range(len(group))
         )
     return pd.DataFrame(rows, columns=list(HABIT_COLUMNS))
+
+
+def _joint_groups(
+    inputs: np.ndarray, later: np.ndarray, names: list[str], min_days: int
+) -> list[list[str]]:
+    """The joint fit's habits first, then each habit it cannot hold, alone.
+
+    Habits join in order of their days with the outcome known while the days with all of them
+    known stay at ``min_days`` per habit; a habit logged only on some days (caffeine, a
+    mindful session) would otherwise leave the joint fit too few days for any of them. A
+    habit is fitted alone only when it is known on fewer than :data:`SPARSE_HABIT_SHARE` of
+    the days the joint fit had before it.
+    """
+    known = ~np.isnan(inputs) & ~np.isnan(later)[:, None]
+    together = ~np.isnan(later)
+    joined: list[str] = []
+    alone: list[str] = []
+    for column in np.argsort(-known.sum(axis=0), kind="stable"):
+        both = together & known[:, column]
+        enough = int(both.sum()) >= (len(joined) + 1) * min_days
+        # A habit with ordinary gaps stays in (a history too short for every habit is the
+        # joint fit's to report); only one logged on few of the joint fit's days is set apart.
+        if enough or both.sum() >= SPARSE_HABIT_SHARE * together.sum():
+            together, joined = both, [*joined, names[column]]
+        else:
+            alone.append(names[column])
+    joined = [name for name in names if name in joined]  # back to the order given
+    return (
+        [joined, *([name] for name in names if name in alone)] if joined else [[n] for n in names]
+    )
 
 
 def _habit_names(daily: DailyData, outcome: str, requested: Sequence[str] | None) -> list[str]:
@@ -228,8 +261,11 @@ def _habit_row(
     lag: int,
     joint: bool,
     fit: _HabitFit,
+    *,
+    joint_group: list[str],
 ) -> dict[str, object]:
-    """One habit's line of :func:`habit_effects`."""
+    """One habit's line of :func:`habit_effects`; a habit outside ``joint_group`` (the joint
+    fit's habits) is said to be fitted on its own."""
     name = group[position]
     variable = daily.registry[name]
     outcome_label = daily.registry[outcome].label
@@ -248,6 +284,8 @@ def _habit_row(
     else:
         unit = f" {variable.unit}" if variable.unit else ""
         held = ", other habits held fixed" if joint and len(group) > 1 else ""
+        if joint and name not in joint_group:
+            held = ", on its own: too few of its days have the other habits logged"
         low_text, high_text, per_sd_text = (
             signed(v, digits=EFFECT_DIGITS, trim=True) for v in (low, high, per_sd)
         )

@@ -77,6 +77,30 @@ def test_a_joint_model_needs_enough_complete_days_per_habit() -> None:
     assert habit_effects(one_more, OUTCOME, n_boot=20)["enough_data"].all()
 
 
+def test_a_habit_logged_on_few_days_is_fitted_alone_and_the_others_jointly() -> None:
+    daily = habit_person(400)
+    rng = np.random.default_rng(5)
+    caffeine = np.where(rng.random(400) < 0.15, rng.normal(200, 50, 400), np.nan)
+    table = daily.table.assign(caffeine_mg=caffeine)
+    registry = {
+        **daily.registry,
+        "caffeine_mg": Variable("caffeine_mg", "Caffeine", "mg", kind="habit"),
+    }
+    rows = habit_effects(DailyData(table, registry), OUTCOME, n_boot=20).set_index("habit")
+    assert rows["enough_data"].all()
+    both = habit_effects(daily, OUTCOME, n_boot=20).set_index("habit")
+    for name in ("sleep_hours", "day_strain"):  # the joint fit is the one without caffeine
+        assert rows.loc[name, "per_sd"] == pytest.approx(both.loc[name, "per_sd"])
+        assert rows.loc[name, "note"].endswith("other habits held fixed)")
+    alone = habit_effects(DailyData(table, registry), OUTCOME, habits=["caffeine_mg"], n_boot=20)
+    assert rows.loc["caffeine_mg", "per_sd"] == pytest.approx(alone["per_sd"].iloc[0])
+    assert rows.loc["caffeine_mg", "n_days"] == alone["n_days"].iloc[0]
+    assert (
+        "on its own: too few of its days have the other habits logged"
+        in (rows.loc["caffeine_mg", "note"])
+    )
+
+
 def test_habit_intervals_hold_the_planted_effects() -> None:
     table = habit_effects(habit_person(1200), OUTCOME, n_boot=300).set_index("habit")
     assert (

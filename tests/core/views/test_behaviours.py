@@ -305,11 +305,7 @@ def test_scan_rows_for_the_chart_and_table(person) -> None:
 
 # --- habits ---------------------------------------------------------------------------------------
 def test_habit_rows_follow_habit_effects_sorted_with_where_the_interval_lies(person) -> None:
-    # The habits logged on most days: a joint fit needs days where every habit is known, and
-    # the ones logged only lately or only when they happen (caffeine, mindful minutes) leave
-    # too few.
-    logged = [h for h in person.names("habit") if person.table[h].notna().mean() > 0.5]
-    habits = habit_effects(person, OUTCOME, habits=logged, n_boot=BOOT)
+    habits = habit_effects(person, OUTCOME, n_boot=BOOT)
     rows = view.habit_view(habits, person)
     assert sorted(rows["habit"]) == sorted(habits["habit"])
     estimated = rows[rows["enough_data"].astype(bool)]
