@@ -44,6 +44,14 @@ METHOD_NAMES = {
 session.init_state(experiments_seed=new_seed(), experiments_open=None)
 DataKey = tuple[str, tuple[int, ...]]
 
+#: How the effect tables show their numbers (three significant figures, p-values two).
+_EFFECT_FORMATS = {
+    **{c: st.column_config.NumberColumn(format="%+.3g")
+       for c in ("Effect", "Effect low", "Effect high", "Effect (%)")},
+    **{c: st.column_config.NumberColumn(format="%.2g")
+       for c in ("p", "p (randomisation)", "p (paired t)")},
+}  # fmt: skip
+
 
 # --- cached calls into the core -------------------------------------------------------------------
 def _data_key() -> DataKey:
@@ -247,7 +255,12 @@ def _result(plan: ExperimentPlan, status: str, stored: object, active: views.Act
         return
     _say(views.result_lines(result))
     st.altair_chart(views.result_chart(result), key="experiments_result_chart")
-    st.dataframe(views.result_table(result), hide_index=True, key="experiments_result_table")
+    st.dataframe(
+        views.result_table(result),
+        hide_index=True,
+        key="experiments_result_table",
+        column_config=_EFFECT_FORMATS,
+    )
     st.subheader("Beside what was known before")
     found = _fit_for(active, plan.outcome)
     fit, tree_name = found if found is not None else (None, "")
@@ -255,6 +268,7 @@ def _result(plan: ExperimentPlan, status: str, stored: object, active: views.Act
         views.comparison_table(result, active.daily, fit=fit, tree_name=tree_name),
         hide_index=True,
         key="experiments_comparison",
+        column_config=_EFFECT_FORMATS,
     )
     st.caption(
         "Effects are A − B in the outcome's units. Your history and the goal tree describe how "
