@@ -17,7 +17,7 @@ import itertools
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data._daily import SOURCE_PRIORITY, DailyData, Variable, merge_daily
-from pga_core.data.readers import ExportFile, ReadResult, Source
+from pga_core.data.readers import ExportFile, Progress, ReadResult, Source, no_progress
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -316,7 +316,7 @@ class Workspace:
         sources: Iterable[Source],
         *,
         imported_at: datetime | None = None,
-        progress: Callable[[float, str], object] | None = None,
+        progress: Progress | None = None,
     ) -> ImportSummary:
         """Read exports (paths, folders, zips, ``(name, bytes)`` uploads) and import them.
 
@@ -326,7 +326,7 @@ class Workspace:
         """
         from pga_core.data.readers import read_sources
 
-        report = progress or _no_progress
+        report = progress or no_progress
         results = read_sources(
             list(sources), progress=lambda fraction, text: report(READ_SHARE * fraction, text)
         )
@@ -341,7 +341,7 @@ class Workspace:
         results: Sequence[ReadResult],
         *,
         imported_at: datetime | None = None,
-        progress: Callable[[float, str], object] | None = None,
+        progress: Progress | None = None,
     ) -> ImportSummary:
         """Record what readers produced, in one transaction.
 
@@ -372,7 +372,7 @@ class Workspace:
                 )
         hashes = [[_hash_file(f) for f in result.files] for result in results]
         when = (imported_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-        report = progress or _no_progress
+        report = progress or no_progress
         outcomes = []
         with self._transaction(write=True) as connection:
             for step, (result, file_hashes) in enumerate(zip(results, hashes, strict=True)):
@@ -701,10 +701,6 @@ def _create_schema(connection: sqlite3.Connection) -> None:
 
 
 # --- import internals -----------------------------------------------------------------------------
-def _no_progress(fraction: float, message: str) -> None:
-    """Progress reports nobody listens to."""
-
-
 def _hash_file(file: ExportFile) -> tuple[str, str, int]:
     """(name, sha256, size) of one file, streamed."""
     digest = hashlib.sha256()

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from pga_core.data import DailyData, Feature, feature_frame, parse_feature
+from pga_core.data.readers import Progress
 from pga_core.engine import block_bootstrap_counts
 from pga_core.goals._fit import NodeFit, fit_node, json_number
 from pga_core.goals._health import HEALTH_INDEX, with_health_index
@@ -58,9 +59,6 @@ __all__ = [
     "read_tree",
     "tree_text",
 ]
-
-#: Told how far the fit is; what it returns is ignored (a progress bar's update may be passed).
-Progress = Callable[[float, str], object]
 
 #: The tree every person starts from.
 DEFAULT_GOALS_FILE = Path(__file__).resolve().parents[2] / "data" / "goals.json"

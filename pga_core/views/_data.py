@@ -22,6 +22,7 @@ from pga_core.data.readers import (
     Progress,
     ReadResult,
     daylio,
+    no_progress,
     read_exports,
     read_sources,
 )
@@ -225,7 +226,7 @@ def import_uploads(
     """
     if not uploads:
         raise ValueError("no files uploaded; choose one or more export files or zips")
-    report = progress or _no_progress
+    report = progress or no_progress
     results = read_sources(
         list(uploads), progress=lambda fraction, text: report(READ_SHARE * fraction, text)
     )
@@ -286,10 +287,6 @@ def _import_row(outcome: FormatImport, daily: DailyData) -> dict[str, object]:
         "Files": len(outcome.files),
         "File names": ", ".join(outcome.files),
     }
-
-
-def _no_progress(fraction: float, message: str) -> None:
-    """Progress reports nobody listens to."""
 
 
 # --- the import log -------------------------------------------------------------------------------

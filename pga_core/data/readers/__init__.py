@@ -19,6 +19,7 @@ from pga_core.data.readers._detect import (
     FORMAT_NAMES,
     Progress,
     detect_format,
+    no_progress,
     read_exports,
     read_sources,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Source",
     "collect_files",
     "detect_format",
+    "no_progress",
     "read_exports",
     "read_sources",
 ]

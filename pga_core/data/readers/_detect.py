@@ -36,6 +36,7 @@ __all__ = [
     "FORMAT_NAMES",
     "Progress",
     "detect_format",
+    "no_progress",
     "read_exports",
     "read_sources",
 ]
@@ -131,7 +132,7 @@ def read_sources(
         reader claims, a zip or folder in which nothing is recognised, or any file that fails to
         read. Nothing is returned then, so an import can stay all-or-nothing.
     """
-    report = progress or _no_progress
+    report = progress or no_progress
     report(0.0, "Recognising the files")
     groups: dict[str, list[ExportFile]] = {}
     skipped_by_container: list[tuple[str, list[ExportFile], set[str]]] = []
@@ -202,8 +203,8 @@ def read_exports(
     return merge_daily([r.daily for r in ordered])
 
 
-def _no_progress(fraction: float, message: str) -> None:
-    """Progress reports nobody listens to."""
+def no_progress(fraction: float, message: str) -> None:
+    """Progress reports nobody listens to: the default where a long job takes ``progress``."""
 
 
 def _head(file: ExportFile) -> bytes:
